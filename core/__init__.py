@@ -1,0 +1,1 @@
+"""Application core: factory, configuration, database, auth, area scoping, audit, errors, i18n."""

@@ -1,0 +1,51 @@
+"""The API object (flask-smorest: OpenAPI generated from the code) and the token endpoint."""
+from flask import current_app
+from flask_babel import gettext as _
+from flask_smorest import Api, Blueprint
+from marshmallow import Schema, fields
+
+from core import errors
+from core.auth import Unauthorized, authenticate, issue_token
+from core.extensions import db, limiter
+
+
+class LabourApi(Api):
+    """flask-smorest with the error body of API.md instead of its own."""
+
+    def handle_http_exception(self, error):
+        return errors.handle_http_exception(error)
+
+
+api = LabourApi()
+
+bp = Blueprint("auth_api", __name__, url_prefix="/api/v1/auth", description="Sign in for API access")
+
+
+class TokenRequest(Schema):
+    username = fields.String(required=True)
+    password = fields.String(required=True, load_only=True)
+
+
+class TokenResponse(Schema):
+    token = fields.String(required=True)
+    role = fields.String()
+    expires_in_days = fields.Integer()
+
+
+def _failed_login(response) -> bool:
+    return response.status_code == 401
+
+
+@bp.post("/token")
+@limiter.limit(lambda: current_app.config["LOGIN_THROTTLE"], deduct_when=_failed_login)
+@bp.arguments(TokenRequest)
+@bp.response(200, TokenResponse)
+def token(data):
+    """Exchange a username and password for a bearer token (throttled on repeated failures)."""
+    user = authenticate(data["username"], data["password"])
+    if user is None:
+        raise Unauthorized(_("Wrong username or password."))
+    result = {"token": issue_token(user), "role": user.role.value,
+              "expires_in_days": current_app.config["TOKEN_TTL_DAYS"]}
+    db.session.commit()
+    return result

@@ -1,0 +1,65 @@
+"""The application factory."""
+from pathlib import Path
+
+from flask import Flask
+
+from core.config import ROOT, load_config
+from core.extensions import babel, csrf, db, limiter, login_manager, migrate, render_migration_item
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_path=str(ROOT / "instance"),
+                template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
+    app.config.from_mapping(load_config(app.instance_path, test_config))
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from core import i18n, security
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
+                     compare_type=True, render_item=render_migration_item)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    limiter.init_app(app)
+    security.register_security(app)
+    app.jinja_env.globals["languages"] = app.config["LANGUAGES"]
+    _import_models()
+
+
+def _import_models() -> None:
+    """Every table must be known to the metadata before migrations or create_all look at it."""
+    import core.models  # noqa: F401
+    import registry.models  # noqa: F401
+
+
+def register_blueprints(app: Flask) -> None:
+    from core import api as core_api
+    from core import i18n, views as core_views
+    from registry import api as registry_api, views as registry_views
+
+    core_api.api.init_app(app)
+    for bp in (core_api.bp, *registry_api.blueprints):
+        core_api.api.register_blueprint(bp)
+        csrf.exempt(bp)  # bearer tokens, not cookies: nothing for a forged form to ride on
+    app.register_blueprint(core_views.bp)
+    app.register_blueprint(i18n.bp)
+    app.register_blueprint(registry_views.bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from core.errors import register_errorhandlers as register
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from core.cli import register
+    register(app)

@@ -1,0 +1,114 @@
+"""Authentication: page sessions through Flask-Login, API calls through hashed bearer tokens."""
+import hashlib
+import secrets
+from datetime import timedelta
+from functools import wraps
+
+from flask import current_app, g, request
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from core.errors import DomainError, Forbidden
+from core.extensions import db, login_manager
+from core.models import ApiToken, Role, User, utcnow
+
+
+class Unauthorized(DomainError):
+    status = 401
+
+
+@login_manager.user_loader
+def load_user(user_id: str):
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return user if user is not None and user.active else None
+
+
+def authenticate(username: str, password: str) -> User | None:
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None or not user.active or not user.check_password(password):
+        return None
+    return user
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(user: User) -> str:
+    token = secrets.token_urlsafe(32)
+    ttl = timedelta(days=current_app.config["TOKEN_TTL_DAYS"])
+    db.session.add(ApiToken(user=user, token_hash=_digest(token), expires_at=utcnow() + ttl))
+    db.session.flush()
+    return token
+
+
+def user_for_token(token: str) -> User | None:
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
+    if row is None or row.expires_at < utcnow() or not row.user.active:
+        return None
+    return row.user
+
+
+def _bearer_user() -> User:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized(_("A bearer token is required (Authorization: Bearer …)."))
+    user = user_for_token(token.strip())
+    if user is None:
+        raise Unauthorized(_("The token is invalid or has expired."))
+    return user
+
+
+def api_roles(*roles: Role):
+    """API handler guard: a valid bearer token (401) of one of `roles` (403; any role if none)."""
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            user = _bearer_user()
+            if roles and user.role not in roles:
+                raise Forbidden(_("Your role is not allowed to do this."))
+            g.user = user
+            return view(*args, **kwargs)
+        return wrapped
+    return decorator
+
+
+def page_roles(*roles: Role):
+    """Page guard: signed in (redirect to /login), of one of `roles` (403)."""
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if roles and current_user.role not in roles:
+                raise Forbidden(_("Your role is not allowed to open this page."))
+            g.user = current_user._get_current_object()
+            return view(*args, **kwargs)
+        return wrapped
+    return decorator
+
+
+def acting_user() -> User:
+    return g.user
+
+
+def create_user(session, username: str, password: str, role: Role, areas: list[str] = (),
+                employer_id: int | None = None, worker_id: int | None = None,
+                display_name: str | None = None) -> User:
+    """A new account; station and county users must be bound to at least one existing area."""
+    from core.errors import Conflict, ValidationFailed
+    from core.models import UserArea
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise Conflict(_("The username is taken."), {"username": _("already exists")})
+    if len(password) < 8:
+        raise ValidationFailed(_("Passwords have at least 8 characters."), {"password": _("too short")})
+    if role in (Role.station, Role.county) and not areas:
+        raise ValidationFailed(_("Station and county users need an area."), {"area": _("required")})
+    user = User(username=username, role=role, display_name=display_name,
+                employer_id=employer_id, worker_id=worker_id)
+    user.set_password(password)
+    user.areas = [UserArea(area_code=code) for code in areas]
+    session.add(user)
+    session.flush()
+    return user

@@ -1,0 +1,74 @@
+"""Configuration from the environment.
+
+`APP_ENV` is `development` (default for `flask run` and `make run`), `test` or `production`.
+Outside development and tests, SECRET_KEY and PII_KEY must be given; in development they are
+generated once and kept under `instance/` so a restarted dev server keeps sessions and can
+still decrypt the personal data it stored.
+"""
+import os
+import secrets
+from pathlib import Path
+
+from cryptography.fernet import Fernet
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(RuntimeError):
+    pass
+
+
+def _instance_secret(instance: Path, name: str, make) -> str:
+    path = instance / name
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.write_text(make())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load_config(instance_path: str, overrides: dict | None = None) -> dict:
+    env = os.environ
+    instance = Path(instance_path)
+    app_env = (overrides or {}).get("APP_ENV") or env.get("APP_ENV", "development")
+    cfg = {
+        "APP_ENV": app_env,
+        "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL")
+        or "sqlite:///" + str(instance / "labour.db"),
+        "SECRET_KEY": env.get("SECRET_KEY"),
+        "PII_KEY": env.get("PII_KEY"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "0") == "1",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        "BABEL_DEFAULT_LOCALE": "zh",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+        "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
+        "LANGUAGES": {"zh": "中文", "en": "English"},
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_THROTTLE": env.get("LOGIN_THROTTLE", "5 per 5 minutes"),
+        "TOKEN_TTL_DAYS": int(env.get("TOKEN_TTL_DAYS", "30")),
+        "DATA_DIR": str(ROOT / "data"),
+        "API_TITLE": "村级劳保站 API",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api/v1",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    }
+    cfg.update(overrides or {})
+    if cfg["SQLALCHEMY_DATABASE_URI"].startswith("postgresql://"):
+        # psycopg 3 is the driver we install; a plain postgresql:// URL would ask for psycopg2.
+        cfg["SQLALCHEMY_DATABASE_URI"] = cfg["SQLALCHEMY_DATABASE_URI"].replace(
+            "postgresql://", "postgresql+psycopg://", 1)
+    for name, make in (("SECRET_KEY", lambda: secrets.token_hex(32)),
+                       ("PII_KEY", lambda: Fernet.generate_key().decode())):
+        if cfg.get(name):
+            continue
+        if cfg["APP_ENV"] == "production":
+            raise ConfigError(f"{name} must be set in the environment in production")
+        cfg[name] = _instance_secret(instance, name.lower(), make)
+    return cfg

@@ -1,0 +1,117 @@
+"""One error shape for the API (API.md) and friendly pages elsewhere; never a 500 for bad input."""
+from flask import jsonify, render_template, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
+
+API_PREFIX = "/api/"
+
+_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+          405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "unsupported_media_type",
+          422: "invalid", 429: "too_many_requests", 500: "server_error", 503: "unavailable"}
+
+
+class DomainError(Exception):
+    """Raised by services; the boundary turns it into a 4xx answer or a form message."""
+    status = 422
+
+    def __init__(self, message: str, fields: dict | None = None, code: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.fields = fields or {}
+        self.code = code or _CODES[self.status]
+
+
+class ValidationFailed(DomainError):
+    status = 422
+
+
+class NotFound(DomainError):
+    status = 404
+
+
+class Conflict(DomainError):
+    status = 409
+
+
+class Forbidden(DomainError):
+    status = 403
+
+
+def _messages() -> dict[int, str]:
+    return {400: _("The request could not be understood."), 401: _("Please sign in."),
+            403: _("You are not allowed to do this."), 404: _("Not found."),
+            405: _("This method is not allowed here."), 409: _("This conflicts with existing data."),
+            413: _("The upload is too large."), 415: _("Unsupported content type."),
+            422: _("Some fields are invalid."), 429: _("Too many attempts; please wait and try again."),
+            500: _("Something went wrong on our side."), 503: _("The service is unavailable for a moment.")}
+
+
+def flatten_fields(messages, prefix: str = "") -> dict[str, str]:
+    """webargs/marshmallow nest messages by location and field; API.md wants `field: why`."""
+    out: dict[str, str] = {}
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            if key in ("json", "query", "form", "files", "headers", "path") and not prefix:
+                out.update(flatten_fields(value))
+            else:
+                out.update(flatten_fields(value, f"{prefix}.{key}" if prefix else str(key)))
+    elif isinstance(messages, (list, tuple)):
+        if all(isinstance(m, str) for m in messages):
+            out[prefix or "_schema"] = " ".join(messages)
+        else:
+            for i, m in enumerate(messages):
+                out.update(flatten_fields(m, f"{prefix}.{i}"))
+    else:
+        out[prefix or "_schema"] = str(messages)
+    return out
+
+
+def error_body(status: int, message: str | None = None, fields: dict | None = None, code: str | None = None):
+    body = {"error": {"code": code or _CODES.get(status, "error"),
+                      "message": message or _messages().get(status, ""),
+                      "fields": fields or {}}}
+    return jsonify(body), status
+
+
+def wants_json() -> bool:
+    return request.path.startswith(API_PREFIX)
+
+
+def handle_domain_error(exc: DomainError):
+    from core.extensions import db
+    db.session.rollback()
+    if wants_json():
+        return error_body(exc.status, exc.message, exc.fields, exc.code)
+    return render_template("errors/error.html", status=exc.status, message=exc.message), exc.status
+
+
+def handle_http_exception(exc: HTTPException):
+    from core.extensions import db
+    db.session.rollback()
+    status = exc.code or 500
+    if wants_json():
+        fields = {}
+        data = getattr(exc, "data", None) or {}
+        if "messages" in data:
+            fields = flatten_fields(data["messages"])
+        message = _messages().get(status) if status != 400 or not fields else _messages()[422]
+        return error_body(status, message, fields)
+    return render_template("errors/error.html", status=status, message=_messages().get(status, exc.description)), status
+
+
+def handle_unexpected(exc: Exception):
+    from core.extensions import db
+    db.session.rollback()
+    if isinstance(exc, HTTPException):
+        return handle_http_exception(exc)
+    import logging
+    logging.getLogger(__name__).exception("unhandled error")
+    if wants_json():
+        return error_body(500)
+    return render_template("errors/error.html", status=500, message=_messages()[500]), 500
+
+
+def register_errorhandlers(app) -> None:
+    app.register_error_handler(DomainError, handle_domain_error)
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,24 @@
+"""Chinese first; English on request (a switch in the page header, remembered in the session)."""
+from flask import Blueprint, current_app, redirect, request, session, url_for
+
+bp = Blueprint("i18n", __name__)
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get("lang")
+    if chosen in languages:
+        return chosen
+    if request.path.startswith("/api/"):
+        return request.accept_languages.best_match(list(languages)) or "zh"
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+@bp.post("/lang/<code>")
+def switch(code: str):
+    if code in current_app.config["LANGUAGES"]:
+        session["lang"] = code
+    target = request.form.get("next") or ""
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("registry.home")
+    return redirect(target)

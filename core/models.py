@@ -1,0 +1,103 @@
+"""Users, roles, API tokens, area bindings and the audit log."""
+import enum
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, Enum, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from core.extensions import db
+
+
+CHINA = ZoneInfo("Asia/Shanghai")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def china_today() -> date:
+    """Dates are shown, and calendar rules count, in China time."""
+    return datetime.now(CHINA).date()
+
+
+class Role(enum.Enum):
+    admin = "admin"
+    county = "county"
+    station = "station"
+    provider = "provider"
+    employer = "employer"
+    worker = "worker"
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=16))
+    display_name: Mapped[str | None] = mapped_column(String(64))
+    active: Mapped[bool] = mapped_column(default=True)
+    employer_id: Mapped[int | None] = mapped_column(index=True)
+    worker_id: Mapped[int | None] = mapped_column(index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    areas: Mapped[list["UserArea"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin")
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def area_codes(self) -> list[str]:
+        return sorted(a.area_code for a in self.areas)
+
+
+class UserArea(db.Model):
+    """Binds a station or county user to an area; they see only what lies inside it."""
+    __tablename__ = "user_areas"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    area_code: Mapped[str] = mapped_column(ForeignKey("areas.code"), primary_key=True)
+
+    user: Mapped[User] = relationship(back_populates="areas")
+
+
+class ApiToken(db.Model):
+    """Bearer tokens are stored as SHA-256 digests; the token itself is shown once."""
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class AuditEvent(db.Model):
+    """Who read or changed personal data, when, and what."""
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    action: Mapped[str] = mapped_column(String(32))
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    fields: Mapped[list | None] = mapped_column(JSON)
+    detail: Mapped[str | None] = mapped_column(Text)
+    ip: Mapped[str | None] = mapped_column(String(64))
+
+    user: Mapped[User | None] = relationship()

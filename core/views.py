@@ -1,0 +1,43 @@
+"""Sign-in and sign-out pages."""
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from core.auth import authenticate
+from core.extensions import limiter
+from core.forms import LoginForm
+
+bp = Blueprint("auth", __name__)
+
+
+def _failed_login(response) -> bool:
+    """Only failed attempts count against the throttle: a form shown again means it failed."""
+    return request.method == "POST" and response.status_code != 302
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("registry.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_THROTTLE"], methods=["POST"], deduct_when=_failed_login)
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("registry.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(form.username.data, form.password.data)
+        if user is not None:
+            login_user(user, remember=form.remember.data)
+            return redirect(_safe_next(request.args.get("next")))
+        flash(_("Wrong username or password."), "error")
+    return render_template("auth/login.html", form=form), 200
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("auth.login"))

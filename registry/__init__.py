@@ -1,0 +1,1 @@
+"""The village labour-force registry: areas, households, workers, skills."""

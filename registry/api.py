@@ -1,0 +1,172 @@
+"""Registry endpoints of the JSON API: areas, households, workers, occupations."""
+from flask import send_file
+from flask_smorest import Blueprint
+
+from core.auth import acting_user, api_roles
+from core.extensions import db
+from core.models import Role
+from registry import importers, services
+from registry.schemas import (AreaIn, ExportArgs, AreaOut, HouseholdIn, HouseholdList, HouseholdOut,
+                              HouseholdPatch, HouseholdSearchArgs, ImportResult, ResolveArgs,
+                              ResolveOut, RevealOut, WorkerIn, WorkerList, WorkerOut, WorkerPatch,
+                              WorkerSearchArgs)
+from registry.taxonomy import resolve_candidates
+
+STAFF = (Role.admin, Role.county, Role.station)
+WRITERS = (Role.admin, Role.station)
+
+areas = Blueprint("areas_api", __name__, url_prefix="/api/v1/areas", description="Counties, townships, villages")
+households = Blueprint("households_api", __name__, url_prefix="/api/v1/households", description="Households")
+workers = Blueprint("workers_api", __name__, url_prefix="/api/v1/workers", description="Workers (labour force)")
+occupations = Blueprint("occupations_api", __name__, url_prefix="/api/v1/occupations",
+                        description="Occupations and skills")
+blueprints = (areas, households, workers, occupations)
+
+IMPORT_FILE = {"multipart/form-data": {"schema": {"type": "object", "properties": {
+    "file": {"type": "string", "format": "binary"}}, "required": ["file"]}}}
+
+
+@areas.post("")
+@api_roles(Role.admin, Role.county)
+@areas.arguments(AreaIn)
+@areas.response(201, AreaOut)
+def create_area(data):
+    area = services.create_area(db.session, data, acting_user())
+    db.session.commit()
+    return area
+
+
+@areas.get("/<code>")
+@api_roles()
+@areas.response(200, AreaOut)
+def get_area(code):
+    return services.get_area(db.session, code)
+
+
+@households.post("")
+@api_roles(*WRITERS)
+@households.arguments(HouseholdIn)
+@households.response(201, HouseholdOut)
+def create_household(data):
+    household = services.create_household(db.session, data, acting_user())
+    db.session.commit()
+    return household
+
+
+@households.get("")
+@api_roles(*STAFF)
+@households.arguments(HouseholdSearchArgs, location="query")
+@households.response(200, HouseholdList)
+def list_households(args):
+    items, total = services.list_households(db.session, acting_user(), **args)
+    return {"items": items, "total": total}
+
+
+@households.get("/<code>")
+@api_roles(*STAFF)
+@households.response(200, HouseholdOut)
+def get_household(code):
+    return services.get_household(db.session, code, acting_user())
+
+
+@households.patch("/<code>")
+@api_roles(*WRITERS)
+@households.arguments(HouseholdPatch(partial=True))
+@households.response(200, HouseholdOut)
+def patch_household(data, code):
+    household = services.get_household(db.session, code, acting_user())
+    services.update_household(db.session, household, data, acting_user())
+    db.session.commit()
+    return household
+
+
+@households.post("/import")
+@api_roles(*WRITERS)
+@households.doc(requestBody={"content": IMPORT_FILE})
+@households.response(200, ImportResult)
+def import_households():
+    result = importers.import_upload(db.session, "households", acting_user())
+    db.session.commit()
+    return result
+
+
+@workers.post("")
+@api_roles(*WRITERS)
+@workers.arguments(WorkerIn)
+@workers.response(201, WorkerOut)
+def create_worker(data):
+    worker = services.create_worker(db.session, data, acting_user())
+    db.session.commit()
+    return worker
+
+
+@workers.get("")
+@api_roles(*STAFF)
+@workers.arguments(WorkerSearchArgs, location="query")
+@workers.response(200, WorkerList)
+def list_workers(args):
+    items, total = services.search_workers(db.session, acting_user(), services.WorkerQuery(**args))
+    return {"items": items, "total": total}
+
+
+@workers.post("/import")
+@api_roles(*WRITERS)
+@workers.doc(requestBody={"content": IMPORT_FILE})
+@workers.response(200, ImportResult)
+def import_workers():
+    result = importers.import_upload(db.session, "workers", acting_user())
+    db.session.commit()
+    return result
+
+
+@workers.get("/export")
+@api_roles(*STAFF)
+@workers.arguments(ExportArgs, location="query")
+@workers.response(200, {"format": "binary", "type": "string"},
+                  content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+def export_workers(args):
+    stream, filename = importers.export_workers(db.session, acting_user(), args.get("area_code"))
+    db.session.commit()  # the audit event of the export
+    return send_file(stream, as_attachment=True, download_name=filename,
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@workers.get("/<int:worker_id>")
+@api_roles(*STAFF, Role.worker)
+@workers.response(200, WorkerOut)
+def get_worker(worker_id):
+    return services.get_worker(db.session, worker_id, acting_user())
+
+
+@workers.patch("/<int:worker_id>")
+@api_roles(*WRITERS)
+@workers.arguments(WorkerPatch(partial=True))
+@workers.response(200, WorkerOut)
+def patch_worker(data, worker_id):
+    worker = services.get_worker(db.session, worker_id, acting_user())
+    services.update_worker(db.session, worker, data, acting_user())
+    db.session.commit()
+    return worker
+
+
+@workers.post("/<int:worker_id>/reveal")
+@api_roles(Role.station)
+@workers.response(200, RevealOut)
+def reveal(worker_id):
+    """Full ID number and phone, for staff of the worker's own village; every reveal is audited."""
+    worker = services.get_worker(db.session, worker_id, acting_user())
+    result = services.reveal_personal_data(db.session, worker, acting_user())
+    db.session.commit()
+    return result
+
+
+@occupations.get("/resolve")
+@api_roles()
+@occupations.arguments(ResolveArgs, location="query")
+@occupations.response(200, ResolveOut)
+def resolve(args):
+    """Free text (a job title as employers write it, a skill as villagers say it) to occupation
+    codes of the 2022 national classification, best first."""
+    matches = [m for m in resolve_candidates(db.session, args["q"], limit=3 * args["limit"]) if m.code]
+    return {"items": [{"code": m.code, "key": m.key, "name": m.name, "score": round(m.score, 3)}
+                      for m in matches[:args["limit"]]]}

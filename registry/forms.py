@@ -1,0 +1,69 @@
+"""Page forms. WTForms renders them and checks CSRF; the domain checks are the API schemas'
+(registry.schemas), run by the view, so a page and the API accept exactly the same input."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import BooleanField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Optional
+
+from registry.models import Education, EmploymentStatus, Health, LabourAbility, MonitoringStatus
+
+
+def _choices(enum_cls, blank: bool = False):
+    return ([("", "—")] if blank else []) + [(m.name, m.zh) for m in enum_cls]
+
+
+class LocalisedChoices(SelectField):
+    """A select whose labels follow the interface language at render time."""
+
+    def __init__(self, label, enum_cls, blank=False, **kwargs):
+        self.enum_cls, self.blank = enum_cls, blank
+        super().__init__(label, choices=_choices(enum_cls, blank), **kwargs)
+
+    def iter_choices(self):
+        self.choices = ([("", "—")] if self.blank else []) + self.enum_cls.choices()
+        return super().iter_choices()
+
+
+class HouseholdForm(FlaskForm):
+    code = StringField(_l("Household code"), validators=[InputRequired()])
+    village_code = SelectField(_l("Village"), validators=[InputRequired()], choices=[])
+    monitoring_status = LocalisedChoices(_l("Monitoring status"), MonitoringStatus)
+    lifted_out = BooleanField(_l("Lifted out of poverty (脱贫户)"))
+    relocated = BooleanField(_l("Relocated household (易地搬迁)"))
+    resettlement_site = StringField(_l("Resettlement site"))
+    helper_name = StringField(_l("Responsible helper (帮扶责任人)"))
+    address = StringField(_l("Address"))
+
+
+class WorkerForm(FlaskForm):
+    household_code = StringField(_l("Household code"), validators=[InputRequired()])
+    name = StringField(_l("Name"), validators=[InputRequired()])
+    id_number = StringField(_l("Resident ID number"), validators=[InputRequired()])
+    phone = StringField(_l("Phone"))
+    education = LocalisedChoices(_l("Education"), Education, blank=True)
+    health = LocalisedChoices(_l("Health"), Health)
+    labour_ability = LocalisedChoices(_l("Labour ability"), LabourAbility)
+    employment_status = LocalisedChoices(_l("Employment status"), EmploymentStatus)
+    skills = TextAreaField(_l("Skills (separate with 、 or commas)"))
+    desired_occupations = StringField(_l("Desired occupations"))
+    expected_wage = IntegerField(_l("Expected monthly wage (yuan)"), validators=[Optional()])
+    max_commute_km = IntegerField(_l("Longest commute (km)"), validators=[Optional()])
+    willing_to_migrate = BooleanField(_l("Willing to work away from home"))
+    needs_flexible_hours = BooleanField(_l("Needs flexible hours (care duties)"))
+    lat = DecimalField(_l("Latitude"), validators=[Optional()], places=6)
+    lon = DecimalField(_l("Longitude"), validators=[Optional()], places=6)
+
+
+class EditWorkerForm(WorkerForm):
+    """The ID number is who the person is: it is not edited."""
+    id_number = None
+
+
+class ImportForm(FlaskForm):
+    kind = SelectField(_l("What the file holds"), choices=[("workers", _l("Workers")), ("households", _l("Households"))])
+    file = FileField(_l("File (.xlsx or .csv)"), validators=[FileRequired(), FileAllowed(["xlsx", "csv"])])
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form: a POST button with its CSRF token (reveal, sign out)."""

@@ -1,0 +1,239 @@
+"""Areas, households, workers and the canonical skill taxonomy."""
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Enum, ForeignKey, LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.enums import LabelledEnum
+from core.extensions import db
+from core.models import china_today, utcnow
+
+
+def _enum(cls):
+    """Enumerations are stored by member name, as text, on every database."""
+    return Enum(cls, native_enum=False, length=32, validate_strings=True)
+
+
+class AreaLevel(LabelledEnum):
+    county = ("县", "county")
+    township = ("乡镇", "township")
+    village = ("村", "village")
+
+    @property
+    def prefix_length(self) -> int:
+        """Digits of the 12-digit code that identify an area of this level."""
+        return {"county": 6, "township": 9, "village": 12}[self.name]
+
+
+class MonitoringStatus(LabelledEnum):
+    none = ("一般户", "not monitored")
+    unstable = ("脱贫不稳定户", "unstable lifted-out household")
+    marginal = ("边缘易致贫户", "marginal household at risk")
+    sudden_hardship = ("突发严重困难户", "sudden severe hardship")
+
+
+class EmploymentStatus(LabelledEnum):
+    unemployed = ("未就业", "unemployed")
+    local = ("县内就业", "employed in the county")
+    migrant_in_province = ("省内县外务工", "migrant within the province")
+    migrant_out_province = ("省外务工", "migrant outside the province")
+    public_welfare = ("公益性岗位", "public-welfare post")
+    self_employed = ("自主创业/灵活就业", "self-employed / flexible work")
+    in_training = ("在训", "in training")
+    unable = ("无劳动能力", "unable to work")
+
+    @property
+    def is_employed(self) -> bool:
+        return self not in NOT_EMPLOYED
+
+
+NOT_EMPLOYED = frozenset({EmploymentStatus.unemployed, EmploymentStatus.in_training,
+                          EmploymentStatus.unable})
+EMPLOYED = tuple(s for s in EmploymentStatus if s not in NOT_EMPLOYED)
+
+
+class Education(LabelledEnum):
+    illiterate = ("文盲或半文盲", "illiterate or semi-literate")
+    primary = ("小学", "primary school")
+    junior = ("初中", "junior secondary")
+    senior = ("高中", "senior secondary")
+    vocational = ("中专/中职", "vocational secondary")
+    college = ("大专及以上", "college or above")
+
+
+class Health(LabelledEnum):
+    healthy = ("健康", "healthy")
+    chronic = ("长期慢性病", "chronic illness")
+    serious_illness = ("患有大病", "serious illness")
+    disabled = ("残疾", "disabled")
+
+
+class LabourAbility(LabelledEnum):
+    full = ("有劳动能力", "able to work")
+    weak = ("弱劳动能力或半劳动能力", "partly able to work")
+    none = ("无劳动能力", "unable to work")
+
+
+class Sex(LabelledEnum):
+    male = ("男", "male")
+    female = ("女", "female")
+
+
+class Area(db.Model):
+    """County > township > village, keyed by the 12-digit statistical division code."""
+    __tablename__ = "areas"
+
+    code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    level: Mapped[AreaLevel] = mapped_column(_enum(AreaLevel))
+    parent_code: Mapped[str | None] = mapped_column(ForeignKey("areas.code"), index=True)
+    lat: Mapped[float | None]
+    lon: Mapped[float | None]
+
+    parent: Mapped["Area | None"] = relationship(remote_side=[code], lazy="joined", join_depth=2)
+
+    @property
+    def prefix(self) -> str:
+        return self.code[: self.level.prefix_length]
+
+    @property
+    def full_name(self) -> str:
+        names, area = [], self
+        while area is not None:
+            names.append(area.name)
+            area = area.parent
+        return "".join(reversed(names))
+
+
+class Household(db.Model):
+    __tablename__ = "households"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    village_code: Mapped[str] = mapped_column(ForeignKey("areas.code"), index=True)
+    monitoring_status: Mapped[MonitoringStatus] = mapped_column(
+        _enum(MonitoringStatus), default=MonitoringStatus.none, index=True)
+    lifted_out: Mapped[bool] = mapped_column(default=False)
+    relocated: Mapped[bool] = mapped_column(default=False)
+    resettlement_site: Mapped[str | None] = mapped_column(String(128))
+    helper_name: Mapped[str | None] = mapped_column(String(64))
+    address: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    village: Mapped[Area] = relationship(lazy="joined")
+    members: Mapped[list["Worker"]] = relationship(
+        back_populates="household", order_by="Worker.birth_date", lazy="selectin")
+
+    @property
+    def employed_count(self) -> int:
+        return sum(1 for m in self.members if m.employment_status.is_employed)
+
+    @property
+    def member_count(self) -> int:
+        return len(self.members)
+
+    @property
+    def village_name(self) -> str:
+        return self.village.name
+
+
+class Skill(db.Model):
+    """A canonical skill: an occupation of the 2022 classification, or a skill or certificate
+    villagers name that is not one (驾驶证, 种植 …)."""
+    __tablename__ = "skills"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(100), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    code: Mapped[str | None] = mapped_column(String(16), index=True)
+    group_code: Mapped[str] = mapped_column(String(8), index=True)
+    aliases: Mapped[list] = mapped_column(JSON, default=list)
+
+
+class Worker(db.Model):
+    __tablename__ = "workers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    name_pinyin: Mapped[str] = mapped_column(String(128), index=True)
+    name_initials: Mapped[str] = mapped_column(String(32), index=True)
+    id_number_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    id_number_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    id_number_masked: Mapped[str] = mapped_column(String(18), index=True)
+    birth_date: Mapped[date]
+    sex: Mapped[Sex] = mapped_column(_enum(Sex))
+    phone_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    phone_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    phone_masked: Mapped[str | None] = mapped_column(String(16))
+    phone_tail: Mapped[str | None] = mapped_column(String(4), index=True)
+    education: Mapped[Education | None] = mapped_column(_enum(Education))
+    health: Mapped[Health] = mapped_column(_enum(Health), default=Health.healthy)
+    labour_ability: Mapped[LabourAbility] = mapped_column(_enum(LabourAbility), default=LabourAbility.full)
+    employment_status: Mapped[EmploymentStatus] = mapped_column(
+        _enum(EmploymentStatus), default=EmploymentStatus.unemployed, index=True)
+    expected_wage: Mapped[int | None]
+    max_commute_km: Mapped[int | None]
+    willing_to_migrate: Mapped[bool] = mapped_column(default=False)
+    desired_occupations: Mapped[list] = mapped_column(JSON, default=list)
+    needs_flexible_hours: Mapped[bool] = mapped_column(default=False)
+    lat: Mapped[float | None]
+    lon: Mapped[float | None]
+    coords_from_village: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    household: Mapped[Household] = relationship(back_populates="members", lazy="joined")
+    skills: Mapped[list["WorkerSkill"]] = relationship(
+        back_populates="worker", cascade="all, delete-orphan", lazy="selectin",
+        order_by="WorkerSkill.id")
+
+    def age_on(self, day: date) -> int:
+        b = self.birth_date
+        return day.year - b.year - ((day.month, day.day) < (b.month, b.day))
+
+    @property
+    def age(self) -> int:
+        return self.age_on(china_today())
+
+    @property
+    def household_code(self) -> str:
+        return self.household.code
+
+    @property
+    def village_code(self) -> str:
+        return self.household.village_code
+
+    @property
+    def employed(self) -> bool:
+        return self.employment_status.is_employed
+
+    @property
+    def unresolved_skills(self) -> list[str]:
+        return [s.name for s in self.skills if s.skill_id is None]
+
+
+class WorkerSkill(db.Model):
+    """A skill as the worker or the station wrote it, with the canonical skill it resolved to.
+    Unresolved text is kept (skill_id NULL) and listed for review, never dropped."""
+    __tablename__ = "worker_skills"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    skill_id: Mapped[int | None] = mapped_column(ForeignKey("skills.id"), index=True)
+    certified: Mapped[bool] = mapped_column(default=False)
+    level: Mapped[str | None] = mapped_column(String(32))
+
+    worker: Mapped[Worker] = relationship(back_populates="skills")
+    skill: Mapped[Skill | None] = relationship(lazy="joined")
+
+    @property
+    def canonical(self) -> str | None:
+        return self.skill.name if self.skill is not None else None
+
+    @property
+    def code(self) -> str | None:
+        return self.skill.code if self.skill is not None else None

@@ -1,0 +1,289 @@
+"""Marshmallow schemas: the API's input checks (shared with the importers) and its output shapes."""
+from flask_babel import gettext as _
+from marshmallow import Schema, ValidationError, fields, validate, validates
+
+from core.validators import AREA_CODE, check_id_number, normalise_phone
+from registry.models import (AreaLevel, Education, EmploymentStatus, Health, LabourAbility,
+                             MonitoringStatus, Sex)
+
+TRUE_WORDS = {True, 1, "1", "true", "True", "TRUE", "yes", "是", "y", "Y"}
+FALSE_WORDS = {False, 0, "0", "false", "False", "FALSE", "no", "否", "n", "N", ""}
+
+
+class LabelledEnumField(fields.Field):
+    """Accepts a code or its Chinese label; gives back the code."""
+
+    def __init__(self, enum_cls, **kwargs):
+        self.enum_cls = enum_cls
+        codes = ", ".join(f"{m.name} ({m.zh})" for m in enum_cls)
+        kwargs.setdefault("metadata", {}).update(
+            {"type": "string", "enum": [m.name for m in enum_cls], "description": codes})
+        super().__init__(**kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return value.name if value is not None else None
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            return self.enum_cls.parse(value)
+        except ValueError:
+            allowed = "、".join(f"{m.name}/{m.zh}" for m in self.enum_cls)
+            raise ValidationError(_("Unknown value; use one of: %(allowed)s", allowed=allowed)) from None
+
+
+def label_of(attr: str):
+    """The display label of an enum attribute, in the request's language."""
+    return fields.Function(lambda obj: getattr(obj, attr).label if getattr(obj, attr) is not None else None)
+
+
+def Flag(**kwargs):
+    return fields.Boolean(truthy=TRUE_WORDS, falsy=FALSE_WORDS, **kwargs)
+
+
+class SkillList(fields.List):
+    """A list of skills as written; a single string separated by 、,，; is split too."""
+
+    def __init__(self, **kwargs):
+        super().__init__(fields.String(validate=validate.Length(min=1, max=100)), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str):
+            value = split_list(value)
+        items = super()._deserialize(value, attr, data, **kwargs)
+        seen, out = set(), []
+        for item in (i.strip() for i in items):
+            if item and item not in seen:
+                seen.add(item)
+                out.append(item)
+        return out
+
+
+def split_list(text: str) -> list[str]:
+    import re
+    return [p.strip() for p in re.split(r"[、,，;；\n]", text) if p.strip()]
+
+
+class Coords:
+    lat = fields.Float(allow_none=True, validate=validate.Range(-90, 90))
+    lon = fields.Float(allow_none=True, validate=validate.Range(-180, 180))
+
+
+# --- areas -------------------------------------------------------------------------------------
+
+class AreaIn(Schema):
+    code = fields.String(required=True)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    level = LabelledEnumField(AreaLevel, required=True)
+    parent_code = fields.String(allow_none=True, load_default=None)
+    lat = Coords.lat
+    lon = Coords.lon
+
+    @validates("code")
+    def _code(self, value, **kwargs):
+        if not AREA_CODE.match(value):
+            raise ValidationError(_("Area codes have 12 digits."))
+
+
+class AreaOut(Schema):
+    code = fields.String()
+    name = fields.String()
+    level = LabelledEnumField(AreaLevel)
+    parent_code = fields.String(allow_none=True)
+    lat = fields.Float(allow_none=True)
+    lon = fields.Float(allow_none=True)
+    full_name = fields.String()
+
+
+# --- households --------------------------------------------------------------------------------
+
+class HouseholdIn(Schema):
+    code = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    village_code = fields.String(required=True)
+    monitoring_status = LabelledEnumField(MonitoringStatus, load_default=MonitoringStatus.none)
+    lifted_out = Flag(load_default=False)
+    relocated = Flag(load_default=False)
+    resettlement_site = fields.String(allow_none=True, validate=validate.Length(max=128))
+    helper_name = fields.String(allow_none=True, validate=validate.Length(max=64))
+    address = fields.String(allow_none=True, validate=validate.Length(max=200))
+
+    @validates("village_code")
+    def _village(self, value, **kwargs):
+        if not AREA_CODE.match(value):
+            raise ValidationError(_("Area codes have 12 digits."))
+
+
+class HouseholdPatch(HouseholdIn):
+    class Meta:
+        exclude = ("code",)
+
+
+# --- workers -----------------------------------------------------------------------------------
+
+class WorkerIn(Schema):
+    id_number = fields.String(required=True)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    phone = fields.String(allow_none=True)
+    household_code = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    education = LabelledEnumField(Education, allow_none=True)
+    health = LabelledEnumField(Health, load_default=Health.healthy)
+    labour_ability = LabelledEnumField(LabourAbility, load_default=LabourAbility.full)
+    skills = SkillList(load_default=list)
+    expected_wage = fields.Integer(allow_none=True, validate=validate.Range(0, 100000))
+    max_commute_km = fields.Integer(allow_none=True, validate=validate.Range(0, 5000))
+    willing_to_migrate = Flag(load_default=False)
+    employment_status = LabelledEnumField(EmploymentStatus, load_default=EmploymentStatus.unemployed)
+    needs_flexible_hours = Flag(load_default=False)
+    desired_occupations = SkillList(load_default=list)
+    lat = Coords.lat
+    lon = Coords.lon
+
+    @validates("id_number")
+    def _id_number(self, value, **kwargs):
+        try:
+            check_id_number(value)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+
+    @validates("phone")
+    def _phone(self, value, **kwargs):
+        if value:
+            try:
+                normalise_phone(value)
+            except ValueError as exc:
+                raise ValidationError(str(exc)) from None
+
+
+class WorkerPatch(WorkerIn):
+    """Loaded with partial=True: fields left out stay as they are. The ID number is who the
+    person is and cannot be changed."""
+
+    class Meta:
+        exclude = ("id_number",)
+
+
+class WorkerSkillOut(Schema):
+    name = fields.String()
+    canonical = fields.String(allow_none=True)
+    code = fields.String(allow_none=True)
+    certified = fields.Boolean()
+
+
+class WorkerOut(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    household_code = fields.String()
+    village_code = fields.String()
+    id_number_masked = fields.String()
+    phone_masked = fields.String(allow_none=True)
+    birth_date = fields.Date()
+    sex = LabelledEnumField(Sex)
+    age = fields.Integer()
+    education = LabelledEnumField(Education, allow_none=True)
+    education_label = label_of("education")
+    health = LabelledEnumField(Health)
+    health_label = label_of("health")
+    labour_ability = LabelledEnumField(LabourAbility)
+    employment_status = LabelledEnumField(EmploymentStatus)
+    employment_status_label = label_of("employment_status")
+    employed = fields.Boolean()
+    expected_wage = fields.Integer(allow_none=True)
+    max_commute_km = fields.Integer(allow_none=True)
+    willing_to_migrate = fields.Boolean()
+    needs_flexible_hours = fields.Boolean()
+    desired_occupations = fields.List(fields.String())
+    skills = fields.List(fields.Nested(WorkerSkillOut))
+    unresolved_skills = fields.List(fields.String())
+    lat = fields.Float(allow_none=True)
+    lon = fields.Float(allow_none=True)
+
+
+class WorkerList(Schema):
+    items = fields.List(fields.Nested(WorkerOut))
+    total = fields.Integer()
+
+
+class WorkerSearchArgs(Schema):
+    area_code = fields.String()
+    q = fields.String(validate=validate.Length(max=64))
+    monitoring_status = LabelledEnumField(MonitoringStatus)
+    employment_status = LabelledEnumField(EmploymentStatus)
+    nobody_employed = Flag()
+    limit = fields.Integer(load_default=50, validate=validate.Range(1, 500))
+    offset = fields.Integer(load_default=0, validate=validate.Range(0))
+
+
+class ExportArgs(Schema):
+    area_code = fields.String()
+
+
+class RevealOut(Schema):
+    id = fields.Integer()
+    id_number = fields.String()
+    phone = fields.String(allow_none=True)
+
+
+class HouseholdMember(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    sex = LabelledEnumField(Sex)
+    age = fields.Integer()
+    id_number_masked = fields.String()
+    employment_status = LabelledEnumField(EmploymentStatus)
+    employment_status_label = label_of("employment_status")
+    employed = fields.Boolean()
+
+
+class HouseholdSummary(Schema):
+    id = fields.Integer()
+    code = fields.String()
+    village_code = fields.String()
+    village_name = fields.String()
+    monitoring_status = LabelledEnumField(MonitoringStatus)
+    monitoring_status_label = label_of("monitoring_status")
+    lifted_out = fields.Boolean()
+    relocated = fields.Boolean()
+    resettlement_site = fields.String(allow_none=True)
+    helper_name = fields.String(allow_none=True)
+    address = fields.String(allow_none=True)
+    member_count = fields.Integer()
+    employed_count = fields.Integer()
+
+
+class HouseholdOut(HouseholdSummary):
+    members = fields.List(fields.Nested(HouseholdMember))
+
+
+class HouseholdList(Schema):
+    items = fields.List(fields.Nested(HouseholdSummary))
+    total = fields.Integer()
+
+
+class HouseholdSearchArgs(Schema):
+    area_code = fields.String()
+    q = fields.String(validate=validate.Length(max=64))
+    monitoring_status = LabelledEnumField(MonitoringStatus)
+    nobody_employed = Flag()
+    limit = fields.Integer(load_default=50, validate=validate.Range(1, 500))
+    offset = fields.Integer(load_default=0, validate=validate.Range(0))
+
+
+class ImportResult(Schema):
+    created = fields.Integer()
+    updated = fields.Integer()
+    errors = fields.List(fields.Dict())
+
+
+class ResolveArgs(Schema):
+    q = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    limit = fields.Integer(load_default=5, validate=validate.Range(1, 20))
+
+
+class ResolveItem(Schema):
+    code = fields.String(allow_none=True)
+    key = fields.String()
+    name = fields.String()
+    score = fields.Float()
+
+
+class ResolveOut(Schema):
+    items = fields.List(fields.Nested(ResolveItem))

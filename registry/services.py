@@ -1,0 +1,332 @@
+"""Registry domain logic: areas, households, workers, search, personal data.
+
+Plain functions taking a session and the acting user; they flush, the caller commits.
+"""
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from pypinyin import Style, lazy_pinyin
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from core import audit, crypto
+from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from core.models import Role, User
+from core.scoping import scope_clause, user_sees_area, within_clause
+from core.validators import ResidentId, check_id_number, normalise_phone
+from registry.models import (EMPLOYED, Area, AreaLevel, Household, MonitoringStatus, Sex, Worker,
+                             WorkerSkill)
+from registry.taxonomy import resolve_skill
+
+REGISTRY_WRITERS = {Role.admin, Role.station}
+REGISTRY_READERS = {Role.admin, Role.county, Role.station}
+
+PARENT_LEVEL = {AreaLevel.township: AreaLevel.county, AreaLevel.village: AreaLevel.township}
+
+
+# --- areas -------------------------------------------------------------------------------------
+
+def get_area(session: Session, code: str) -> Area:
+    area = session.get(Area, code)
+    if area is None:
+        raise NotFound(_("Area %(code)s does not exist.", code=code), {"area_code": _("unknown area")})
+    return area
+
+
+def create_area(session: Session, data: dict, actor: User) -> Area:
+    if session.get(Area, data["code"]) is not None:
+        raise Conflict(_("Area %(code)s already exists.", code=data["code"]), {"code": _("already exists")})
+    level, parent_code = data["level"], data.get("parent_code")
+    if level is AreaLevel.county:
+        if parent_code:
+            raise ValidationFailed(_("A county has no parent here."), {"parent_code": _("must be empty for a county")})
+    else:
+        if not parent_code:
+            raise ValidationFailed(_("Give the parent area."), {"parent_code": _("required")})
+        parent = session.get(Area, parent_code)
+        if parent is None or parent.level is not PARENT_LEVEL[level]:
+            raise ValidationFailed(_("The parent must be an existing %(level)s.", level=PARENT_LEVEL[level].label),
+                                   {"parent_code": _("not an existing %(level)s", level=PARENT_LEVEL[level].label)})
+        if not data["code"].startswith(parent.prefix):
+            raise ValidationFailed(_("The code does not lie inside its parent's code."),
+                                   {"code": _("must start with %(prefix)s", prefix=parent.prefix)})
+    if not _area_code_fits_level(data["code"], level):
+        raise ValidationFailed(_("The code does not fit the level."), {"code": _("wrong code for a %(level)s", level=level.label)})
+    check = data["code"] if level is AreaLevel.county else parent_code
+    if actor.role is not Role.admin and not user_sees_area(actor, check):
+        raise Forbidden(_("You may only add areas inside your own."))
+    area = Area(code=data["code"], name=data["name"], level=level, parent_code=parent_code or None,
+                lat=data.get("lat"), lon=data.get("lon"))
+    session.add(area)
+    session.flush()
+    return area
+
+
+def _area_code_fits_level(code: str, level: AreaLevel) -> bool:
+    tail = code[level.prefix_length:]
+    head = code[:level.prefix_length]
+    return set(tail) <= {"0"} and not head.endswith("000")
+
+
+def default_coords(area: Area) -> tuple[float | None, float | None]:
+    """A village's point, or failing that its township's or county's."""
+    while area is not None:
+        if area.lat is not None and area.lon is not None:
+            return area.lat, area.lon
+        area = area.parent
+    return None, None
+
+
+# --- households --------------------------------------------------------------------------------
+
+def _visible_village(session: Session, code: str, actor: User, field: str = "village_code") -> Area:
+    area = session.get(Area, code)
+    if area is None or area.level is not AreaLevel.village:
+        raise ValidationFailed(_("Unknown village."), {field: _("no village has this code")})
+    if not user_sees_area(actor, code):
+        raise Forbidden(_("This village is outside your areas."), {field: _("outside your areas")})
+    return area
+
+
+def create_household(session: Session, data: dict, actor: User) -> Household:
+    _visible_village(session, data["village_code"], actor)
+    if session.scalar(select(Household.id).where(Household.code == data["code"])) is not None:
+        raise Conflict(_("Household %(code)s already exists.", code=data["code"]), {"code": _("already exists")})
+    household = Household(**data)
+    session.add(household)
+    session.flush()
+    return household
+
+
+def update_household(session: Session, household: Household, data: dict, actor: User) -> Household:
+    if "village_code" in data:
+        _visible_village(session, data["village_code"], actor)
+    for key, value in data.items():
+        setattr(household, key, value)
+    session.flush()
+    return household
+
+
+def get_household(session: Session, code: str, actor: User) -> Household:
+    household = session.scalar(select(Household).where(Household.code == code))
+    if household is None or not user_sees_area(actor, household.village_code):
+        raise NotFound(_("No household %(code)s.", code=code))
+    return household
+
+
+def list_households(session: Session, actor: User, area_code: str | None = None, q: str | None = None,
+                    monitoring_status: MonitoringStatus | None = None, nobody_employed: bool | None = None,
+                    limit: int = 50, offset: int = 0) -> tuple[list[Household], int]:
+    conditions = [scope_clause(actor, Household.village_code)]
+    if area_code:
+        conditions.append(within_clause(area_code, Household.village_code))
+    if q:
+        conditions.append(or_(Household.code.contains(q.strip()),
+                              Household.members.any(Worker.name.contains(q.strip()))))
+    if monitoring_status is not None:
+        conditions.append(Household.monitoring_status == monitoring_status)
+    if nobody_employed:
+        conditions.append(~_has_employed_member())
+    total = session.scalar(select(func.count(Household.id)).where(*conditions))
+    rows = session.scalars(select(Household).where(*conditions)
+                           .order_by(Household.village_code, Household.code).limit(limit).offset(offset)).all()
+    return list(rows), total
+
+
+def _has_employed_member():
+    return exists().where(Worker.household_id == Household.id, Worker.employment_status.in_(EMPLOYED))
+
+
+def household_counts(session: Session, actor: User, area_code: str | None = None) -> dict:
+    """Figures for the station home page."""
+    scope = [scope_clause(actor, Household.village_code)]
+    if area_code:
+        scope.append(within_clause(area_code, Household.village_code))
+    base = select(func.count(Household.id)).where(*scope)
+    workers = select(func.count(Worker.id)).join(Household).where(*scope)
+    return {
+        "households": session.scalar(base),
+        "monitored": session.scalar(base.where(Household.monitoring_status != MonitoringStatus.none)),
+        "relocated": session.scalar(base.where(Household.relocated.is_(True))),
+        "nobody_employed": session.scalar(base.where(~_has_employed_member())),
+        "workers": session.scalar(workers),
+        "employed": session.scalar(workers.where(Worker.employment_status.in_(EMPLOYED))),
+        "unresolved_skills": session.scalar(
+            select(func.count(WorkerSkill.id)).join(Worker).join(Household)
+            .where(*scope, WorkerSkill.skill_id.is_(None))),
+    }
+
+
+# --- workers -----------------------------------------------------------------------------------
+
+def name_keys(name: str) -> tuple[str, str]:
+    """Full pinyin and initials, lower case without spaces: 马成 -> ("macheng", "mc")."""
+    full = "".join(lazy_pinyin(name, errors="ignore")).lower()
+    initials = "".join(lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore")).lower()
+    return full, initials
+
+
+def find_worker_by_id_number(session: Session, id_number: str) -> Worker | None:
+    return session.scalar(select(Worker).where(Worker.id_number_hash == crypto.lookup_hash(id_number)))
+
+
+def _household_for(session: Session, code: str, actor: User) -> Household:
+    household = session.scalar(select(Household).where(Household.code == code))
+    if household is None or not user_sees_area(actor, household.village_code):
+        raise ValidationFailed(_("Unknown household."), {"household_code": _("no household has this code in your areas")})
+    return household
+
+
+def _set_phone(worker: Worker, phone: str | None) -> None:
+    if phone:
+        phone = normalise_phone(phone)
+        worker.phone_enc = crypto.encrypt(phone)
+        worker.phone_hash = crypto.lookup_hash(phone)
+        worker.phone_masked = crypto.mask_phone(phone)
+        worker.phone_tail = phone[-4:]
+    else:
+        worker.phone_enc = worker.phone_hash = worker.phone_masked = worker.phone_tail = None
+
+
+def set_skills(session: Session, worker: Worker, names: list[str], certified: bool = False) -> None:
+    """Replaces the self-reported skills with `names`; certified skills (from courses) stay."""
+    kept = [s for s in worker.skills if s.certified]
+    kept_names = {s.name for s in kept}
+    worker.skills = kept + [WorkerSkill(name=name, skill_id=resolve_skill(session, name), certified=certified)
+                            for name in names if name not in kept_names]
+
+
+def create_worker(session: Session, data: dict, actor: User) -> Worker:
+    if actor.role not in REGISTRY_WRITERS:
+        raise Forbidden(_("Your role is not allowed to do this."))
+    resident = check_id_number(data["id_number"])
+    household = _household_for(session, data["household_code"], actor)
+    if find_worker_by_id_number(session, resident.number) is not None:
+        raise Conflict(_("A worker with this ID number is already registered."), {"id_number": _("already registered")})
+    worker = new_worker(session, household, resident, data)
+    session.flush()
+    audit.record(actor, "create", "worker", worker.id, fields=sorted(data))
+    return worker
+
+
+def new_worker(session: Session, household: Household, resident: ResidentId, data: dict) -> Worker:
+    """A worker built from checked data, added to the session (shared by the form, API, import)."""
+    worker = Worker(household=household, birth_date=resident.birth_date, sex=Sex[resident.sex],
+                    id_number_enc=crypto.encrypt(resident.number),
+                    id_number_hash=crypto.lookup_hash(resident.number),
+                    id_number_masked=crypto.mask_id_number(resident.number), skills=[])
+    session.add(worker)
+    apply_worker_fields(session, worker, {k: v for k, v in data.items() if k not in ("id_number", "household_code")})
+    return worker
+
+
+def update_worker(session: Session, worker: Worker, data: dict, actor: User) -> Worker:
+    if actor.role not in REGISTRY_WRITERS:
+        raise Forbidden(_("Your role is not allowed to do this."))
+    if "household_code" in data:
+        worker.household = _household_for(session, data["household_code"], actor)
+    apply_worker_fields(session, worker, {k: v for k, v in data.items() if k != "household_code"})
+    session.flush()
+    audit.record(actor, "update", "worker", worker.id, fields=sorted(data))
+    return worker
+
+
+def apply_worker_fields(session: Session, worker: Worker, data: dict) -> None:
+    for key, value in data.items():
+        if key == "phone":
+            _set_phone(worker, value)
+        elif key == "skills":
+            set_skills(session, worker, value)
+        elif key == "name":
+            worker.name = value.strip()
+            worker.name_pinyin, worker.name_initials = name_keys(worker.name)
+        else:
+            setattr(worker, key, value)
+    if "lat" in data or "lon" in data:
+        worker.coords_from_village = worker.lat is None or worker.lon is None
+    if worker.coords_from_village:
+        worker.lat, worker.lon = default_coords(session.get(Area, worker.household.village_code))
+
+
+def get_worker(session: Session, worker_id: int, actor: User) -> Worker:
+    worker = session.get(Worker, worker_id)
+    if worker is None or not can_read_worker(actor, worker):
+        raise NotFound(_("No worker %(id)s.", id=worker_id))
+    return worker
+
+
+def can_read_worker(actor: User, worker: Worker) -> bool:
+    if actor.role is Role.worker:
+        return actor.worker_id == worker.id
+    return actor.role in REGISTRY_READERS and user_sees_area(actor, worker.household.village_code)
+
+
+def reveal_personal_data(session: Session, worker: Worker, actor: User) -> dict:
+    """The full ID number and phone, for staff of the worker's own village only; audited."""
+    if actor.role is not Role.station or not user_sees_area(actor, worker.household.village_code):
+        raise Forbidden(_("Only staff of the worker's own village may reveal personal data."))
+    audit.record(actor, "reveal", "worker", worker.id, fields=["id_number", "phone"])
+    session.flush()
+    return {"id": worker.id, "id_number": crypto.decrypt(worker.id_number_enc),
+            "phone": crypto.decrypt(worker.phone_enc)}
+
+
+@dataclass
+class WorkerQuery:
+    area_code: str | None = None
+    q: str | None = None
+    monitoring_status: MonitoringStatus | None = None
+    employment_status: object | None = None
+    nobody_employed: bool | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+def search_workers(session: Session, actor: User, query: WorkerQuery) -> tuple[list[Worker], int]:
+    if actor.role not in REGISTRY_READERS:
+        raise Forbidden(_("Your role is not allowed to do this."))
+    conditions = [scope_clause(actor, Household.village_code)]
+    if query.area_code:
+        conditions.append(within_clause(query.area_code, Household.village_code))
+    if query.q and query.q.strip():
+        conditions.append(_text_condition(query.q.strip()))
+    if query.monitoring_status is not None:
+        conditions.append(Household.monitoring_status == query.monitoring_status)
+    if query.employment_status is not None:
+        conditions.append(Worker.employment_status == query.employment_status)
+    if query.nobody_employed:
+        conditions.append(~_has_employed_member())
+    base = select(Worker).join(Household).where(*conditions)
+    total = session.scalar(select(func.count()).select_from(base.subquery()))
+    rows = session.scalars(base.order_by(Household.code, Worker.birth_date, Worker.id)
+                           .limit(query.limit).offset(query.offset)).all()
+    return list(rows), total
+
+
+def _text_condition(q: str):
+    """Name, pinyin (full or initials), masked ID, a full ID or phone, or the last four digits."""
+    compact = q.replace(" ", "")
+    upper = compact.upper()
+    if len(upper) == 18 and upper[:17].isdigit():
+        return Worker.id_number_hash == crypto.lookup_hash(upper)
+    if len(compact) == 11 and compact.isdigit():
+        return Worker.phone_hash == crypto.lookup_hash(compact)
+    if "*" in compact:
+        return Worker.id_number_masked.like(compact.replace("*", "_"))
+    if compact.isdigit() and len(compact) == 4:
+        return or_(Worker.phone_tail == compact, Worker.id_number_masked.like("%" + compact))
+    if compact.isascii() and compact.isalpha():
+        lower = compact.lower()
+        return or_(Worker.name_pinyin.like(f"%{lower}%"), Worker.name_initials.like(f"{lower}%"))
+    return or_(Worker.name.contains(q), Household.code == q)
+
+
+def unresolved_skills(session: Session, actor: User, area_code: str | None = None, limit: int = 200):
+    """Skills written as text that did not resolve, for staff to review."""
+    conditions = [scope_clause(actor, Household.village_code), WorkerSkill.skill_id.is_(None)]
+    if area_code:
+        conditions.append(within_clause(area_code, Household.village_code))
+    return session.execute(
+        select(WorkerSkill.name, func.count(WorkerSkill.id)).join(Worker).join(Household)
+        .where(and_(*conditions)).group_by(WorkerSkill.name)
+        .order_by(func.count(WorkerSkill.id).desc()).limit(limit)).all()

@@ -1,0 +1,261 @@
+"""Registry pages: station home, households, workers, import and export. Thin: parse, call a
+service, render."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from marshmallow import ValidationError
+from sqlalchemy import select
+
+from core.auth import acting_user, page_roles
+from core.errors import DomainError, flatten_fields
+from core.extensions import db
+from core.models import Role
+from core.scoping import scope_clause
+from registry import importers, services
+from registry.forms import ConfirmForm, EditWorkerForm, HouseholdForm, ImportForm, WorkerForm
+from registry.models import Area, AreaLevel, EmploymentStatus, MonitoringStatus
+from registry.schemas import HouseholdIn, WorkerIn, WorkerPatch
+
+bp = Blueprint("registry", __name__)
+
+STAFF = (Role.admin, Role.county, Role.station)
+WRITERS = (Role.admin, Role.station)
+PAGE_SIZE = 30
+
+
+def _villages():
+    """The villages the user may file households under, for select boxes."""
+    return db.session.scalars(select(Area).where(Area.level == AreaLevel.village,
+                                                 scope_clause(acting_user(), Area.code))
+                              .order_by(Area.code)).all()
+
+
+def _submit(form, schema, data: dict, action):
+    """Checks `data` with the API's schema, then runs `action(loaded)`; puts every complaint on
+    the form field it names. Returns the action's result, or None when something was refused."""
+    try:
+        loaded = schema.load(data)
+        return action(loaded)
+    except ValidationError as exc:
+        problems = flatten_fields(exc.messages)
+    except DomainError as exc:
+        db.session.rollback()
+        problems = exc.fields or {"_form": exc.message}
+        if not exc.fields:
+            flash(exc.message, "error")
+    for name, message in problems.items():
+        field = getattr(form, name.split(".")[0], None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = list(field.errors) + [message]
+        else:
+            flash(message, "error")
+    return None
+
+
+def _form_data(form, names) -> dict:
+    data = {}
+    for name in names:
+        field = getattr(form, name, None)
+        if field is None:
+            continue
+        value = field.data
+        if isinstance(value, str):
+            value = value.strip()
+            if value == "":
+                continue
+        if value is None:
+            continue
+        data[name] = float(value) if name in ("lat", "lon") else value
+    return data
+
+
+@bp.get("/")
+@page_roles()
+def home():
+    user = acting_user()
+    if user.role not in STAFF:
+        return render_template("registry/welcome.html")
+    counts = services.household_counts(db.session, user)
+    unresolved = services.unresolved_skills(db.session, user, limit=20)
+    return render_template("registry/home.html", counts=counts, unresolved=unresolved)
+
+
+# --- households --------------------------------------------------------------------------------
+
+@bp.get("/households")
+@page_roles(*STAFF)
+def households():
+    args = request.args
+    page = max(args.get("page", 1, type=int), 1)
+    status = args.get("monitoring_status") or None
+    filters = {
+        "area_code": args.get("area") or None,
+        "q": args.get("q") or None,
+        "monitoring_status": MonitoringStatus[status] if status in MonitoringStatus.__members__ else None,
+        "nobody_employed": args.get("nobody_employed") == "1",
+    }
+    items, total = services.list_households(db.session, acting_user(), limit=PAGE_SIZE,
+                                            offset=(page - 1) * PAGE_SIZE, **filters)
+    return render_template("registry/households.html", items=items, total=total, page=page,
+                           pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1), villages=_villages(),
+                           statuses=MonitoringStatus, args=args)
+
+
+@bp.route("/households/new", methods=["GET", "POST"])
+@page_roles(*WRITERS)
+def new_household():
+    form = HouseholdForm()
+    form.village_code.choices = [(v.code, f"{v.parent.name if v.parent else ''} {v.name}") for v in _villages()]
+    if form.validate_on_submit():
+        def create(data):
+            household = services.create_household(db.session, data, acting_user())
+            db.session.commit()
+            return household
+        data = _form_data(form, HouseholdIn().fields)
+        data.update(lifted_out=form.lifted_out.data, relocated=form.relocated.data)
+        household = _submit(form, HouseholdIn(), data, create)
+        if household is not None:
+            flash(_("Household %(code)s registered.", code=household.code), "success")
+            return redirect(url_for("registry.household", code=household.code))
+    return render_template("registry/household_form.html", form=form), 422 if form.errors else 200
+
+
+@bp.get("/households/<code>")
+@page_roles(*STAFF)
+def household(code):
+    household = services.get_household(db.session, code, acting_user())
+    return render_template("registry/household.html", household=household)
+
+
+# --- workers -----------------------------------------------------------------------------------
+
+WORKER_FIELDS = list(WorkerIn().fields)
+
+
+def _worker_data(form) -> dict:
+    data = _form_data(form, WORKER_FIELDS)
+    for name in ("willing_to_migrate", "needs_flexible_hours"):
+        data[name] = getattr(form, name).data
+    return data
+
+
+@bp.route("/workers/new", methods=["GET", "POST"])
+@page_roles(*WRITERS)
+def new_worker():
+    form = WorkerForm()
+    if request.method == "GET" and request.args.get("household"):
+        form.household_code.data = request.args["household"]
+    if form.validate_on_submit():
+        def create(data):
+            worker = services.create_worker(db.session, data, acting_user())
+            db.session.commit()
+            return worker
+        worker = _submit(form, WorkerIn(), _worker_data(form), create)
+        if worker is not None:
+            flash(_("%(name)s registered.", name=worker.name), "success")
+            return redirect(url_for("registry.worker", worker_id=worker.id))
+    return render_template("registry/worker_form.html", form=form, worker=None), 422 if form.errors else 200
+
+
+@bp.route("/workers/<int:worker_id>/edit", methods=["GET", "POST"])
+@page_roles(*WRITERS)
+def edit_worker(worker_id):
+    worker = services.get_worker(db.session, worker_id, acting_user())
+    form = EditWorkerForm()
+    if request.method == "GET":
+        _fill_worker_form(form, worker)
+    elif form.validate_on_submit():
+        def update(data):
+            services.update_worker(db.session, worker, data, acting_user())
+            db.session.commit()
+            return worker
+        data = _worker_data(form)
+        data.setdefault("skills", [])
+        for name in ("phone", "education", "expected_wage", "max_commute_km", "lat", "lon"):
+            data.setdefault(name, None)
+        data.setdefault("desired_occupations", [])
+        if _submit(form, WorkerPatch(partial=True), data, update) is not None:
+            flash(_("Saved."), "success")
+            return redirect(url_for("registry.worker", worker_id=worker.id))
+    return render_template("registry/worker_form.html", form=form, worker=worker), 422 if form.errors else 200
+
+
+def _fill_worker_form(form, worker) -> None:
+    form.household_code.data = worker.household.code
+    form.name.data = worker.name
+    form.phone.data = ""
+    form.phone.render_kw = {"placeholder": worker.phone_masked or ""}
+    form.education.data = worker.education.name if worker.education else ""
+    form.health.data = worker.health.name
+    form.labour_ability.data = worker.labour_ability.name
+    form.employment_status.data = worker.employment_status.name
+    form.skills.data = "、".join(s.name for s in worker.skills if not s.certified)
+    form.desired_occupations.data = "、".join(worker.desired_occupations or [])
+    form.expected_wage.data = worker.expected_wage
+    form.max_commute_km.data = worker.max_commute_km
+    form.willing_to_migrate.data = worker.willing_to_migrate
+    form.needs_flexible_hours.data = worker.needs_flexible_hours
+    if not worker.coords_from_village:
+        form.lat.data, form.lon.data = worker.lat, worker.lon
+
+
+@bp.get("/workers")
+@page_roles(*STAFF)
+def workers():
+    args = request.args
+    page = max(args.get("page", 1, type=int), 1)
+    status = args.get("employment_status") or None
+    query = services.WorkerQuery(
+        area_code=args.get("area") or None, q=args.get("q") or None,
+        employment_status=EmploymentStatus[status] if status in EmploymentStatus.__members__ else None,
+        nobody_employed=args.get("nobody_employed") == "1",
+        limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    items, total = services.search_workers(db.session, acting_user(), query)
+    return render_template("registry/workers.html", items=items, total=total, page=page,
+                           pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1), villages=_villages(),
+                           statuses=EmploymentStatus, args=args)
+
+
+@bp.get("/workers/<int:worker_id>")
+@page_roles(*STAFF, Role.worker)
+def worker(worker_id):
+    worker = services.get_worker(db.session, worker_id, acting_user())
+    return render_template("registry/worker.html", worker=worker, revealed=None, form=ConfirmForm())
+
+
+@bp.post("/workers/<int:worker_id>/reveal")
+@page_roles(Role.station)
+def reveal(worker_id):
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    worker = services.get_worker(db.session, worker_id, acting_user())
+    revealed = services.reveal_personal_data(db.session, worker, acting_user())
+    db.session.commit()
+    return render_template("registry/worker.html", worker=worker, revealed=revealed, form=form)
+
+
+# --- import and export -------------------------------------------------------------------------
+
+@bp.route("/import", methods=["GET", "POST"])
+@page_roles(*WRITERS)
+def import_file():
+    form = ImportForm()
+    report = None
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            report = importers.import_file(db.session, form.kind.data, upload.filename, upload.read(), acting_user())
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            form.file.errors = [exc.message]
+    return render_template("registry/import.html", form=form, report=report)
+
+
+@bp.get("/workers/export")
+@page_roles(*STAFF)
+def export_workers():
+    stream, filename = importers.export_workers(db.session, acting_user(), request.args.get("area") or None)
+    db.session.commit()
+    return send_file(stream, as_attachment=True, download_name=filename,
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
