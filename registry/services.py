@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from pypinyin import Style, lazy_pinyin
 from sqlalchemy import and_, exists, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from core import audit, crypto
 from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -134,7 +134,8 @@ def list_households(session: Session, actor: User, area_code: str | None = None,
 
 
 def _has_employed_member():
-    return exists().where(Worker.household_id == Household.id, Worker.employment_status.in_(EMPLOYED))
+    member = aliased(Worker)  # the outer query may itself select workers
+    return exists().where(member.household_id == Household.id, member.employment_status.in_(EMPLOYED))
 
 
 def household_counts(session: Session, actor: User, area_code: str | None = None) -> dict:
@@ -214,7 +215,8 @@ def new_worker(session: Session, household: Household, resident: ResidentId, dat
     worker = Worker(household=household, birth_date=resident.birth_date, sex=Sex[resident.sex],
                     id_number_enc=crypto.encrypt(resident.number),
                     id_number_hash=crypto.lookup_hash(resident.number),
-                    id_number_masked=crypto.mask_id_number(resident.number), skills=[])
+                    id_number_masked=crypto.mask_id_number(resident.number), skills=[],
+                    coords_from_village=True)
     session.add(worker)
     apply_worker_fields(session, worker, {k: v for k, v in data.items() if k not in ("id_number", "household_code")})
     return worker

@@ -1,0 +1,306 @@
+"""The canonical skill taxonomy and the free-text resolver (pure Python: no Flask, no database).
+
+The taxonomy is the level-4 occupations of the 2022 national occupational classification (职业分类大典)
+plus our curated village skills and certificates (驾驶证, 种植, 养殖 …) that are not occupations.
+`SkillIndex` maps what employers and villagers actually write ("招聘送餐员5-8k", "会开叉车",
+"有C1驾照") to one of those entries. It combines four signals, because each fails on its own:
+
+* exact hits on a name or alias (after stripping recruiting noise and "会/有/做过" phrasing);
+* containment: the longest known name/alias inside the text ("电气柜装配工包吃住"), or the text
+  inside a name ("叉车" in "叉车司机");
+* edit similarity (rapidfuzz Indel ratio) for small variations and typos;
+* IDF-weighted character uni/bigram cosine against all of an entry's names and aliases pooled,
+  which ranks unseen phrasings by their distinctive characters ("氩弧焊" → 焊工) while common
+  suffixes (工, 员, 师) count for little.
+"""
+from __future__ import annotations
+
+import csv
+import math
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+# resolve_one's cut-off, chosen on bench/data/resolve_eval.csv (see bench/README.md).
+THRESHOLD = 0.62
+FUZZY_WEIGHT = 0.85  # edit similarity alone never reaches an exact hit
+STEM_WEIGHT = 0.95  # "砌筑" for 砌筑工 is nearly, not quite, an exact hit
+UNIGRAM_WEIGHT = 0.6
+COSINE_MIX = 0.2  # share of the n-gram cosine in the blended score
+COSINE_ALONE = 0.9  # the cosine can carry an entry on its own, slightly discounted
+VARIANT_DISCOUNT = 0.97  # "会计" as written beats "计" with 会 stripped
+MAX_QUERY_CHARS = 64  # longer text is cut: nobody names a skill in more words than that
+
+
+@dataclass(frozen=True)
+class SkillEntry:
+    key: str  # occupation code for classification rows, the csv key for village skills
+    name: str  # canonical Chinese name
+    kind: str  # "occupation" | "skill" | "certificate"
+    code: str | None  # occupation code (2022 classification) where one fits
+    group: str  # occupational group prefix, e.g. "6-18"
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Match:
+    key: str
+    name: str
+    code: str | None
+    score: float  # in [0, 1]
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading
+
+_MARKER = re.compile(r"(?<=[\u4e00-\u9fff])(?:L/S|L|S)$")  # 绿色 (L) / 数字 (S) occupation flags
+
+
+def _clean(name: str) -> str:
+    """Drop the classification's green/digital flags: "计算机软件测试员S" is named without the S."""
+    return _MARKER.sub("", name.strip())
+
+
+def _dedupe(items, exclude: str = "") -> tuple[str, ...]:
+    seen, out = {exclude}, []
+    for item in items:
+        item = _clean(item)
+        if item and item not in seen:
+            seen.add(item)
+            out.append(item)
+    return tuple(out)
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def load_taxonomy(data_dir: Path) -> list[SkillEntry]:
+    """Occupations (file order) followed by village skills (file order): the same files always
+    give the same list. Level-4 group codes ending in -00 that merely repeat a level-3 row are
+    skipped, and a repeated code keeps its first row."""
+    data_dir = Path(data_dir)
+    rows = _read_csv(data_dir / "occupations" / "csco22.csv")
+    extra: dict[str, list[str]] = defaultdict(list)
+    for row in _read_csv(data_dir / "skills" / "occupation_aliases.csv"):
+        extra[row["code"].strip()] += row["aliases"].split("|")
+    level3 = {r["name"] for r in rows if r["level"] == "3"}
+    entries, seen = [], set()
+    for r in rows:
+        code = r["code"].strip()
+        if r["level"] != "4" or code in seen or (code.endswith("-00") and r["name"] in level3):
+            continue
+        seen.add(code)
+        name = _clean(r["name"])
+        aliases = _dedupe(r["alias"].split(",") + extra.get(code, []), exclude=name)
+        entries.append(SkillEntry(code, name, "occupation", code, _group(code), aliases))
+    for r in _read_csv(data_dir / "skills" / "village_skills.csv"):
+        name = r["name"].strip()
+        entries.append(SkillEntry(r["key"].strip(), name, r["kind"].strip(), r["code"].strip() or None,
+                                  r["group"].strip(), _dedupe(r["aliases"].split("|"), exclude=name)))
+    return entries
+
+
+def _group(code: str) -> str:
+    return "-".join(code.split("-")[:2])
+
+
+# ---------------------------------------------------------------------------------------------
+# Normalisation
+
+_WAGE = re.compile(  # 5-8k, 4000元/月, 200元一天, 18-45周岁, 26天, 3人
+    r"\d+(?:\.\d+)?\s*(?:[-~～—至到]\s*\d+(?:\.\d+)?\s*)?"
+    r"(?:k|千|万|w|元|块|周岁|岁|小时|个月|月|天|日|人|名|年)"
+    r"(?:\s*(?:/|每|一)\s*(?:月|天|日|小时|时|年|周))?")
+_NUMBER = re.compile(r"(?<![a-z0-9])\d+(?:\.\d+)?(?![a-z0-9])")
+_NOISE = sorted("""
+    招聘 急招 急聘 诚聘 直招 热招 高薪 聘请 招人 招工 大量招 长期招 若干 若干名 数名 多名
+    包吃住 包食宿 管吃住 包吃 包住 提供住宿 免费住宿 五险一金 五险 缴纳社保 社保 交社保 年终奖
+    长白班 白班 夜班 两班倒 倒班 做六休一 双休 单休 男女不限 限男性 限女性 男性 女性 男女
+    不限 学历不限 年龄不限 经验不限 年龄 周岁 以下 以上 左右 熟手 有经验者优先 有经验 经验
+    无经验 优先 持证上岗 持证优先 持证 底薪 提成 月薪 日薪 时薪 薪资 工资 待遇优厚 待遇 面议
+    日结 周结 月结 多劳多得 计件 计时 按方计价 长期 临时工 短期 急需 可培训 免费培训 带薪
+    学徒也可 学徒 可带 也可 欢迎 转正 上班 加班 包车接送 工作地点 岗位 职位 要求 身体健康
+""".split(), key=len, reverse=True)
+_NOISE_RE = re.compile("|".join(map(re.escape, _NOISE)))
+_NON_WORD = re.compile(r"[^0-9a-z\u4e00-\u9fff]+")
+# How villagers phrase what they can do: "我会…", "有…", "做过…", "在…干过".
+_LEAD = re.compile(r"^(?:我|本人)?(?:以前|之前|曾经|还)?(?:会|能|有|懂|熟悉|擅长|可以|做过|干过|当过|在)")
+_PARTICLE = re.compile(r"(?<=[\u4e00-\u9fff])[过了着](?=[\u4e00-\u9fff])")
+_SUFFIX = re.compile(r"(?:人员|工人|师傅|技师|工|员|师|手)$")
+
+
+def normalise_text(text: str) -> str:
+    """Lower-cased, full-width folded text with recruiting noise (招聘, 包吃住, 五险一金, wages,
+    ages, shifts …) and punctuation removed; remaining pieces are separated by single spaces."""
+    if not isinstance(text, str):
+        return ""
+    text = unicodedata.normalize("NFKC", text).lower()[: MAX_QUERY_CHARS * 4]
+    text = _WAGE.sub(" ", text)
+    text = _NUMBER.sub(" ", text)
+    text = _NOISE_RE.sub(" ", text)
+    return " ".join(_NON_WORD.sub(" ", text).split())[:MAX_QUERY_CHARS]
+
+
+def _compact(text: str) -> str:
+    return text.replace(" ", "")
+
+
+def _variants(text: str) -> list[str]:
+    """The normalised text, then the same without villagers' framing ("会开叉车" → "开叉车",
+    "送过外卖" → "送外卖"), each at most once, so an exact name like 会计 still wins first."""
+    base = _compact(normalise_text(text))
+    out = [base]
+    stripped = _PARTICLE.sub("", _LEAD.sub("", base))
+    if len(stripped) >= 2 and stripped not in out:
+        out.append(stripped)
+    return [v for v in out if v]
+
+
+def _grams(text: str) -> Counter:
+    """Characters and character bigrams; an ascii word (c1, excel) is a single gram."""
+    tokens = re.findall(r"[a-z0-9#+.]+|[^\sa-z0-9#+.]", text)
+    grams = Counter(tokens)
+    grams.update(a + b for a, b in zip(tokens, tokens[1:]))
+    return grams
+
+
+def _is_ascii_word(s: str) -> bool:
+    return s.isascii() and s.isalnum()
+
+
+# ---------------------------------------------------------------------------------------------
+# The index
+
+class SkillIndex:
+    """In-memory resolver over a taxonomy. Build once (a fraction of a second) and share."""
+
+    def __init__(self, entries: Sequence[SkillEntry]):
+        self.entries = list(entries)
+        self._by_key = {e.key: i for i, e in enumerate(self.entries)}
+        self._forms: list[str] = []  # normalised names and aliases, one row per (form, entry)
+        self._form_entry: list[int] = []
+        self._exact: dict[str, dict[int, float]] = defaultdict(dict)  # form -> {entry: weight}
+        for i, e in enumerate(self.entries):
+            for raw in (e.name, *e.aliases):
+                for form, weight in _surface_forms(raw):
+                    if weight > self._exact[form].get(i, 0.0):
+                        if i not in self._exact[form]:
+                            self._forms.append(form)
+                            self._form_entry.append(i)
+                        self._exact[form][i] = weight
+        self._form_entry_arr = np.asarray(self._form_entry, dtype=np.int64)
+        self._max_form = max((len(f) for f in self._forms), default=1)
+        # All forms in one string, to find those that contain the text with a single scan.
+        self._blob = "\n".join(self._forms)
+        self._starts = np.cumsum([0] + [len(f) + 1 for f in self._forms[:-1]])
+        # Shorter names are more specific and more typical: a near-tie goes to them.
+        self._tiebreak = np.array([-1e-4 * len(e.name) for e in self.entries])
+        self._build_grams()
+
+    def _build_grams(self) -> None:
+        """IDF-weighted uni/bigram vectors, one per entry (all its forms pooled), as postings."""
+        counts = [Counter() for _ in self.entries]
+        for form, i in zip(self._forms, self._form_entry):
+            counts[i].update(_grams(form))
+        df = Counter(g for c in counts for g in c)
+        n = max(len(self.entries), 1)
+        self._idf = {g: math.log((n + 1) / (d + 0.5)) for g, d in df.items()}
+        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for i, c in enumerate(counts):
+            weights = self._weigh(c)
+            norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+            for g, w in weights.items():
+                postings[g].append((i, w / norm))
+        self._postings = {g: (np.array([i for i, _ in p]), np.array([w for _, w in p]))
+                          for g, p in postings.items()}
+
+    def _weigh(self, grams: Counter) -> dict[str, float]:
+        """Sublinear tf x idf; single characters count a little less than bigrams."""
+        return {g: (1 + math.log(tf)) * self._idf.get(g, 0.0) * (1.0 if len(g) > 1 else UNIGRAM_WEIGHT)
+                for g, tf in grams.items()}
+
+    # -- scoring -------------------------------------------------------------------------------
+
+    def _cosine(self, q: str) -> np.ndarray:
+        scores = np.zeros(len(self.entries))
+        weights = self._weigh(_grams(q))
+        norm = math.sqrt(sum(w * w for w in weights.values()))
+        for g, w in weights.items():
+            if g in self._postings and norm > 0:
+                idx, vals = self._postings[g]
+                np.add.at(scores, idx, vals * (w / norm))
+        return scores
+
+    def _lexical(self, q: str) -> np.ndarray:
+        """Exact hits, containment either way, and edit similarity, per entry (its best form)."""
+        scores = np.zeros(len(self.entries))
+        ratios = process.cdist([q], self._forms, scorer=fuzz.ratio, dtype=np.uint8, workers=1)[0]
+        np.maximum.at(scores, self._form_entry_arr, FUZZY_WEIGHT * ratios / 100.0)
+        n = len(q)
+        for start in range(n):  # names and aliases inside the text: the more they cover, the better
+            for end in range(min(n, start + self._max_form), start + 1, -1):
+                sub = q[start:end]
+                if sub in self._exact and _word_bounded(q, start, end):
+                    score = 1.0 if end - start == n else 0.55 + 0.4 * (end - start) / n
+                    for i, w in self._exact[sub].items():
+                        scores[i] = max(scores[i], score * w)
+        if n >= 2:  # the text inside a longer name: "叉车" in "叉车司机"
+            for m in re.finditer(re.escape(q), self._blob):
+                pos = int(np.searchsorted(self._starts, m.start(), side="right")) - 1
+                i = self._form_entry[pos]
+                scores[i] = max(scores[i], 0.45 + 0.4 * n / len(self._forms[pos]))
+        return scores
+
+    def _scores(self, text: str) -> np.ndarray:
+        best = np.zeros(len(self.entries))
+        for rank, q in enumerate(_variants(text)):
+            cos = self._cosine(q)
+            combined = np.maximum((1 - COSINE_MIX) * self._lexical(q) + COSINE_MIX * cos, COSINE_ALONE * cos)
+            best = np.maximum(best, combined * (1.0 if rank == 0 else VARIANT_DISCOUNT))
+        return best
+
+    # -- public --------------------------------------------------------------------------------
+
+    def resolve(self, text: str, limit: int = 5) -> list[Match]:
+        """The best `limit` entries for the text, best first; [] when nothing resembles it."""
+        if not self.entries or limit <= 0:
+            return []
+        scores = self._scores(text)
+        order = np.lexsort((np.arange(len(scores)), -(scores + self._tiebreak)))[:limit]
+        return [Match(self.entries[i].key, self.entries[i].name, self.entries[i].code,
+                      float(min(1.0, scores[i]))) for i in order if scores[i] > 0]
+
+    def resolve_one(self, text: str) -> Match | None:
+        """The best entry if it is confidently the one meant; None keeps the text unresolved."""
+        best = self.resolve(text, limit=1)
+        return best[0] if best and best[0].score >= THRESHOLD else None
+
+    def get(self, key: str) -> SkillEntry | None:
+        i = self._by_key.get(key)
+        return None if i is None else self.entries[i]
+
+
+def _surface_forms(raw: str) -> list[tuple[str, float]]:
+    """A name or alias as the resolver sees it, plus its stem without 工/员/师 at a slightly lower
+    weight, so "砌筑" finds 砌筑工 and "电焊" finds 电焊工."""
+    form = _compact(normalise_text(raw))
+    if not form:
+        return []
+    stem = _SUFFIX.sub("", form)
+    return [(form, 1.0)] + ([(stem, STEM_WEIGHT)] if stem != form and len(stem) >= 2 else [])
+
+
+def _word_bounded(q: str, start: int, end: int) -> bool:
+    """An ascii alias ("c1", "a2") counts only as a whole word, not inside "abc1"."""
+    before = q[start - 1] if start else " "
+    after = q[end] if end < len(q) else " "
+    return not (_is_ascii_word(before) and _is_ascii_word(q[start])) and \
+        not (_is_ascii_word(after) and _is_ascii_word(q[end - 1]))
