@@ -2,6 +2,7 @@
 from pathlib import Path
 
 from flask import Flask
+from flask_babel import get_locale
 
 from core.config import ROOT, load_config
 from core.extensions import babel, csrf, db, limiter, login_manager, migrate, render_migration_item
@@ -31,7 +32,7 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=i18n.select_locale)
     limiter.init_app(app)
     security.register_security(app)
-    app.jinja_env.globals["languages"] = app.config["LANGUAGES"]
+    app.jinja_env.globals.update(languages=app.config["LANGUAGES"], get_locale=get_locale)
     _import_models()
 
 

@@ -52,7 +52,7 @@ def user_for_token(token: str) -> User | None:
 
 def _bearer_user() -> User:
     header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
+    scheme, _sep, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized(_("A bearer token is required (Authorization: Bearer …)."))
     user = user_for_token(token.strip())

@@ -267,10 +267,17 @@ class HouseholdSearchArgs(Schema):
     offset = fields.Integer(load_default=0, validate=validate.Range(0))
 
 
+class ImportProblem(Schema):
+    row = fields.Integer()
+    field = fields.String()
+    message = fields.String()
+
+
 class ImportResult(Schema):
     created = fields.Integer()
     updated = fields.Integer()
-    errors = fields.List(fields.Dict())
+    errors = fields.List(fields.Nested(ImportProblem))
+    ignored_columns = fields.List(fields.String())
 
 
 class ResolveArgs(Schema):

@@ -29,11 +29,11 @@ from rapidfuzz import fuzz, process
 
 # resolve_one's cut-off, chosen on bench/data/resolve_eval.csv (see bench/README.md).
 THRESHOLD = 0.62
+# How the signals blend (weights sum to 1; tuned on a held-out alias sample with another seed).
+W_LEXICAL, W_OVERLAP, W_COSINE = 0.4, 0.4, 0.2
 FUZZY_WEIGHT = 0.85  # edit similarity alone never reaches an exact hit
 STEM_WEIGHT = 0.95  # "砌筑" for 砌筑工 is nearly, not quite, an exact hit
-UNIGRAM_WEIGHT = 0.6
-COSINE_MIX = 0.2  # share of the n-gram cosine in the blended score
-COSINE_ALONE = 0.9  # the cosine can carry an entry on its own, slightly discounted
+UNIGRAM_WEIGHT = 0.6  # a single character says less than a bigram
 VARIANT_DISCOUNT = 0.97  # "会计" as written beats "计" with 会 stripped
 MAX_QUERY_CHARS = 64  # longer text is cut: nobody names a skill in more words than that
 
@@ -130,11 +130,20 @@ _NOISE = sorted("""
     学徒也可 学徒 可带 也可 欢迎 转正 上班 加班 包车接送 工作地点 岗位 职位 要求 身体健康
 """.split(), key=len, reverse=True)
 _NOISE_RE = re.compile("|".join(map(re.escape, _NOISE)))
-_NON_WORD = re.compile(r"[^0-9a-z\u4e00-\u9fff]+")
+_NON_WORD = re.compile(r"[^0-9a-z#+\u4e00-\u9fff]+")
 # How villagers phrase what they can do: "我会…", "有…", "做过…", "在…干过".
 _LEAD = re.compile(r"^(?:我|本人)?(?:以前|之前|曾经|还)?(?:会|能|有|懂|熟悉|擅长|可以|做过|干过|当过|在)")
 _PARTICLE = re.compile(r"(?<=[\u4e00-\u9fff])[过了着](?=[\u4e00-\u9fff])")
 _SUFFIX = re.compile(r"(?:人员|工人|师傅|技师|工|员|师|手)$")
+# Rank words say how senior, not what the work is: "会计经理/主管" is about 会计.
+_ROLE = re.compile(r"(?:高级|资深|首席)?(?:经理|主管|总监|专员|助理|顾问|主任|工程师|技术员|负责人|组长|领班)")
+_TOKEN = re.compile(r"[a-z0-9#+]+|[^\sa-z0-9#+]")
+
+
+def _fold(text: str) -> str:
+    """Full-width to half-width, lower case, punctuation and brackets to single spaces."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    return " ".join(_NON_WORD.sub(" ", text).split())
 
 
 def normalise_text(text: str) -> str:
@@ -143,32 +152,41 @@ def normalise_text(text: str) -> str:
     if not isinstance(text, str):
         return ""
     text = unicodedata.normalize("NFKC", text).lower()[: MAX_QUERY_CHARS * 4]
-    text = _WAGE.sub(" ", text)
-    text = _NUMBER.sub(" ", text)
-    text = _NOISE_RE.sub(" ", text)
-    return " ".join(_NON_WORD.sub(" ", text).split())[:MAX_QUERY_CHARS]
+    text = _NOISE_RE.sub(" ", _NUMBER.sub(" ", _WAGE.sub(" ", text)))
+    return _fold(text)[:MAX_QUERY_CHARS].strip()
 
 
 def _compact(text: str) -> str:
     return text.replace(" ", "")
 
 
-def _variants(text: str) -> list[str]:
-    """The normalised text, then the same without villagers' framing ("会开叉车" → "开叉车",
-    "送过外卖" → "送外卖"), each at most once, so an exact name like 会计 still wins first."""
-    base = _compact(normalise_text(text))
-    out = [base]
-    stripped = _PARTICLE.sub("", _LEAD.sub("", base))
-    if len(stripped) >= 2 and stripped not in out:
-        out.append(stripped)
-    return [v for v in out if v]
+def _stem(text: str) -> str:
+    """Without rank words and a final 工/员/师: "焊接工" → "焊接", "人事经理" → "人事"."""
+    return _SUFFIX.sub("", " ".join(_ROLE.sub(" ", text).split())).strip()
 
 
-def _grams(text: str) -> Counter:
-    """Characters and character bigrams; an ascii word (c1, excel) is a single gram."""
-    tokens = re.findall(r"[a-z0-9#+.]+|[^\sa-z0-9#+.]", text)
-    grams = Counter(tokens)
-    grams.update(a + b for a, b in zip(tokens, tokens[1:]))
+def _variants(text: str) -> list[tuple[str, float]]:
+    """The normalised text (weight 1), then its stem, then the same without villagers' framing
+    ("会开叉车" → "开叉车", "送过外卖" → "送外卖"), discounted so that text matching a name as
+    written (会计) wins over a reading of it."""
+    base = normalise_text(text)
+    out: dict[str, float] = {base: 1.0} if base else {}
+    bare = _PARTICLE.sub("", _LEAD.sub("", base))
+    for variant, weight in ((_stem(base), STEM_WEIGHT), (bare, VARIANT_DISCOUNT),
+                            (_stem(bare), VARIANT_DISCOUNT * STEM_WEIGHT)):
+        if len(_compact(variant)) >= 2 and variant not in out:
+            out[variant] = weight
+    return list(out.items())
+
+
+def _grams(text: str) -> set[str]:
+    """Characters and character bigrams within each space-separated piece (no bigram spans two
+    pieces: "市场/营销" gives no 场营); an ascii word (c1, excel) is a single gram."""
+    grams = set()
+    for piece in text.split():
+        tokens = _TOKEN.findall(piece)
+        grams.update(tokens)
+        grams.update(a + b for a, b in zip(tokens, tokens[1:]))
     return grams
 
 
@@ -185,17 +203,21 @@ class SkillIndex:
     def __init__(self, entries: Sequence[SkillEntry]):
         self.entries = list(entries)
         self._by_key = {e.key: i for i, e in enumerate(self.entries)}
-        self._forms: list[str] = []  # normalised names and aliases, one row per (form, entry)
+        self._forms: list[str] = []  # compact names and aliases, one row per (form, entry)
         self._form_entry: list[int] = []
+        self._form_grams: list[set[str]] = []
+        self._form_factor: list[float] = []  # 1 for a name or alias, STEM_WEIGHT for a stem
         self._exact: dict[str, dict[int, float]] = defaultdict(dict)  # form -> {entry: weight}
         for i, e in enumerate(self.entries):
             for raw in (e.name, *e.aliases):
-                for form, weight in _surface_forms(raw):
-                    if weight > self._exact[form].get(i, 0.0):
-                        if i not in self._exact[form]:
-                            self._forms.append(form)
-                            self._form_entry.append(i)
-                        self._exact[form][i] = weight
+                for spaced, weight in _surface_forms(raw):
+                    form = _compact(spaced)
+                    if i not in self._exact[form]:
+                        self._forms.append(form)
+                        self._form_entry.append(i)
+                        self._form_grams.append(_grams(spaced))
+                        self._form_factor.append(weight)
+                    self._exact[form][i] = max(weight, self._exact[form].get(i, 0.0))
         self._form_entry_arr = np.asarray(self._form_entry, dtype=np.int64)
         self._max_form = max((len(f) for f in self._forms), default=1)
         # All forms in one string, to find those that contain the text with a single scan.
@@ -206,38 +228,45 @@ class SkillIndex:
         self._build_grams()
 
     def _build_grams(self) -> None:
-        """IDF-weighted uni/bigram vectors, one per entry (all its forms pooled), as postings."""
-        counts = [Counter() for _ in self.entries]
-        for form, i in zip(self._forms, self._form_entry):
-            counts[i].update(_grams(form))
-        df = Counter(g for c in counts for g in c)
-        n = max(len(self.entries), 1)
-        self._idf = {g: math.log((n + 1) / (d + 0.5)) for g, d in df.items()}
-        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        for i, c in enumerate(counts):
-            weights = self._weigh(c)
-            norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-            for g, w in weights.items():
-                postings[g].append((i, w / norm))
-        self._postings = {g: (np.array([i for i, _ in p]), np.array([w for _, w in p]))
-                          for g, p in postings.items()}
-
-    def _weigh(self, grams: Counter) -> dict[str, float]:
-        """Sublinear tf x idf; single characters count a little less than bigrams."""
-        return {g: (1 + math.log(tf)) * self._idf.get(g, 0.0) * (1.0 if len(g) > 1 else UNIGRAM_WEIGHT)
-                for g, tf in grams.items()}
+        """Gram weights (IDF over entries) and two posting lists: per form, for the overlap of
+        text and each single name or alias; per entry (all its forms pooled), for a cosine that
+        lets different aliases of one occupation add up."""
+        pooled = [set() for _ in self.entries]
+        for i, grams in zip(self._form_entry, self._form_grams):
+            pooled[i] |= grams
+        df = Counter(g for grams in pooled for g in grams)
+        n = len(self.entries)
+        self._max_idf = math.log(n + 1)
+        self._idf = {g: math.log((n + 1) / (d + 0.5)) * (1.0 if len(g) > 1 else UNIGRAM_WEIGHT)
+                     for g, d in df.items()}
+        self._form_post = _Postings(self._form_grams, self._idf, unit_vectors=False)
+        self._form_weight = np.array([sum(self._idf[g] for g in gs) for gs in self._form_grams])
+        self._form_factor = np.array(self._form_factor)
+        self._entry_post = _Postings(pooled, self._idf, unit_vectors=True)
 
     # -- scoring -------------------------------------------------------------------------------
 
-    def _cosine(self, q: str) -> np.ndarray:
-        scores = np.zeros(len(self.entries))
-        weights = self._weigh(_grams(q))
+    def _query_weights(self, grams: set[str]) -> dict[str, float]:
+        """Unknown grams weigh like the rarest known ones: text nothing resembles stays unmatched."""
+        return {g: self._idf.get(g, self._max_idf * (1.0 if len(g) > 1 else UNIGRAM_WEIGHT))
+                for g in grams}
+
+    def _overlap(self, grams: set[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Per entry: the best F1 of IDF-weighted grams shared with one of its forms (how much of
+        the text the form explains, and how much of the form the text covers); and the cosine
+        with the entry's pooled grams."""
+        weights = self._query_weights(grams)
+        total = sum(weights.values())
+        f1 = np.zeros(len(self.entries))
+        if total == 0:
+            return f1, f1.copy()
+        shared = self._form_post.dot(weights, len(self._forms))
+        recall, precision = shared / total, shared / np.maximum(self._form_weight, 1e-9)
+        form_f1 = 2 * recall * precision / np.maximum(recall + precision, 1e-9)
+        np.maximum.at(f1, self._form_entry_arr, form_f1 * self._form_factor)
         norm = math.sqrt(sum(w * w for w in weights.values()))
-        for g, w in weights.items():
-            if g in self._postings and norm > 0:
-                idx, vals = self._postings[g]
-                np.add.at(scores, idx, vals * (w / norm))
-        return scores
+        cosine = self._entry_post.dot({g: w / norm for g, w in weights.items()}, len(self.entries))
+        return f1, cosine
 
     def _lexical(self, q: str) -> np.ndarray:
         """Exact hits, containment either way, and edit similarity, per entry (its best form)."""
@@ -261,10 +290,13 @@ class SkillIndex:
 
     def _scores(self, text: str) -> np.ndarray:
         best = np.zeros(len(self.entries))
-        for rank, q in enumerate(_variants(text)):
-            cos = self._cosine(q)
-            combined = np.maximum((1 - COSINE_MIX) * self._lexical(q) + COSINE_MIX * cos, COSINE_ALONE * cos)
-            best = np.maximum(best, combined * (1.0 if rank == 0 else VARIANT_DISCOUNT))
+        for spaced, weight in _variants(text):
+            f1, cosine = self._overlap(_grams(spaced))
+            combined = W_LEXICAL * self._lexical(_compact(spaced)) + W_OVERLAP * f1 + W_COSINE * cosine
+            best = np.maximum(best, combined * weight)
+        raw = _compact(_fold(text)) if isinstance(text, str) else ""
+        for i, w in self._exact.get(raw, {}).items():  # a name that itself looks like noise: 招聘师
+            best[i] = max(best[i], w)
         return best
 
     # -- public --------------------------------------------------------------------------------
@@ -288,14 +320,37 @@ class SkillIndex:
         return None if i is None else self.entries[i]
 
 
+class _Postings:
+    """Gram -> (document ids, weights), so a query's dot product with every document is a
+    single bincount over the postings of the query's grams."""
+
+    def __init__(self, docs: list[set[str]], idf: dict[str, float], unit_vectors: bool):
+        """Either unit-length IDF vectors (for a cosine) or plain gram indicators (for overlap)."""
+        lists: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for d, grams in enumerate(docs):
+            norm = math.sqrt(sum(idf[g] ** 2 for g in grams)) or 1.0
+            for g in grams:
+                lists[g].append((d, idf[g] / norm if unit_vectors else 1.0))
+        self._lists = {g: (np.array([d for d, _ in p]), np.array([w for _, w in p]))
+                       for g, p in lists.items()}
+
+    def dot(self, weights: dict[str, float], size: int) -> np.ndarray:
+        hits = [(self._lists[g], w) for g, w in weights.items() if g in self._lists]
+        if not hits:
+            return np.zeros(size)
+        ids = np.concatenate([docs for (docs, _), _ in hits])
+        vals = np.concatenate([vals * w for (_, vals), w in hits])
+        return np.bincount(ids, weights=vals, minlength=size)
+
+
 def _surface_forms(raw: str) -> list[tuple[str, float]]:
-    """A name or alias as the resolver sees it, plus its stem without 工/员/师 at a slightly lower
-    weight, so "砌筑" finds 砌筑工 and "电焊" finds 电焊工."""
-    form = _compact(normalise_text(raw))
+    """A name or alias as the resolver sees it (folded, not noise-stripped: 招聘师 stays), plus its
+    stem at a slightly lower weight, so "砌筑" finds 砌筑工, "电焊" 电焊工, "会计" 会计经理."""
+    form = _fold(raw)
     if not form:
         return []
-    stem = _SUFFIX.sub("", form)
-    return [(form, 1.0)] + ([(stem, STEM_WEIGHT)] if stem != form and len(stem) >= 2 else [])
+    stem = _stem(form)
+    return [(form, 1.0)] + ([(stem, STEM_WEIGHT)] if stem != form and len(_compact(stem)) >= 2 else [])
 
 
 def _word_bounded(q: str, start: int, end: int) -> bool:
