@@ -6,7 +6,7 @@ export FLASK_APP := wsgi
 # A PostgreSQL database for the second test run; .ci/run creates it. Override to use another.
 TEST_POSTGRES_URL ?= postgresql://labour:labour@127.0.0.1:5432/labour_test
 
-.PHONY: setup run test test-sqlite test-postgres bench clean
+.PHONY: setup run test test-sqlite test-postgres bench clean translations-update
 
 setup: $(VENV)/.deps static/vendor/.stamp translations/.stamp
 
@@ -24,7 +24,7 @@ static/vendor/.stamp: package.json package-lock.json
 	touch $@
 
 translations/.stamp: $(wildcard translations/*/LC_MESSAGES/messages.po) | $(VENV)/.deps
-	$(BIN)/pybabel compile --use-fuzzy -q -d translations
+	$(BIN)/pybabel compile -d translations >/dev/null
 	touch $@
 
 run: setup
@@ -57,3 +57,8 @@ bench: setup
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor translations/.stamp
+
+# After changing UI text: refresh messages.pot and the Chinese catalogue, then translate the new entries.
+translations-update: $(VENV)/.deps
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o messages.pot --ignore-dirs=".venv node_modules tests bench" .
+	$(BIN)/pybabel update -i messages.pot -d translations -l zh

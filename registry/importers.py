@@ -20,7 +20,7 @@ from core.models import Role, User, china_today
 from core.scoping import scope_clause, user_sees_area, within_clause
 from core.validators import check_id_number
 from registry import services
-from registry.models import Household, Worker
+from registry.models import Area, AreaLevel, Household, Worker
 from registry.schemas import HouseholdIn, WorkerIn, WorkerPatch
 
 # (field name, Chinese header the export writes)
@@ -159,6 +159,8 @@ def _load(schema, row: int, values: dict, report: ImportReport):
 
 def _import_households(session: Session, rows, actor: User, report: ImportReport) -> None:
     schema, patch = HouseholdIn(), HouseholdIn(partial=True)
+    villages = {a.code: a for a in session.scalars(  # held here: the identity map keeps no strong references
+        select(Area).where(Area.level == AreaLevel.village, scope_clause(actor, Area.code)))}
     codes = [values.get("code") for _, values in rows if values.get("code")]
     existing = {h.code: h for h in _chunked_in(session, Household, Household.code, codes)}
     seen: dict[str, int] = {}
@@ -173,8 +175,12 @@ def _import_households(session: Session, rows, actor: User, report: ImportReport
             continue
         seen[code] = row
         try:
+            village_code = data.get("village_code") or household.village_code
+            if village_code not in villages:
+                services.visible_village(session, village_code, actor)  # raises the precise error
+            data["village"] = villages[village_code]
             if household is None:
-                existing[code] = services.create_household(session, data, actor)
+                existing[code] = services.new_household(session, data)
                 report.created += 1
             elif not user_sees_area(actor, household.village_code):
                 report.fail(row, {"code": _("household of another area")})

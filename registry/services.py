@@ -3,9 +3,10 @@
 Plain functions taking a session and the acting user; they flush, the caller commits.
 """
 from dataclasses import dataclass
+from functools import lru_cache
 
 from flask_babel import gettext as _
-from pypinyin import Style, lazy_pinyin
+from pypinyin import lazy_pinyin
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
@@ -16,7 +17,7 @@ from core.scoping import scope_clause, user_sees_area, within_clause
 from core.validators import ResidentId, check_id_number, normalise_phone
 from registry.models import (EMPLOYED, Area, AreaLevel, Household, MonitoringStatus, Sex, Worker,
                              WorkerSkill)
-from registry.taxonomy import resolve_skill
+from registry.taxonomy import get_index
 
 REGISTRY_WRITERS = {Role.admin, Role.station}
 REGISTRY_READERS = {Role.admin, Role.county, Role.station}
@@ -79,7 +80,7 @@ def default_coords(area: Area) -> tuple[float | None, float | None]:
 
 # --- households --------------------------------------------------------------------------------
 
-def _visible_village(session: Session, code: str, actor: User, field: str = "village_code") -> Area:
+def visible_village(session: Session, code: str, actor: User, field: str = "village_code") -> Area:
     area = session.get(Area, code)
     if area is None or area.level is not AreaLevel.village:
         raise ValidationFailed(_("Unknown village."), {field: _("no village has this code")})
@@ -89,21 +90,26 @@ def _visible_village(session: Session, code: str, actor: User, field: str = "vil
 
 
 def create_household(session: Session, data: dict, actor: User) -> Household:
-    _visible_village(session, data["village_code"], actor)
+    visible_village(session, data["village_code"], actor)
     if session.scalar(select(Household.id).where(Household.code == data["code"])) is not None:
         raise Conflict(_("Household %(code)s already exists.", code=data["code"]), {"code": _("already exists")})
+    household = new_household(session, data)
+    session.flush()
+    return household
+
+
+def new_household(session: Session, data: dict) -> Household:
+    """A household from checked data, added to the session (shared by the form, API, import)."""
     household = Household(**data)
     session.add(household)
-    session.flush()
     return household
 
 
 def update_household(session: Session, household: Household, data: dict, actor: User) -> Household:
     if "village_code" in data:
-        _visible_village(session, data["village_code"], actor)
+        visible_village(session, data["village_code"], actor)
     for key, value in data.items():
         setattr(household, key, value)
-    session.flush()
     return household
 
 
@@ -160,11 +166,11 @@ def household_counts(session: Session, actor: User, area_code: str | None = None
 
 # --- workers -----------------------------------------------------------------------------------
 
+@lru_cache(maxsize=20_000)
 def name_keys(name: str) -> tuple[str, str]:
     """Full pinyin and initials, lower case without spaces: 马成 -> ("macheng", "mc")."""
-    full = "".join(lazy_pinyin(name, errors="ignore")).lower()
-    initials = "".join(lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore")).lower()
-    return full, initials
+    syllables = [s.lower() for s in lazy_pinyin(name, errors="ignore") if s]
+    return "".join(syllables), "".join(s[0] for s in syllables)
 
 
 def find_worker_by_id_number(session: Session, id_number: str) -> Worker | None:
@@ -193,7 +199,8 @@ def set_skills(session: Session, worker: Worker, names: list[str], certified: bo
     """Replaces the self-reported skills with `names`; certified skills (from courses) stay."""
     kept = [s for s in worker.skills if s.certified]
     kept_names = {s.name for s in kept}
-    worker.skills = kept + [WorkerSkill(name=name, skill_id=resolve_skill(session, name), certified=certified)
+    resolver = get_index(session)
+    worker.skills = kept + [WorkerSkill(name=name, skill_id=resolver.skill_id(name), certified=certified)
                             for name in names if name not in kept_names]
 
 
@@ -247,7 +254,9 @@ def apply_worker_fields(session: Session, worker: Worker, data: dict) -> None:
     if "lat" in data or "lon" in data:
         worker.coords_from_village = worker.lat is None or worker.lon is None
     if worker.coords_from_village:
-        worker.lat, worker.lon = default_coords(session.get(Area, worker.household.village_code))
+        household = worker.household
+        village = household.village if household.village is not None else session.get(Area, household.village_code)
+        worker.lat, worker.lon = default_coords(village)
 
 
 def get_worker(session: Session, worker_id: int, actor: User) -> Worker:

@@ -15,7 +15,7 @@ from registry.models import Skill
 from registry.skills import Match, SkillEntry, SkillIndex, load_taxonomy
 
 _lock = threading.Lock()
-_cache: dict[str, "ResolvedIndex"] = {}
+_cache: dict[object, "ResolvedIndex"] = {}
 
 
 @dataclass
@@ -49,25 +49,34 @@ def sync_taxonomy(session: Session, data_dir: Path) -> tuple[int, int]:
                 setattr(row, k, v)
             updated += 1
     session.flush()
-    forget_index()
+    forget_index(session)
     return created, updated
 
 
-def forget_index() -> None:
+def forget_index(session: Session | None = None) -> None:
     with _lock:
         _cache.clear()
+    if session is not None:
+        session.info.pop("skill_index", None)
 
 
 def get_index(session: Session) -> ResolvedIndex:
     """The resolver for this database, built on first use (about a second) and kept."""
-    url = str(session.get_bind().url)
+    cached = session.info.get("skill_index")  # the engine look-up below is slow on hot paths
+    if cached is not None:
+        return cached
+    engine = session.get_bind()
+    cached = _cache.get(engine)
+    if cached is not None:
+        session.info["skill_index"] = cached
+        return cached
     with _lock:
-        cached = _cache.get(url)
+        cached = _cache.get(engine)
         if cached is None:
             rows = session.scalars(select(Skill).order_by(Skill.id)).all()
             entries = [SkillEntry(key=r.key, name=r.name, kind=r.kind, code=r.code,
                                   group=r.group_code, aliases=tuple(r.aliases or ())) for r in rows]
-            cached = _cache[url] = ResolvedIndex(SkillIndex(entries), {r.key: r.id for r in rows})
+            cached = _cache[engine] = ResolvedIndex(SkillIndex(entries), {r.key: r.id for r in rows})
     return cached
 
 

@@ -2,6 +2,7 @@
 from datetime import date
 
 import pytest
+from flask_babel import force_locale
 
 from core.validators import check_id_number, normalise_phone
 from tests.conftest import id_number
@@ -9,7 +10,9 @@ from tests.conftest import id_number
 
 @pytest.fixture(autouse=True)
 def _ctx(ctx):
-    """Messages are translated, so checks run inside a request context."""
+    """Messages are translated: read them in English here (the Chinese ones are for users)."""
+    with force_locale("en"):
+        yield
 
 
 def test_x_check_digit_is_valid_in_either_case():
