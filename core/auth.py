@@ -102,7 +102,7 @@ def create_user(session, username: str, password: str, role: Role, areas: list[s
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise Conflict(_("The username is taken."), {"username": _("already exists")})
     if len(password) < 8:
-        raise ValidationFailed(_("Passwords have at least 8 characters."), {"password": _("too short")})
+        raise ValidationFailed(_("A password must have at least 8 characters."), {"password": _("too short")})
     if role in (Role.station, Role.county) and not areas:
         raise ValidationFailed(_("Station and county users need an area."), {"area": _("required")})
     user = User(username=username, role=role, display_name=display_name,

@@ -4,13 +4,15 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional
 
 from registry.models import Education, EmploymentStatus, Health, LabourAbility, MonitoringStatus
 
 
-def _choices(enum_cls, blank: bool = False):
-    return ([("", "—")] if blank else []) + [(m.name, m.zh) for m in enum_cls]
+def _choices(enum_cls, blank: bool = False) -> list[SelectChoice]:
+    """Options in the interface language, computed when the form is rendered."""
+    return ([SelectChoice("", "—")] if blank else []) + [SelectChoice(m.name, m.label) for m in enum_cls]
 
 
 class LocalisedChoices(SelectField):
@@ -21,7 +23,7 @@ class LocalisedChoices(SelectField):
         super().__init__(label, choices=_choices(enum_cls, blank), **kwargs)
 
     def iter_choices(self):
-        self.choices = ([("", "—")] if self.blank else []) + self.enum_cls.choices()
+        self.choices = _choices(self.enum_cls, self.blank)
         return super().iter_choices()
 
 
@@ -61,7 +63,8 @@ class EditWorkerForm(WorkerForm):
 
 
 class ImportForm(FlaskForm):
-    kind = SelectField(_l("What the file holds"), choices=[("workers", _l("Workers")), ("households", _l("Households"))])
+    kind = SelectField(_l("What the file holds"), choices=[SelectChoice("workers", _l("Workers")),
+                                                            SelectChoice("households", _l("Households"))])
     file = FileField(_l("File (.xlsx or .csv)"), validators=[FileRequired(), FileAllowed(["xlsx", "csv"])])
 
 

@@ -27,7 +27,7 @@ class LabelledEnumField(fields.Field):
         try:
             return self.enum_cls.parse(value)
         except ValueError:
-            allowed = "、".join(f"{m.name}/{m.zh}" for m in self.enum_cls)
+            allowed = "、".join(m.label for m in self.enum_cls)
             raise ValidationError(_("Unknown value; use one of: %(allowed)s", allowed=allowed)) from None
 
 

@@ -3,6 +3,7 @@ service, render."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
+from wtforms.fields.choices import SelectChoice
 from sqlalchemy import select
 
 from core.auth import acting_user, page_roles
@@ -104,7 +105,8 @@ def households():
 @page_roles(*WRITERS)
 def new_household():
     form = HouseholdForm()
-    form.village_code.choices = [(v.code, f"{v.parent.name if v.parent else ''} {v.name}") for v in _villages()]
+    form.village_code.choices = [SelectChoice(v.code, f"{v.parent.name if v.parent else ''} {v.name}")
+                                 for v in _villages()]
     if form.validate_on_submit():
         def create(data):
             household = services.create_household(db.session, data, acting_user())
@@ -249,7 +251,8 @@ def import_file():
         except DomainError as exc:
             db.session.rollback()
             form.file.errors = [exc.message]
-    return render_template("registry/import.html", form=form, report=report)
+    headers = dict(importers.HOUSEHOLD_COLUMNS if form.kind.data == "households" else importers.WORKER_COLUMNS)
+    return render_template("registry/import.html", form=form, report=report, headers=headers)
 
 
 @bp.get("/workers/export")

@@ -202,13 +202,6 @@ def test_station_worker_journey(page, live_server, snap, tmp_path):
     expect(page.get_by_role("button", name="English")).to_be_visible()
 
 
-# Pages known to be wider than a phone, and why; remove an entry once the template is fixed.
-KNOWN_TOO_WIDE = {
-    "/households/TJ-PHONE-01": "templates/registry/household.html, the members table is not wrapped "
-                               "in <div class=\"overflow-auto\"> as the list pages' tables are",
-}
-
-
 @pytest.mark.viewport(**PHONE)
 def test_station_pages_on_a_phone(page, sign_in, snap):
     """The station's pages at phone width: the forms work, nothing is wider than the screen."""
@@ -244,8 +237,4 @@ def test_station_pages_on_a_phone(page, sign_in, snap):
         overflow[path] = page.evaluate("document.documentElement.scrollWidth") - PHONE["width"]
         snap(step)
     too_wide = {path: px for path, px in overflow.items() if px > 0}
-    unexpected = {path: px for path, px in too_wide.items() if path not in KNOWN_TOO_WIDE}
-    assert not unexpected, f"pages wider than the phone, by (px): {unexpected}"
-    if too_wide:
-        pytest.xfail("known: " + "; ".join(f"{path} is {px}px too wide: {KNOWN_TOO_WIDE[path]}"
-                                           for path, px in too_wide.items()))
+    assert not too_wide, f"pages wider than the phone, by (px): {too_wide}"
