@@ -3,15 +3,19 @@
 The taxonomy is the level-4 occupations of the 2022 national occupational classification (职业分类大典)
 plus our curated village skills and certificates (驾驶证, 种植, 养殖 …) that are not occupations.
 `SkillIndex` maps what employers and villagers actually write ("招聘送餐员5-8k", "会开叉车",
-"有C1驾照") to one of those entries. It combines four signals, because each fails on its own:
+"有C1驾照") to one of those entries. Each signal alone fails somewhere, so it blends:
 
-* exact hits on a name or alias (after stripping recruiting noise and "会/有/做过" phrasing);
-* containment: the longest known name/alias inside the text ("电气柜装配工包吃住"), or the text
-  inside a name ("叉车" in "叉车司机");
-* edit similarity (rapidfuzz Indel ratio) for small variations and typos;
-* IDF-weighted character uni/bigram cosine against all of an entry's names and aliases pooled,
-  which ranks unseen phrasings by their distinctive characters ("氩弧焊" → 焊工) while common
-  suffixes (工, 员, 师) count for little.
+* lexical: exact hits on a name or alias, the longest name/alias inside the text
+  ("电气柜装配工包吃住"), the text inside a name ("叉车" in "叉车司机"), and rapidfuzz edit
+  similarity for small variations;
+* overlap: the F1 of IDF-weighted character uni/bigrams shared with a single name or alias, so
+  the distinctive characters decide ("氩弧焊工" → 焊工) and 工/员/师 count for little;
+* cosine: the same grams against all of an entry's names and aliases pooled, so two aliases that
+  each share half the text add up.
+
+It scores readings of the text too, each discounted: without recruiting noise (招聘, 包吃住,
+wages …), without villagers' framing (会/有/做过 …), without rank words and a final 工/员/师, and
+each piece of a post on its own ("水电工 装修公司").
 """
 from __future__ import annotations
 
@@ -26,16 +30,20 @@ from typing import Sequence
 
 import numpy as np
 from rapidfuzz import fuzz, process
+from scipy import sparse
 
 # resolve_one's cut-off, chosen on bench/data/resolve_eval.csv (see bench/README.md).
-THRESHOLD = 0.62
+THRESHOLD = 0.58
 # How the signals blend (weights sum to 1; tuned on a held-out alias sample with another seed).
 W_LEXICAL, W_OVERLAP, W_COSINE = 0.4, 0.4, 0.2
 FUZZY_WEIGHT = 0.85  # edit similarity alone never reaches an exact hit
 STEM_WEIGHT = 0.95  # "砌筑" for 砌筑工 is nearly, not quite, an exact hit
 UNIGRAM_WEIGHT = 0.6  # a single character says less than a bigram
 VARIANT_DISCOUNT = 0.97  # "会计" as written beats "计" with 会 stripped
+SEGMENT_WEIGHT = 0.9  # one piece of a post ("水电工" of "水电工 装修公司") says less than all of it
+LATER_SEGMENT = 0.95  # and the title comes first: "仓库管理员 会电脑" is not an office job
 MAX_QUERY_CHARS = 64  # longer text is cut: nobody names a skill in more words than that
+MAX_PIECES = 4  # pieces of a post scored on their own
 
 
 @dataclass(frozen=True)
@@ -56,8 +64,6 @@ class Match:
     score: float  # in [0, 1]
 
 
-# ---------------------------------------------------------------------------------------------
-# Loading
 
 _MARKER = re.compile(r"(?<=[\u4e00-\u9fff])(?:L/S|L|S)$")  # 绿色 (L) / 数字 (S) occupation flags
 
@@ -100,20 +106,16 @@ def load_taxonomy(data_dir: Path) -> list[SkillEntry]:
         seen.add(code)
         name = _clean(r["name"])
         aliases = _dedupe(r["alias"].split(",") + extra.get(code, []), exclude=name)
-        entries.append(SkillEntry(code, name, "occupation", code, _group(code), aliases))
+        group = "-".join(code.split("-")[:2])
+        entries.append(SkillEntry(code, name, "occupation", code, group, aliases))
     for r in _read_csv(data_dir / "skills" / "village_skills.csv"):
         name = r["name"].strip()
-        entries.append(SkillEntry(r["key"].strip(), name, r["kind"].strip(), r["code"].strip() or None,
-                                  r["group"].strip(), _dedupe(r["aliases"].split("|"), exclude=name)))
+        aliases = _dedupe(r["aliases"].split("|"), exclude=name)
+        entries.append(SkillEntry(r["key"].strip(), name, r["kind"].strip(),
+                                  r["code"].strip() or None, r["group"].strip(), aliases))
     return entries
 
 
-def _group(code: str) -> str:
-    return "-".join(code.split("-")[:2])
-
-
-# ---------------------------------------------------------------------------------------------
-# Normalisation
 
 _WAGE = re.compile(  # 5-8k, 4000元/月, 200元一天, 18-45周岁, 26天, 3人
     r"\d+(?:\.\d+)?\s*(?:[-~～—至到]\s*\d+(?:\.\d+)?\s*)?"
@@ -126,17 +128,19 @@ _NOISE = sorted("""
     长白班 白班 夜班 两班倒 倒班 做六休一 双休 单休 男女不限 限男性 限女性 男性 女性 男女
     不限 学历不限 年龄不限 经验不限 年龄 周岁 以下 以上 左右 熟手 有经验者优先 有经验 经验
     无经验 优先 持证上岗 持证优先 持证 底薪 提成 月薪 日薪 时薪 薪资 工资 待遇优厚 待遇 面议
-    日结 周结 月结 多劳多得 计件 计时 按方计价 长期 临时工 短期 急需 可培训 免费培训 带薪
-    学徒也可 学徒 可带 也可 欢迎 转正 上班 加班 包车接送 工作地点 岗位 职位 要求 身体健康
+    日结 周结 月结 多劳多得 计件 计时 绩效 奖金 补贴 全勤 另加 按方计价 长期 临时工 短期 急需
+    可培训 免费培训 带薪 学徒也可 学徒 也可 欢迎 转正 上班 加班 包车接送 工作地点 岗位 职位 要求
+    身体健康
 """.split(), key=len, reverse=True)
 _NOISE_RE = re.compile("|".join(map(re.escape, _NOISE)))
 _NON_WORD = re.compile(r"[^0-9a-z#+\u4e00-\u9fff]+")
 # How villagers phrase what they can do: "我会…", "有…", "做过…", "在…干过".
 _LEAD = re.compile(r"^(?:我|本人)?(?:以前|之前|曾经|还)?(?:会|能|有|懂|熟悉|擅长|可以|做过|干过|当过|在)")
 _PARTICLE = re.compile(r"(?<=[\u4e00-\u9fff])[过了着](?=[\u4e00-\u9fff])")
-_SUFFIX = re.compile(r"(?:人员|工人|师傅|技师|工|员|师|手)$")
+_SUFFIX = re.compile(r"(?:人员|工人|师傅|技师|(?<![施加手化员务打做用监])工|员|师|手)$")  # not 施工
 # Rank words say how senior, not what the work is: "会计经理/主管" is about 会计.
-_ROLE = re.compile(r"(?:高级|资深|首席)?(?:经理|主管|总监|专员|助理|顾问|主任|工程师|技术员|负责人|组长|领班)")
+_ROLE = re.compile(
+    r"(?:高级|资深|首席)?(?:经理|主管|总监|专员|助理|顾问|主任|工程师|技术员|负责人|组长|领班)")
 _TOKEN = re.compile(r"[a-z0-9#+]+|[^\sa-z0-9#+]")
 
 
@@ -166,15 +170,21 @@ def _stem(text: str) -> str:
 
 
 def _variants(text: str) -> list[tuple[str, float]]:
-    """The normalised text (weight 1), then its stem, then the same without villagers' framing
-    ("会开叉车" → "开叉车", "送过外卖" → "送外卖"), discounted so that text matching a name as
-    written (会计) wins over a reading of it."""
+    """The normalised text (weight 1), then its stem, the same without villagers' framing
+    ("会开叉车" → "开叉车", "送过外卖" → "送外卖") and each piece of a post on its own, all
+    discounted so that text matching a name as written (会计) wins over a reading of it."""
     base = normalise_text(text)
     out: dict[str, float] = {base: 1.0} if base else {}
     bare = _PARTICLE.sub("", _LEAD.sub("", base))
-    for variant, weight in ((_stem(base), STEM_WEIGHT), (bare, VARIANT_DISCOUNT),
-                            (_stem(bare), VARIANT_DISCOUNT * STEM_WEIGHT)):
-        if len(_compact(variant)) >= 2 and variant not in out:
+    candidates = [(_stem(base), STEM_WEIGHT), (bare, VARIANT_DISCOUNT),
+                  (_stem(bare), VARIANT_DISCOUNT * STEM_WEIGHT)]
+    pieces = base.split()[:MAX_PIECES]
+    if len(pieces) > 1:  # "水电工 装修公司": a post's first words are usually the job itself
+        for k, piece in enumerate(pieces):
+            weight = SEGMENT_WEIGHT * (1.0 if k == 0 else LATER_SEGMENT)
+            candidates += [(piece, weight), (_stem(piece), weight * STEM_WEIGHT)]
+    for variant, weight in candidates:
+        if len(_compact(variant)) >= 2 and weight > out.get(variant, 0.0):
             out[variant] = weight
     return list(out.items())
 
@@ -190,13 +200,6 @@ def _grams(text: str) -> set[str]:
     return grams
 
 
-def _is_ascii_word(s: str) -> bool:
-    return s.isascii() and s.isalnum()
-
-
-# ---------------------------------------------------------------------------------------------
-# The index
-
 class SkillIndex:
     """In-memory resolver over a taxonomy. Build once (a fraction of a second) and share."""
 
@@ -208,16 +211,20 @@ class SkillIndex:
         self._form_grams: list[set[str]] = []
         self._form_factor: list[float] = []  # 1 for a name or alias, STEM_WEIGHT for a stem
         self._exact: dict[str, dict[int, float]] = defaultdict(dict)  # form -> {entry: weight}
+        rows: dict[tuple[str, int], int] = {}
         for i, e in enumerate(self.entries):
             for raw in (e.name, *e.aliases):
                 for spaced, weight in _surface_forms(raw):
                     form = _compact(spaced)
-                    if i not in self._exact[form]:
+                    if (form, i) not in rows:
+                        rows[form, i] = len(self._forms)
                         self._forms.append(form)
                         self._form_entry.append(i)
                         self._form_grams.append(_grams(spaced))
                         self._form_factor.append(weight)
-                    self._exact[form][i] = max(weight, self._exact[form].get(i, 0.0))
+                    row = rows[form, i]
+                    self._form_factor[row] = max(weight, self._form_factor[row])
+                    self._exact[form][i] = self._form_factor[row]
         self._form_entry_arr = np.asarray(self._form_entry, dtype=np.int64)
         self._max_form = max((len(f) for f in self._forms), default=1)
         # All forms in one string, to find those that contain the text with a single scan.
@@ -243,8 +250,6 @@ class SkillIndex:
         self._form_weight = np.array([sum(self._idf[g] for g in gs) for gs in self._form_grams])
         self._form_factor = np.array(self._form_factor)
         self._entry_post = _Postings(pooled, self._idf, unit_vectors=True)
-
-    # -- scoring -------------------------------------------------------------------------------
 
     def _query_weights(self, grams: set[str]) -> dict[str, float]:
         """Unknown grams weigh like the rarest known ones: text nothing resembles stays unmatched."""
@@ -292,14 +297,13 @@ class SkillIndex:
         best = np.zeros(len(self.entries))
         for spaced, weight in _variants(text):
             f1, cosine = self._overlap(_grams(spaced))
-            combined = W_LEXICAL * self._lexical(_compact(spaced)) + W_OVERLAP * f1 + W_COSINE * cosine
+            lexical = self._lexical(_compact(spaced))
+            combined = W_LEXICAL * lexical + W_OVERLAP * f1 + W_COSINE * cosine
             best = np.maximum(best, combined * weight)
-        raw = _compact(_fold(text)) if isinstance(text, str) else ""
+        raw = _compact(_fold(text[: MAX_QUERY_CHARS * 4])) if isinstance(text, str) else ""
         for i, w in self._exact.get(raw, {}).items():  # a name that itself looks like noise: 招聘师
             best[i] = max(best[i], w)
         return best
-
-    # -- public --------------------------------------------------------------------------------
 
     def resolve(self, text: str, limit: int = 5) -> list[Match]:
         """The best `limit` entries for the text, best first; [] when nothing resembles it."""
@@ -321,26 +325,27 @@ class SkillIndex:
 
 
 class _Postings:
-    """Gram -> (document ids, weights), so a query's dot product with every document is a
-    single bincount over the postings of the query's grams."""
+    """Documents (names, aliases or whole entries) as weighted gram vectors in a sparse matrix, so
+    a query's dot product with every document is a weighted sum of the query grams' columns."""
 
     def __init__(self, docs: list[set[str]], idf: dict[str, float], unit_vectors: bool):
         """Either unit-length IDF vectors (for a cosine) or plain gram indicators (for overlap)."""
-        lists: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        self._ids: dict[str, int] = {}
+        doc_ids, gram_ids, values = [], [], []
         for d, grams in enumerate(docs):
-            norm = math.sqrt(sum(idf[g] ** 2 for g in grams)) or 1.0
+            norm = (math.sqrt(sum(idf[g] ** 2 for g in grams)) or 1.0) if unit_vectors else None
             for g in grams:
-                lists[g].append((d, idf[g] / norm if unit_vectors else 1.0))
-        self._lists = {g: (np.array([d for d, _ in p]), np.array([w for _, w in p]))
-                       for g, p in lists.items()}
+                doc_ids.append(d)
+                gram_ids.append(self._ids.setdefault(g, len(self._ids)))
+                values.append(idf[g] / norm if norm else 1.0)
+        self._matrix = sparse.csc_array((values, (doc_ids, gram_ids)), shape=(len(docs), len(self._ids)))
 
     def dot(self, weights: dict[str, float], size: int) -> np.ndarray:
-        hits = [(self._lists[g], w) for g, w in weights.items() if g in self._lists]
-        if not hits:
+        known = [(i, w) for g, w in weights.items() if (i := self._ids.get(g)) is not None]
+        if not known:
             return np.zeros(size)
-        ids = np.concatenate([docs for (docs, _), _ in hits])
-        vals = np.concatenate([vals * w for (_, vals), w in hits])
-        return np.bincount(ids, weights=vals, minlength=size)
+        columns, w = zip(*known)
+        return self._matrix[:, list(columns)] @ np.asarray(w)
 
 
 def _surface_forms(raw: str) -> list[tuple[str, float]]:
@@ -350,12 +355,14 @@ def _surface_forms(raw: str) -> list[tuple[str, float]]:
     if not form:
         return []
     stem = _stem(form)
-    return [(form, 1.0)] + ([(stem, STEM_WEIGHT)] if stem != form and len(_compact(stem)) >= 2 else [])
+    has_stem = stem != form and len(_compact(stem)) >= 2
+    return [(form, 1.0)] + ([(stem, STEM_WEIGHT)] if has_stem else [])
 
 
 def _word_bounded(q: str, start: int, end: int) -> bool:
     """An ascii alias ("c1", "a2") counts only as a whole word, not inside "abc1"."""
-    before = q[start - 1] if start else " "
-    after = q[end] if end < len(q) else " "
-    return not (_is_ascii_word(before) and _is_ascii_word(q[start])) and \
-        not (_is_ascii_word(after) and _is_ascii_word(q[end - 1]))
+    def ascii_word(c: str) -> bool:
+        return c.isascii() and c.isalnum()
+    glued_before = start > 0 and ascii_word(q[start - 1]) and ascii_word(q[start])
+    glued_after = end < len(q) and ascii_word(q[end]) and ascii_word(q[end - 1])
+    return not (glued_before or glued_after)

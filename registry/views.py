@@ -14,7 +14,7 @@ from core.scoping import scope_clause
 from registry import importers, services
 from registry.forms import ConfirmForm, EditWorkerForm, HouseholdForm, ImportForm, WorkerForm
 from registry.models import Area, AreaLevel, EmploymentStatus, MonitoringStatus
-from registry.schemas import HouseholdIn, WorkerIn, WorkerPatch
+from registry.schemas import HouseholdIn, HouseholdPatch, WorkerIn, WorkerPatch
 
 bp = Blueprint("registry", __name__)
 
@@ -119,6 +119,32 @@ def new_household():
             flash(_("Household %(code)s registered.", code=household.code), "success")
             return redirect(url_for("registry.household", code=household.code))
     return render_template("registry/household_form.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/households/<code>/edit", methods=["GET", "POST"])
+@page_roles(*WRITERS)
+def edit_household(code):
+    household = services.get_household(db.session, code, acting_user())
+    form = HouseholdForm(obj=household)
+    form.code.render_kw = {"readonly": True}
+    form.village_code.choices = [SelectChoice(v.code, f"{v.parent.name if v.parent else ''} {v.name}")
+                                 for v in _villages()]
+    if request.method == "GET":
+        form.monitoring_status.data = household.monitoring_status.name
+    elif form.validate_on_submit():
+        def update(data):
+            services.update_household(db.session, household, data, acting_user())
+            db.session.commit()
+            return household
+        data = _form_data(form, HouseholdPatch().fields)
+        data.update(lifted_out=form.lifted_out.data, relocated=form.relocated.data)
+        for name in ("resettlement_site", "helper_name", "address"):
+            data.setdefault(name, None)
+        if _submit(form, HouseholdPatch(partial=True), data, update) is not None:
+            flash(_("Saved."), "success")
+            return redirect(url_for("registry.household", code=household.code))
+    return render_template("registry/household_form.html", form=form, household=household), \
+        422 if form.errors else 200
 
 
 @bp.get("/households/<code>")
