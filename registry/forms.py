@@ -20,7 +20,8 @@ class LocalisedChoices(SelectField):
 
     def __init__(self, label, enum_cls, blank=False, **kwargs):
         self.enum_cls, self.blank = enum_cls, blank
-        super().__init__(label, choices=_choices(enum_cls, blank), **kwargs)
+        # The API schema checks the value (with a clearer message), so WTForms need not.
+        super().__init__(label, choices=_choices(enum_cls, blank), validate_choice=False, **kwargs)
 
     def iter_choices(self):
         self.choices = _choices(self.enum_cls, self.blank)
