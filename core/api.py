@@ -9,8 +9,22 @@ from core.auth import Unauthorized, authenticate, issue_token
 from core.extensions import db, limiter
 
 
+class ErrorDetail(Schema):
+    code = fields.String(required=True, metadata={"example": "invalid"})
+    message = fields.String(required=True)
+    field_errors = fields.Dict(keys=fields.String(), values=fields.String(), required=True,
+                               data_key="fields", metadata={"description": "why each invalid field was refused"})
+
+
+class ApiError(Schema):
+    """The error body of every 4xx/5xx answer under /api/."""
+    error = fields.Nested(ErrorDetail, required=True)
+
+
 class LabourApi(Api):
     """flask-smorest with the error body of API.md instead of its own."""
+
+    ERROR_SCHEMA = ApiError
 
     def handle_http_exception(self, error):
         return errors.handle_http_exception(error)

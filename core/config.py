@@ -57,6 +57,13 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "OPENAPI_VERSION": "3.0.3",
         "OPENAPI_URL_PREFIX": "/api/v1",
         "OPENAPI_JSON_PATH": "openapi.json",
+        "API_SPEC_OPTIONS": {
+            "info": {"description": "Village labour-force registry, training and job matching. "
+                                    "Get a token from POST /api/v1/auth/token, then send "
+                                    "`Authorization: Bearer <token>`."},
+            "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
+            "security": [{"bearerAuth": []}],
+        },
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     }
     cfg.update(overrides or {})

@@ -94,13 +94,14 @@ def _villages(session: Session) -> list[Area]:
 def _make_households(session: Session, rng: random.Random, count: int) -> None:
     villages = _villages(session)
     admin = User(role=Role.admin, username="demo-loader")  # acts for the services; never stored
-    seq = {}
+    seq, per_village = {}, {}
     for n in range(count):
         village = villages[0] if n < 40 else rng.choice(villages)
+        per_village[village.code] = per_village.get(village.code, 0) + 1
         status = rng.choices(list(MonitoringStatus), weights=[78, 10, 9, 3])[0]
         relocated = rng.random() < 0.15
         household = services.create_household(session, {
-            "code": f"{village.code[6:]}{n + 1:04d}",
+            "code": f"{village.code[6:]}-{per_village[village.code]:03d}",
             "village_code": village.code, "monitoring_status": status,
             "lifted_out": status is not MonitoringStatus.none or rng.random() < 0.3,
             "relocated": relocated, "resettlement_site": rng.choice(SITES) if relocated else None,

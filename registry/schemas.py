@@ -262,6 +262,7 @@ class HouseholdSearchArgs(Schema):
     area_code = fields.String()
     q = fields.String(validate=validate.Length(max=64))
     monitoring_status = LabelledEnumField(MonitoringStatus)
+    monitored = Flag(metadata={"description": "only households under poverty-return monitoring"})
     nobody_employed = Flag()
     limit = fields.Integer(load_default=50, validate=validate.Range(1, 500))
     offset = fields.Integer(load_default=0, validate=validate.Range(0))

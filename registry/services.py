@@ -121,8 +121,9 @@ def get_household(session: Session, code: str, actor: User) -> Household:
 
 
 def list_households(session: Session, actor: User, area_code: str | None = None, q: str | None = None,
-                    monitoring_status: MonitoringStatus | None = None, nobody_employed: bool | None = None,
-                    limit: int = 50, offset: int = 0) -> tuple[list[Household], int]:
+                    monitoring_status: MonitoringStatus | None = None, monitored: bool | None = None,
+                    nobody_employed: bool | None = None, limit: int = 50,
+                    offset: int = 0) -> tuple[list[Household], int]:
     conditions = [scope_clause(actor, Household.village_code)]
     if area_code:
         conditions.append(within_clause(area_code, Household.village_code))
@@ -131,6 +132,8 @@ def list_households(session: Session, actor: User, area_code: str | None = None,
                               Household.members.any(Worker.name.contains(q.strip()))))
     if monitoring_status is not None:
         conditions.append(Household.monitoring_status == monitoring_status)
+    if monitored:
+        conditions.append(Household.monitoring_status != MonitoringStatus.none)
     if nobody_employed:
         conditions.append(~_has_employed_member())
     total = session.scalar(select(func.count(Household.id)).where(*conditions))

@@ -92,6 +92,7 @@ def households():
         "area_code": args.get("area") or None,
         "q": args.get("q") or None,
         "monitoring_status": MonitoringStatus[status] if status in MonitoringStatus.__members__ else None,
+        "monitored": status == "monitored",
         "nobody_employed": args.get("nobody_employed") == "1",
     }
     items, total = services.list_households(db.session, acting_user(), limit=PAGE_SIZE,

@@ -109,6 +109,12 @@ def test_reveal_on_the_page_is_audited(app, login_as, make_worker):
     assert county.post(f"/workers/{worker}/reveal", data={"csrf_token": csrf_token(html)}).status_code == 403
 
 
+def test_monitored_households_filter(login_as, make_household):
+    watched, ordinary = make_household(monitoring_status="marginal"), make_household()
+    html = login_as("station", [VILLAGE]).get("/households?monitoring_status=monitored").get_data(as_text=True)
+    assert watched in html and ordinary not in html
+
+
 def test_households_with_nobody_employed_filter(login_as, make_household, make_worker):
     idle, busy = make_household(), make_household()
     make_worker(idle)
