@@ -3,11 +3,14 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from core.auth import authenticate
-from core.extensions import limiter
+from core import audit
+from core.auth import authenticate, page_roles
+from core.extensions import db, limiter
 from core.forms import LoginForm
+from core.models import Role
 
 bp = Blueprint("auth", __name__)
+AUDIT_PAGE = 50
 
 
 def _failed_login(response) -> bool:
@@ -34,6 +37,17 @@ def login():
             return redirect(_safe_next(request.args.get("next")))
         flash(_("Wrong username or password."), "error")
     return render_template("auth/login.html", form=form), 200
+
+
+@bp.get("/audit")
+@page_roles(Role.admin)
+def audit_log():
+    """The latest reads and changes of personal data, newest first."""
+    page = max(request.args.get("page", 1, type=int), 1)
+    events, total = audit.recent(db.session, limit=AUDIT_PAGE, offset=(page - 1) * AUDIT_PAGE,
+                                 user=request.args.get("user") or None)
+    return render_template("auth/audit.html", events=events, total=total, page=page, labels=audit.ACTION_LABELS,
+                           pages=max((total + AUDIT_PAGE - 1) // AUDIT_PAGE, 1), args=request.args)
 
 
 @bp.post("/logout")

@@ -142,3 +142,13 @@ def test_import_page_reports_bad_rows_with_the_sheet_headers(login_as, make_hous
     html = response.get_data(as_text=True)
     assert "新增 1 条" in html
     assert "<td>3</td><td>身份证号</td>" in html and "<td>3</td><td>文化程度</td>" in html
+
+
+def test_admin_reads_the_audit_log(login_as, make_worker):
+    worker = make_worker()
+    station = login_as("station", [VILLAGE])
+    html = station.get(f"/workers/{worker}").get_data(as_text=True)
+    station.post(f"/workers/{worker}/reveal", data={"csrf_token": csrf_token(html)})
+    log = login_as("admin").get("/audit").get_data(as_text=True)
+    assert "审计日志" in log and "查看完整号码" in log and "id_number, phone" in log
+    assert station.get("/audit").status_code == 403
