@@ -205,6 +205,7 @@ def _import_workers(session: Session, rows, actor: User, report: ImportReport) -
     household_codes = {values.get("household_code") for _, values in rows if values.get("household_code")}
     households = {h.code: h for h in _chunked_in(session, Household, Household.code, list(household_codes))}
     seen: dict[str, int] = {}
+    new: list[tuple[dict, list[dict]]] = []
     for row, values in rows:
         worker = existing.get(hashes.get(row))
         data = _load(patch if worker is not None else schema, row, {k: v for k, v in values.items()
@@ -226,12 +227,13 @@ def _import_workers(session: Session, rows, actor: User, report: ImportReport) -
         seen[digest] = row
         data.pop("household_code", None)
         if worker is None:
-            existing[digest] = services.new_worker(session, household, residents[row], data)
+            new.append(services.worker_values(session, household, residents[row], data))
             report.created += 1
         else:
             worker.household = household
             services.apply_worker_fields(session, worker, data)
             report.updated += 1
+    services.insert_workers(session, new)
 
 
 def _chunked_in(session: Session, model, column, values: list, size: int = 500):

@@ -7,16 +7,16 @@ from functools import lru_cache
 
 from flask_babel import gettext as _
 from pypinyin import lazy_pinyin
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, exists, func, insert, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from core import audit, crypto
 from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from core.models import Role, User
+from core.models import Role, User, utcnow
 from core.scoping import scope_clause, user_sees_area, within_clause
 from core.validators import ResidentId, check_id_number, normalise_phone
-from registry.models import (EMPLOYED, Area, AreaLevel, Household, MonitoringStatus, Sex, Worker,
-                             WorkerSkill)
+from registry.models import (EMPLOYED, Area, AreaLevel, EmploymentStatus, Health, Household,
+                             LabourAbility, MonitoringStatus, Sex, Worker, WorkerSkill)
 from registry.taxonomy import get_index
 
 REGISTRY_WRITERS = {Role.admin, Role.station}
@@ -187,24 +187,32 @@ def _household_for(session: Session, code: str, actor: User) -> Household:
     return household
 
 
-def _set_phone(worker: Worker, phone: str | None) -> None:
-    if phone:
-        phone = normalise_phone(phone)
-        worker.phone_enc = crypto.encrypt(phone)
-        worker.phone_hash = crypto.lookup_hash(phone)
-        worker.phone_masked = crypto.mask_phone(phone)
-        worker.phone_tail = phone[-4:]
-    else:
-        worker.phone_enc = worker.phone_hash = worker.phone_masked = worker.phone_tail = None
+def phone_columns(phone: str | None) -> dict:
+    """The stored form of a phone: encrypted, keyed hash, masked, last four digits."""
+    if not phone:
+        return {"phone_enc": None, "phone_hash": None, "phone_masked": None, "phone_tail": None}
+    phone = normalise_phone(phone)
+    return {"phone_enc": crypto.encrypt(phone), "phone_hash": crypto.lookup_hash(phone),
+            "phone_masked": crypto.mask_phone(phone), "phone_tail": phone[-4:]}
+
+
+def name_columns(name: str) -> dict:
+    name = name.strip()
+    pinyin, initials = name_keys(name)
+    return {"name": name, "name_pinyin": pinyin, "name_initials": initials}
+
+
+def skill_values(session: Session, names: list[str], certified: bool = False) -> list[dict]:
+    resolver = get_index(session)
+    return [{"name": name, "skill_id": resolver.skill_id(name), "certified": certified} for name in names]
 
 
 def set_skills(session: Session, worker: Worker, names: list[str], certified: bool = False) -> None:
     """Replaces the self-reported skills with `names`; certified skills (from courses) stay."""
     kept = [s for s in worker.skills if s.certified]
     kept_names = {s.name for s in kept}
-    resolver = get_index(session)
-    worker.skills = kept + [WorkerSkill(name=name, skill_id=resolver.skill_id(name), certified=certified)
-                            for name in names if name not in kept_names]
+    worker.skills = kept + [WorkerSkill(**v) for v in skill_values(
+        session, [n for n in names if n not in kept_names], certified)]
 
 
 def create_worker(session: Session, data: dict, actor: User) -> Worker:
@@ -220,16 +228,52 @@ def create_worker(session: Session, data: dict, actor: User) -> Worker:
     return worker
 
 
+WORKER_DEFAULTS = {"health": Health.healthy, "labour_ability": LabourAbility.full,
+                   "employment_status": EmploymentStatus.unemployed, "willing_to_migrate": False,
+                   "needs_flexible_hours": False, "desired_occupations": []}
+
+
+def worker_values(session: Session, household: Household, resident: ResidentId,
+                  data: dict) -> tuple[dict, list[dict]]:
+    """The stored columns of a new worker, and its skills, from checked data. The one place that
+    says how a worker is stored: the form, the API and the bulk import all go through it."""
+    values = {c.key: None for c in Worker.__table__.columns if c.key != "id"}
+    values.update(WORKER_DEFAULTS)
+    values.update({k: v for k, v in data.items()
+                   if k not in ("id_number", "household_code", "phone", "skills", "name")})
+    values.update(household_id=household.id, birth_date=resident.birth_date, sex=Sex[resident.sex],
+                  id_number_enc=crypto.encrypt(resident.number),
+                  id_number_hash=crypto.lookup_hash(resident.number),
+                  id_number_masked=crypto.mask_id_number(resident.number),
+                  created_at=utcnow(), updated_at=utcnow(),
+                  **phone_columns(data.get("phone")), **name_columns(data["name"]))
+    values["coords_from_village"] = values["lat"] is None or values["lon"] is None
+    if values["coords_from_village"]:
+        values["lat"], values["lon"] = default_coords(_village_of(session, household))
+    return values, skill_values(session, data.get("skills") or [])
+
+
 def new_worker(session: Session, household: Household, resident: ResidentId, data: dict) -> Worker:
-    """A worker built from checked data, added to the session (shared by the form, API, import)."""
-    worker = Worker(household=household, birth_date=resident.birth_date, sex=Sex[resident.sex],
-                    id_number_enc=crypto.encrypt(resident.number),
-                    id_number_hash=crypto.lookup_hash(resident.number),
-                    id_number_masked=crypto.mask_id_number(resident.number), skills=[],
-                    coords_from_village=True)
+    """A worker built from checked data, added to the session."""
+    values, skills = worker_values(session, household, resident, data)
+    del values["household_id"]  # set through the relationship: the household may be new
+    worker = Worker(household=household, skills=[WorkerSkill(**s) for s in skills], **values)
     session.add(worker)
-    apply_worker_fields(session, worker, {k: v for k, v in data.items() if k not in ("id_number", "household_code")})
     return worker
+
+
+def insert_workers(session: Session, prepared: list[tuple[dict, list[dict]]]) -> None:
+    """Many new workers at once (from `worker_values`), as two multi-row INSERTs instead of the
+    unit of work's row-by-row ones: a 20,000-row ledger imports in seconds."""
+    if not prepared:
+        return
+    session.flush()
+    ids = dict(session.execute(insert(Worker).returning(Worker.id_number_hash, Worker.id),
+                               [values for values, _skills in prepared]).all())
+    skills = [{**skill, "worker_id": ids[values["id_number_hash"]], "level": None}
+              for values, worker_skills in prepared for skill in worker_skills]
+    if skills:
+        session.execute(insert(WorkerSkill), skills)
 
 
 def update_worker(session: Session, worker: Worker, data: dict, actor: User) -> Worker:
@@ -244,22 +288,27 @@ def update_worker(session: Session, worker: Worker, data: dict, actor: User) -> 
 
 
 def apply_worker_fields(session: Session, worker: Worker, data: dict) -> None:
+    """Changes an existing worker (PATCH, the edit form, an import row for someone known)."""
     for key, value in data.items():
         if key == "phone":
-            _set_phone(worker, value)
+            columns = phone_columns(value)
+        elif key == "name":
+            columns = name_columns(value)
         elif key == "skills":
             set_skills(session, worker, value)
-        elif key == "name":
-            worker.name = value.strip()
-            worker.name_pinyin, worker.name_initials = name_keys(worker.name)
+            continue
         else:
-            setattr(worker, key, value)
+            columns = {key: value}
+        for column, column_value in columns.items():
+            setattr(worker, column, column_value)
     if "lat" in data or "lon" in data:
         worker.coords_from_village = worker.lat is None or worker.lon is None
     if worker.coords_from_village:
-        household = worker.household
-        village = household.village if household.village is not None else session.get(Area, household.village_code)
-        worker.lat, worker.lon = default_coords(village)
+        worker.lat, worker.lon = default_coords(_village_of(session, worker.household))
+
+
+def _village_of(session: Session, household: Household) -> Area:
+    return household.village if household.village is not None else session.get(Area, household.village_code)
 
 
 def get_worker(session: Session, worker_id: int, actor: User) -> Worker:
