@@ -202,14 +202,21 @@ class WorkerList(Schema):
     total = fields.Integer()
 
 
-class WorkerSearchArgs(Schema):
-    area_code = fields.String()
-    q = fields.String(validate=validate.Length(max=64))
-    monitoring_status = LabelledEnumField(MonitoringStatus)
-    employment_status = LabelledEnumField(EmploymentStatus)
-    nobody_employed = Flag()
+class Paging(Schema):
     limit = fields.Integer(load_default=50, validate=validate.Range(1, 500))
     offset = fields.Integer(load_default=0, validate=validate.Range(0))
+
+
+class RegistrySearchArgs(Paging):
+    """Filters shared by the household and worker lists."""
+    area_code = fields.String(metadata={"description": "any level: means inside this area"})
+    q = fields.String(validate=validate.Length(max=64))
+    monitoring_status = LabelledEnumField(MonitoringStatus)
+    nobody_employed = Flag(metadata={"description": "only households with nobody employed"})
+
+
+class WorkerSearchArgs(RegistrySearchArgs):
+    employment_status = LabelledEnumField(EmploymentStatus)
 
 
 class ExportArgs(Schema):
@@ -258,14 +265,8 @@ class HouseholdList(Schema):
     total = fields.Integer()
 
 
-class HouseholdSearchArgs(Schema):
-    area_code = fields.String()
-    q = fields.String(validate=validate.Length(max=64))
-    monitoring_status = LabelledEnumField(MonitoringStatus)
+class HouseholdSearchArgs(RegistrySearchArgs):
     monitored = Flag(metadata={"description": "only households under poverty-return monitoring"})
-    nobody_employed = Flag()
-    limit = fields.Integer(load_default=50, validate=validate.Range(1, 500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(0))
 
 
 class ImportProblem(Schema):

@@ -52,6 +52,14 @@ def _submit(form, schema, data: dict, action):
     return None
 
 
+def _page() -> int:
+    return max(request.args.get("page", 1, type=int), 1)
+
+
+def _page_count(total: int) -> int:
+    return max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+
+
 def _form_data(form, names) -> dict:
     data = {}
     for name in names:
@@ -85,8 +93,7 @@ def home():
 @bp.get("/households")
 @page_roles(*STAFF)
 def households():
-    args = request.args
-    page = max(args.get("page", 1, type=int), 1)
+    args, page = request.args, _page()
     status = args.get("monitoring_status") or None
     filters = {
         "area_code": args.get("area") or None,
@@ -98,7 +105,7 @@ def households():
     items, total = services.list_households(db.session, acting_user(), limit=PAGE_SIZE,
                                             offset=(page - 1) * PAGE_SIZE, **filters)
     return render_template("registry/households.html", items=items, total=total, page=page,
-                           pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1), villages=_villages(),
+                           pages=_page_count(total), villages=_villages(),
                            statuses=MonitoringStatus, args=args)
 
 
@@ -230,8 +237,7 @@ def _fill_worker_form(form, worker) -> None:
 @bp.get("/workers")
 @page_roles(*STAFF)
 def workers():
-    args = request.args
-    page = max(args.get("page", 1, type=int), 1)
+    args, page = request.args, _page()
     status = args.get("employment_status") or None
     query = services.WorkerQuery(
         area_code=args.get("area") or None, q=args.get("q") or None,
@@ -240,7 +246,7 @@ def workers():
         limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     items, total = services.search_workers(db.session, acting_user(), query)
     return render_template("registry/workers.html", items=items, total=total, page=page,
-                           pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1), villages=_villages(),
+                           pages=_page_count(total), villages=_villages(),
                            statuses=EmploymentStatus, args=args)
 
 
