@@ -9,6 +9,7 @@ from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumError
 
 AREA_CODE = re.compile(r"^\d{12}$")
+MAX_ID = 2**31 - 1  # the largest key an INTEGER column holds on PostgreSQL
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 

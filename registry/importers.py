@@ -11,6 +11,7 @@ from flask import request
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -243,6 +244,11 @@ def _chunked_in(session: Session, model, column, values: list, size: int = 500):
 
 # --- exporting ---------------------------------------------------------------------------------
 
+def _sheet_safe(value):
+    """Text stored before input was checked for control characters must not break the export."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
 def export_workers(session: Session, actor: User, area_code: str | None) -> tuple[io.BytesIO, str]:
     """An .xlsx of the workers in an area, importable again. Station staff get full ID numbers
     and phones of their own villages (the ledger they keep); everyone else masked values."""
@@ -256,7 +262,7 @@ def export_workers(session: Session, actor: User, area_code: str | None) -> tupl
     sheet = book.create_sheet(title="劳动力")
     sheet.append([zh for _, zh in WORKER_COLUMNS] + ["村", "性别", "出生日期", "监测类型"])
     for w in workers:
-        sheet.append([
+        sheet.append([_sheet_safe(v) for v in [
             w.household.code, w.name,
             crypto.decrypt(w.id_number_enc) if full else w.id_number_masked,
             (crypto.decrypt(w.phone_enc) if full else w.phone_masked) or "",
@@ -266,7 +272,7 @@ def export_workers(session: Session, actor: User, area_code: str | None) -> tupl
             "是" if w.needs_flexible_hours else "否", "、".join(w.desired_occupations or []),
             None if w.coords_from_village else w.lat, None if w.coords_from_village else w.lon,
             w.household.village.name, w.sex.zh, w.birth_date.isoformat(), w.household.monitoring_status.zh,
-        ])
+        ]])
     stream = io.BytesIO()
     book.save(stream)
     stream.seek(0)

@@ -1,13 +1,26 @@
 """Marshmallow schemas: the API's input checks (shared with the importers) and its output shapes."""
+import unicodedata
+
 from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
-from core.validators import AREA_CODE, check_id_number, normalise_phone
+from core.validators import AREA_CODE, MAX_ID, check_id_number, normalise_phone
 from registry.models import (AreaLevel, Education, EmploymentStatus, Health, LabourAbility,
                              MonitoringStatus, Sex)
 
 TRUE_WORDS = {True, 1, "1", "true", "True", "TRUE", "yes", "是", "y", "Y"}
 FALSE_WORDS = {False, 0, "0", "false", "False", "FALSE", "no", "否", "n", "N", ""}
+
+
+class Text(fields.String):
+    """Text as people type it: surrounding spaces dropped; control characters refused (they
+    cannot be shown, printed or written to a spreadsheet)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if any(unicodedata.category(c) in ("Cc", "Cs") for c in text):
+            raise ValidationError(_("Contains control characters."))
+        return text
 
 
 class LabelledEnumField(fields.Field):
@@ -44,7 +57,7 @@ class SkillList(fields.List):
     """A list of skills as written; a single string separated by 、,，; is split too."""
 
     def __init__(self, **kwargs):
-        super().__init__(fields.String(validate=validate.Length(min=1, max=100)), **kwargs)
+        super().__init__(Text(validate=validate.Length(min=1, max=100)), **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, str):
@@ -71,10 +84,10 @@ class Coords:
 # --- areas -------------------------------------------------------------------------------------
 
 class AreaIn(Schema):
-    code = fields.String(required=True)
-    name = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    code = Text(required=True)
+    name = Text(required=True, validate=validate.Length(min=1, max=64))
     level = LabelledEnumField(AreaLevel, required=True)
-    parent_code = fields.String(allow_none=True, load_default=None)
+    parent_code = Text(allow_none=True, load_default=None)
     lat = Coords.lat
     lon = Coords.lon
 
@@ -97,14 +110,14 @@ class AreaOut(Schema):
 # --- households --------------------------------------------------------------------------------
 
 class HouseholdIn(Schema):
-    code = fields.String(required=True, validate=validate.Length(min=1, max=32))
-    village_code = fields.String(required=True)
+    code = Text(required=True, validate=validate.Length(min=1, max=32))
+    village_code = Text(required=True)
     monitoring_status = LabelledEnumField(MonitoringStatus, load_default=MonitoringStatus.none)
     lifted_out = Flag(load_default=False)
     relocated = Flag(load_default=False)
-    resettlement_site = fields.String(allow_none=True, validate=validate.Length(max=128))
-    helper_name = fields.String(allow_none=True, validate=validate.Length(max=64))
-    address = fields.String(allow_none=True, validate=validate.Length(max=200))
+    resettlement_site = Text(allow_none=True, validate=validate.Length(max=128))
+    helper_name = Text(allow_none=True, validate=validate.Length(max=64))
+    address = Text(allow_none=True, validate=validate.Length(max=200))
 
     @validates("village_code")
     def _village(self, value, **kwargs):
@@ -120,10 +133,10 @@ class HouseholdPatch(HouseholdIn):
 # --- workers -----------------------------------------------------------------------------------
 
 class WorkerIn(Schema):
-    id_number = fields.String(required=True)
-    name = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    phone = fields.String(allow_none=True)
-    household_code = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    id_number = Text(required=True)
+    name = Text(required=True, validate=validate.Length(min=1, max=64))
+    phone = Text(allow_none=True)
+    household_code = Text(required=True, validate=validate.Length(min=1, max=32))
     education = LabelledEnumField(Education, allow_none=True)
     health = LabelledEnumField(Health, load_default=Health.healthy)
     labour_ability = LabelledEnumField(LabourAbility, load_default=LabourAbility.full)
@@ -204,13 +217,13 @@ class WorkerList(Schema):
 
 class Paging(Schema):
     limit = fields.Integer(load_default=50, validate=validate.Range(1, 500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(0))
+    offset = fields.Integer(load_default=0, validate=validate.Range(0, MAX_ID))
 
 
 class RegistrySearchArgs(Paging):
     """Filters shared by the household and worker lists."""
-    area_code = fields.String(metadata={"description": "any level: means inside this area"})
-    q = fields.String(validate=validate.Length(max=64))
+    area_code = Text(metadata={"description": "any level: means inside this area"})
+    q = Text(validate=validate.Length(max=64))
     monitoring_status = LabelledEnumField(MonitoringStatus)
     nobody_employed = Flag(metadata={"description": "only households with nobody employed"})
 
@@ -220,7 +233,7 @@ class WorkerSearchArgs(RegistrySearchArgs):
 
 
 class ExportArgs(Schema):
-    area_code = fields.String()
+    area_code = Text()
 
 
 class RevealOut(Schema):
@@ -283,7 +296,7 @@ class ImportResult(Schema):
 
 
 class ResolveArgs(Schema):
-    q = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    q = Text(required=True, validate=validate.Length(min=1, max=200))
     limit = fields.Integer(load_default=5, validate=validate.Range(1, 20))
 
 

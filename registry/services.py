@@ -14,7 +14,7 @@ from core import audit, crypto
 from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from core.models import Role, User, utcnow
 from core.scoping import scope_clause, user_sees_area, within_clause
-from core.validators import ResidentId, check_id_number, normalise_phone
+from core.validators import MAX_ID, ResidentId, check_id_number, normalise_phone
 from registry.models import (EMPLOYED, Area, AreaLevel, EmploymentStatus, Health, Household,
                              LabourAbility, MonitoringStatus, Sex, Worker, WorkerSkill)
 from registry.taxonomy import get_index
@@ -312,7 +312,7 @@ def _village_of(session: Session, household: Household) -> Area:
 
 
 def get_worker(session: Session, worker_id: int, actor: User) -> Worker:
-    worker = session.get(Worker, worker_id)
+    worker = session.get(Worker, worker_id) if 0 < worker_id <= MAX_ID else None
     if worker is None or not can_read_worker(actor, worker):
         raise NotFound(_("No worker %(id)s.", id=worker_id))
     return worker

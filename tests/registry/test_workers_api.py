@@ -192,3 +192,18 @@ def test_reveal_is_for_own_village_station_staff_and_is_audited(app, api_as, mak
         assert event is not None and event.entity_id == str(worker_id) and event.user_id is not None
     assert api_as("county", ["640422000000"]).post(f"/api/v1/workers/{worker_id}/reveal").status_code == 403
     assert api_as("station", [OTHER_VILLAGE]).post(f"/api/v1/workers/{worker_id}/reveal").status_code == 404
+
+
+def test_control_characters_are_refused_by_field(api_as, make_household):
+    station = api_as("station", [VILLAGE])
+    response = station.post("/api/v1/workers", json=worker_body(make_household(), name="马\x07成",
+                                                                skills=["电焊\x00"]))
+    assert response.status_code == 422
+    assert {"name", "skills.0"} <= set(response.json["error"]["fields"])
+
+
+def test_out_of_range_numbers_are_refused_not_crashed(api_as, areas):
+    station = api_as("station", [VILLAGE])
+    assert station.get(f"/api/v1/workers/{10**30}").status_code == 404
+    response = station.get("/api/v1/workers", query_string={"offset": 10**30})
+    assert response.status_code == 422 and "offset" in response.json["error"]["fields"]
