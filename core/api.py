@@ -2,11 +2,12 @@
 from flask import current_app
 from flask_babel import gettext as _
 from flask_smorest import Api, Blueprint
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from core import errors
 from core.auth import Unauthorized, authenticate, issue_token
 from core.extensions import db, limiter
+from core.schemas import Text
 
 
 class ErrorDetail(Schema):
@@ -36,8 +37,8 @@ bp = Blueprint("auth_api", __name__, url_prefix="/api/v1/auth", description="Sig
 
 
 class TokenRequest(Schema):
-    username = fields.String(required=True)
-    password = fields.String(required=True, load_only=True)
+    username = Text(required=True, validate=validate.Length(max=64))
+    password = fields.String(required=True, load_only=True, validate=validate.Length(max=200))
 
 
 class TokenResponse(Schema):

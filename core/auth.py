@@ -25,6 +25,8 @@ def load_user(user_id: str):
 
 
 def authenticate(username: str, password: str) -> User | None:
+    if "\x00" in username:  # no account has one, and PostgreSQL cannot compare with it
+        return None
     user = db.session.scalar(select(User).where(User.username == username))
     if user is None or not user.active or not user.check_password(password):
         return None

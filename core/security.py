@@ -1,4 +1,5 @@
 """Security headers on every answer: a CSP allowing only our own origin, no sniffing, no framing."""
+from flask import abort, request
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -25,5 +26,12 @@ def set_security_headers(response):
     return response
 
 
+def refuse_nul_bytes():
+    """A NUL byte in a path or query is never meant; PostgreSQL cannot even compare with it."""
+    if "\x00" in request.path or any("\x00" in k or "\x00" in v for k, v in request.args.items(multi=True)):
+        abort(400)
+
+
 def register_security(app) -> None:
+    app.before_request(refuse_nul_bytes)
     app.after_request(set_security_headers)

@@ -1,26 +1,14 @@
 """Marshmallow schemas: the API's input checks (shared with the importers) and its output shapes."""
-import unicodedata
-
 from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
+from core.schemas import Text
 from core.validators import AREA_CODE, MAX_ID, check_id_number, normalise_phone
 from registry.models import (AreaLevel, Education, EmploymentStatus, Health, LabourAbility,
                              MonitoringStatus, Sex)
 
 TRUE_WORDS = {True, 1, "1", "true", "True", "TRUE", "yes", "是", "y", "Y"}
 FALSE_WORDS = {False, 0, "0", "false", "False", "FALSE", "no", "否", "n", "N", ""}
-
-
-class Text(fields.String):
-    """Text as people type it: surrounding spaces dropped; control characters refused (they
-    cannot be shown, printed or written to a spreadsheet)."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        text = super()._deserialize(value, attr, data, **kwargs).strip()
-        if any(unicodedata.category(c) in ("Cc", "Cs") for c in text):
-            raise ValidationError(_("Contains control characters."))
-        return text
 
 
 class LabelledEnumField(fields.Field):

@@ -50,3 +50,10 @@ def test_pages_are_chinese_by_default_and_english_on_request(login_as):
     page.post("/lang/en", data={"csrf_token": token, "next": "/"})
     html = page.get("/").get_data(as_text=True)
     assert 'lang="en"' in html and "Sign out" in html
+
+
+def test_nul_bytes_are_refused_cleanly(client, api_as, areas):
+    assert client.post("/api/v1/auth/token", json={"username": "a\x00b", "password": "x"}).status_code == 422
+    station = api_as("station", ["640422100200"])
+    assert station.get("/api/v1/households/H%001").status_code == 400
+    assert station.get("/api/v1/workers?q=%00").status_code == 400
