@@ -6,7 +6,7 @@ from core.auth import acting_user, api_roles
 from core.extensions import db
 from core.models import Role
 from registry import importers, services
-from registry.schemas import (AreaIn, ExportArgs, AreaOut, HouseholdIn, HouseholdList, HouseholdOut,
+from registry.schemas import (AreaIn, AreaList, AreaListArgs, ExportArgs, AreaOut, HouseholdIn, HouseholdList, HouseholdOut,
                               HouseholdPatch, HouseholdSearchArgs, ImportResult, ResolveArgs,
                               ResolveOut, RevealOut, WorkerIn, WorkerList, WorkerOut, WorkerPatch,
                               WorkerSearchArgs)
@@ -34,6 +34,15 @@ def create_area(data):
     area = services.create_area(db.session, data, acting_user())
     db.session.commit()
     return area
+
+
+@areas.get("")
+@api_roles()
+@areas.arguments(AreaListArgs, location="query")
+@areas.response(200, AreaList)
+def list_areas(args):
+    items, total = services.list_areas(db.session, **args)
+    return {"items": items, "total": total}
 
 
 @areas.get("/<code>")

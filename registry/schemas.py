@@ -85,6 +85,13 @@ class AreaIn(Schema):
             raise ValidationError(_("Area codes have 12 digits."))
 
 
+class AreaListArgs(Schema):
+    parent_code = Text(metadata={"description": "only the children of this area"})
+    level = LabelledEnumField(AreaLevel)
+    limit = fields.Integer(load_default=500, validate=validate.Range(1, 5000))
+    offset = fields.Integer(load_default=0, validate=validate.Range(0, MAX_ID))
+
+
 class AreaOut(Schema):
     code = fields.String()
     name = fields.String()
@@ -96,6 +103,11 @@ class AreaOut(Schema):
 
 
 # --- households --------------------------------------------------------------------------------
+
+class AreaList(Schema):
+    items = fields.List(fields.Nested(AreaOut))
+    total = fields.Integer()
+
 
 class HouseholdIn(Schema):
     code = Text(required=True, validate=validate.Length(min=1, max=32))

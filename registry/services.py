@@ -34,6 +34,19 @@ def get_area(session: Session, code: str) -> Area:
     return area
 
 
+def list_areas(session: Session, parent_code: str | None = None, level: AreaLevel | None = None,
+               limit: int = 500, offset: int = 0) -> tuple[list[Area], int]:
+    """Areas are public reference data (the statistical division codes): no scoping."""
+    conditions = []
+    if parent_code:
+        conditions.append(Area.parent_code == parent_code)
+    if level is not None:
+        conditions.append(Area.level == level)
+    total = session.scalar(select(func.count()).select_from(Area).where(*conditions))
+    rows = session.scalars(select(Area).where(*conditions).order_by(Area.code).limit(limit).offset(offset)).all()
+    return list(rows), total
+
+
 def create_area(session: Session, data: dict, actor: User) -> Area:
     if session.get(Area, data["code"]) is not None:
         raise Conflict(_("Area %(code)s already exists.", code=data["code"]), {"code": _("already exists")})

@@ -117,3 +117,12 @@ def test_demo_load_builds_the_county_and_accounts_once(app):
     client = app.test_client()
     token = client.post("/api/v1/auth/token", json={"username": "station", "password": "demo-station-2026"})
     assert token.status_code == 200
+
+
+def test_areas_are_listed_by_parent_and_level(api_as, areas):
+    client = api_as("employer")
+    villages = client.get("/api/v1/areas", query_string={"parent_code": TOWNSHIP}).json
+    assert villages["total"] == 2 and {a["name"] for a in villages["items"]} == {"团结村委会", "龙王坝村委会"}
+    counties = client.get("/api/v1/areas", query_string={"level": "县"}).json
+    assert [a["code"] for a in counties["items"]] == ["522326000000", COUNTY]
+    assert client.get(f"/api/v1/areas/{VILLAGE}").json["full_name"] == "西吉县吉强镇团结村委会"
