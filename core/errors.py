@@ -1,7 +1,13 @@
 """One error shape for the API (API.md) and friendly pages elsewhere; never a 500 for bad input."""
+import logging
+
 from flask import jsonify, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
+
+from core.extensions import db
+
+log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
 
@@ -78,7 +84,6 @@ def wants_json() -> bool:
 
 
 def handle_domain_error(exc: DomainError):
-    from core.extensions import db
     db.session.rollback()
     if wants_json():
         return error_body(exc.status, exc.message, exc.fields, exc.code)
@@ -86,7 +91,6 @@ def handle_domain_error(exc: DomainError):
 
 
 def handle_http_exception(exc: HTTPException):
-    from core.extensions import db
     db.session.rollback()
     status = exc.code or 500
     if wants_json():
@@ -94,18 +98,15 @@ def handle_http_exception(exc: HTTPException):
         data = getattr(exc, "data", None) or {}
         if "messages" in data:
             fields = flatten_fields(data["messages"])
-        message = _messages().get(status) if status != 400 or not fields else _messages()[422]
-        return error_body(status, message, fields)
+        return error_body(status, _messages().get(status, exc.description), fields)
     return render_template("errors/error.html", status=status, message=_messages().get(status, exc.description)), status
 
 
 def handle_unexpected(exc: Exception):
-    from core.extensions import db
     db.session.rollback()
     if isinstance(exc, HTTPException):
         return handle_http_exception(exc)
-    import logging
-    logging.getLogger(__name__).exception("unhandled error")
+    log.exception("unhandled error")
     if wants_json():
         return error_body(500)
     return render_template("errors/error.html", status=500, message=_messages()[500]), 500
