@@ -40,15 +40,17 @@ def _import_models() -> None:
     """Every table must be known to the metadata before migrations or create_all look at it."""
     import core.models  # noqa: F401
     import registry.models  # noqa: F401
+    import jobs.models  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:
     from core import api as core_api
     from core import i18n, views as core_views
+    from jobs import api as jobs_api
     from registry import api as registry_api, views as registry_views
 
     core_api.api.init_app(app)
-    for bp in (core_api.bp, *registry_api.blueprints):
+    for bp in (core_api.bp, *registry_api.blueprints, *jobs_api.blueprints):
         core_api.api.register_blueprint(bp)
         csrf.exempt(bp)  # bearer tokens, not cookies: nothing for a forged form to ride on
     app.register_blueprint(core_views.bp)

@@ -9,7 +9,7 @@ from core.extensions import db
 from core.models import china_today, utcnow
 
 
-def _enum(cls):
+def enum_column(cls):
     """Enumerations are stored by member name, as text, on every database."""
     return Enum(cls, native_enum=False, length=32, validate_strings=True)
 
@@ -85,7 +85,7 @@ class Area(db.Model):
 
     code: Mapped[str] = mapped_column(String(12), primary_key=True)
     name: Mapped[str] = mapped_column(String(64))
-    level: Mapped[AreaLevel] = mapped_column(_enum(AreaLevel))
+    level: Mapped[AreaLevel] = mapped_column(enum_column(AreaLevel))
     parent_code: Mapped[str | None] = mapped_column(ForeignKey("areas.code"), index=True)
     lat: Mapped[float | None]
     lon: Mapped[float | None]
@@ -112,7 +112,7 @@ class Household(db.Model):
     code: Mapped[str] = mapped_column(String(32), unique=True)
     village_code: Mapped[str] = mapped_column(ForeignKey("areas.code"), index=True)
     monitoring_status: Mapped[MonitoringStatus] = mapped_column(
-        _enum(MonitoringStatus), default=MonitoringStatus.none, index=True)
+        enum_column(MonitoringStatus), default=MonitoringStatus.none, index=True)
     lifted_out: Mapped[bool] = mapped_column(default=False)
     relocated: Mapped[bool] = mapped_column(default=False)
     resettlement_site: Mapped[str | None] = mapped_column(String(128))
@@ -164,16 +164,16 @@ class Worker(db.Model):
     id_number_hash: Mapped[str] = mapped_column(String(64), unique=True)
     id_number_masked: Mapped[str] = mapped_column(String(18), index=True)
     birth_date: Mapped[date]
-    sex: Mapped[Sex] = mapped_column(_enum(Sex))
+    sex: Mapped[Sex] = mapped_column(enum_column(Sex))
     phone_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     phone_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     phone_masked: Mapped[str | None] = mapped_column(String(16))
     phone_tail: Mapped[str | None] = mapped_column(String(4), index=True)
-    education: Mapped[Education | None] = mapped_column(_enum(Education))
-    health: Mapped[Health] = mapped_column(_enum(Health), default=Health.healthy)
-    labour_ability: Mapped[LabourAbility] = mapped_column(_enum(LabourAbility), default=LabourAbility.full)
+    education: Mapped[Education | None] = mapped_column(enum_column(Education))
+    health: Mapped[Health] = mapped_column(enum_column(Health), default=Health.healthy)
+    labour_ability: Mapped[LabourAbility] = mapped_column(enum_column(LabourAbility), default=LabourAbility.full)
     employment_status: Mapped[EmploymentStatus] = mapped_column(
-        _enum(EmploymentStatus), default=EmploymentStatus.unemployed, index=True)
+        enum_column(EmploymentStatus), default=EmploymentStatus.unemployed, index=True)
     expected_wage: Mapped[int | None]
     max_commute_km: Mapped[int | None]
     willing_to_migrate: Mapped[bool] = mapped_column(default=False)

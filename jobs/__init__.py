@@ -1,0 +1,1 @@
+"""Job postings: employers, postings, referrals, hires, departures and follow-ups."""

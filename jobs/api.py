@@ -1,0 +1,191 @@
+"""Jobs endpoints of the JSON API: employers, postings, candidates, referrals, follow-ups."""
+from flask_babel import gettext as _
+from flask_smorest import Blueprint
+
+from core.auth import acting_user, api_roles
+from core.errors import Forbidden
+from core.extensions import db
+from core.models import Role
+from jobs import services
+from jobs.candidates import rank_candidates
+from jobs.schemas import (CandidateArgs, CandidateList, EmployerIn, EmployerList, EmployerListArgs,
+                          EmployerOut, FollowUpIn, FollowUpOut, JobIn, JobList, JobListArgs, JobOut,
+                          JobPatch, ReferralIn, ReferralList, ReferralListArgs, ReferralOut,
+                          ReferralPatch, StableEmploymentOut)
+
+OFFICERS = (Role.admin, Role.county)
+STAFF = (Role.admin, Role.county, Role.station)
+
+employers = Blueprint("employers_api", __name__, url_prefix="/api/v1/employers", description="Employers")
+jobs = Blueprint("jobs_api", __name__, url_prefix="/api/v1/jobs", description="Job postings")
+referrals = Blueprint("referrals_api", __name__, url_prefix="/api/v1/referrals", description="Referrals and hires")
+follow_ups = Blueprint("follow_ups_api", __name__, url_prefix="/api/v1/follow-ups", description="Follow-ups after a hire")
+blueprints = (employers, jobs, referrals, follow_ups)
+
+
+@employers.post("")
+@api_roles(*OFFICERS, Role.employer)
+@employers.arguments(EmployerIn)
+@employers.response(201, EmployerOut)
+def create_employer(data):
+    """Officers' registrations are verified at once; an employer account's waits for an officer."""
+    employer = services.create_employer(db.session, data, acting_user())
+    db.session.commit()
+    return employer
+
+
+@employers.get("")
+@api_roles(*STAFF)
+@employers.arguments(EmployerListArgs, location="query")
+@employers.response(200, EmployerList)
+def list_employers(args):
+    items, total = services.list_employers(db.session, **args)
+    return {"items": items, "total": total}
+
+
+@employers.get("/<int:employer_id>")
+@api_roles()
+@employers.response(200, EmployerOut)
+def get_employer(employer_id):
+    return services.get_employer(db.session, employer_id)
+
+
+@employers.post("/<int:employer_id>/verify")
+@api_roles(*OFFICERS)
+@employers.response(200, EmployerOut)
+def verify_employer(employer_id):
+    employer = services.verify_employer(db.session, services.get_employer(db.session, employer_id), acting_user())
+    db.session.commit()
+    return employer
+
+
+@employers.get("/<int:employer_id>/stable-employment")
+@api_roles(*STAFF, Role.employer)
+@employers.response(200, StableEmploymentOut(many=True))
+def employer_stability(employer_id):
+    """Of the hires followed up at 1, 3 and 6 months, the share still in work."""
+    services.get_employer(db.session, employer_id)
+    return [services.stable_employment(db.session, m, employer_id=employer_id) for m in services.FOLLOW_UP_MONTHS]
+
+
+@jobs.post("")
+@api_roles(*OFFICERS, Role.employer)
+@jobs.arguments(JobIn)
+@jobs.response(201, JobOut)
+def create_job(data):
+    job = services.create_job(db.session, data, acting_user())
+    db.session.commit()
+    return job
+
+
+@jobs.get("")
+@api_roles()
+@jobs.arguments(JobListArgs, location="query")
+@jobs.response(200, JobList)
+def list_jobs(args):
+    items, total = services.list_jobs(db.session, acting_user(), **args)
+    return {"items": items, "total": total}
+
+
+@jobs.get("/<int:job_id>")
+@api_roles()
+@jobs.response(200, JobOut)
+def get_job(job_id):
+    return services.get_job(db.session, job_id, acting_user())
+
+
+@jobs.patch("/<int:job_id>")
+@api_roles(*OFFICERS, Role.employer)
+@jobs.arguments(JobPatch(partial=True))
+@jobs.response(200, JobOut)
+def patch_job(data, job_id):
+    job = services.update_job(db.session, services.get_job(db.session, job_id, acting_user()), data, acting_user())
+    db.session.commit()
+    return job
+
+
+@jobs.post("/<int:job_id>/close")
+@api_roles(*OFFICERS, Role.employer)
+@jobs.response(200, JobOut)
+def close_job(job_id):
+    job = services.close_job(db.session, services.get_job(db.session, job_id, acting_user()), acting_user())
+    db.session.commit()
+    return job
+
+
+@jobs.get("/<int:job_id>/candidates")
+@api_roles(*STAFF, Role.employer)
+@jobs.arguments(CandidateArgs, location="query")
+@jobs.response(200, CandidateList)
+def candidates(args, job_id):
+    """Best first; an employer sees people masked until they are referred to it."""
+    actor = acting_user()
+    job = services.get_job(db.session, job_id, actor)
+    if actor.role is Role.employer and job.employer_id != actor.employer_id:
+        raise Forbidden(_("You see candidates for your own postings only."))
+    referred = services.referred_worker_ids(db.session, job.employer_id) if actor.role is Role.employer else set()
+    return {"items": [{"worker_id": c.worker.id, "score": c.score, "reasons": c.reasons,
+                       "missing_skills": c.missing_skills, "components": c.components,
+                       "display": services.person_view(c.worker, actor, c.worker.id in referred)}
+                      for c in rank_candidates(db.session, job, actor, limit=args["limit"])]}
+
+
+@jobs.get("/<int:job_id>/stable-employment")
+@api_roles(*STAFF, Role.employer)
+@jobs.response(200, StableEmploymentOut(many=True))
+def job_stability(job_id):
+    services.get_job(db.session, job_id, acting_user())
+    return [services.stable_employment(db.session, m, job_id=job_id) for m in services.FOLLOW_UP_MONTHS]
+
+
+@referrals.post("")
+@api_roles(Role.admin, Role.county, Role.station, Role.employer, Role.worker)
+@referrals.arguments(ReferralIn)
+@referrals.response(201, ReferralOut)
+def create_referral(data):
+    """A station refers, an employer invites, a worker applies (for themself)."""
+    referral = services.create_referral(db.session, data["worker_id"], data["job_id"], acting_user(), data.get("note"))
+    db.session.commit()
+    return referral
+
+
+@referrals.get("")
+@api_roles()
+@referrals.arguments(ReferralListArgs, location="query")
+@referrals.response(200, ReferralList)
+def list_referrals(args):
+    items, total = services.list_referrals(db.session, acting_user(), **args)
+    return {"items": items, "total": total}
+
+
+@referrals.get("/<int:referral_id>")
+@api_roles()
+@referrals.response(200, ReferralOut)
+def get_referral(referral_id):
+    return services.get_referral(db.session, referral_id, acting_user())
+
+
+@referrals.patch("/<int:referral_id>")
+@api_roles()
+@referrals.arguments(ReferralPatch)
+@referrals.response(200, ReferralOut)
+def patch_referral(data, referral_id):
+    """interviewing / hired / rejected (with a reason) / left. 409 when hiring beyond the openings
+    or hiring someone who already holds a job; a hire sets the person's employment, leaving clears it."""
+    actor = acting_user()
+    referral = services.change_referral(db.session, services.get_referral(db.session, referral_id, actor),
+                                        data["status"], actor, data.get("reason"), data.get("leave_reason"))
+    db.session.commit()
+    return referral
+
+
+@follow_ups.post("/<int:follow_up_id>")
+@api_roles(Role.admin, Role.station, Role.employer)
+@follow_ups.arguments(FollowUpIn)
+@follow_ups.response(200, FollowUpOut)
+def record_follow_up(data, follow_up_id):
+    actor = acting_user()
+    follow_up = services.record_follow_up(db.session, services.get_follow_up(db.session, follow_up_id, actor),
+                                          data, actor)
+    db.session.commit()
+    return follow_up
