@@ -53,6 +53,13 @@ def create_employer(session: Session, data: dict, actor: User) -> Employer:
     return employer
 
 
+def register_employer(session: Session, data: dict, username: str, password: str) -> tuple[Employer, User]:
+    """Self-service sign-up: a new employer account and its employer, waiting for verification."""
+    from core.auth import create_user
+    user = create_user(session, username, password, Role.employer)
+    return create_employer(session, data, user), user
+
+
 def verify_employer(session: Session, employer: Employer, actor: User) -> Employer:
     if actor.role not in OFFICERS:
         raise Forbidden(_("Only a county officer or an administrator verifies employers."))

@@ -238,3 +238,15 @@ def test_concurrent_hires_of_one_person_give_one_job(app, api_as, make_job, make
     hired = [r for r in admin.get("/api/v1/referrals", query_string={"worker_id": worker}).json["items"]
              if r["status"] == "hired"]
     assert len(hired) == 1
+
+
+def test_self_registration_makes_an_unverified_employer_and_its_account(app, areas):
+    from core.auth import authenticate
+    from jobs import services
+    from jobs.schemas import EmployerIn
+    with app.test_request_context():
+        employer, user = services.register_employer(
+            db.session, EmployerIn().load({"name": "兴隆镇刺绣合作社", "uscc": valid_uscc(501)}), "xinglong", "password-123")
+        db.session.commit()
+        assert authenticate("xinglong", "password-123").employer_id == employer.id
+        assert employer.verified is False
