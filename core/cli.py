@@ -1,6 +1,8 @@
 """Command-line wiring: `flask --app wsgi users create …` plus each package's commands."""
+from pathlib import Path
+
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from core.errors import DomainError
@@ -34,7 +36,26 @@ def create_user_command(username, password, role, areas, employer_id, worker_id,
     click.echo(f"created {user.role.value} user {user.username}")
 
 
+demo = AppGroup("demo", help="Demonstration data.")
+
+
+@demo.command("load")
+@click.option("--households", default=600, show_default=True, help="How many households to make.")
+@click.option("--seed", default=2026, show_default=True)
+def load_demo_command(households, seed):
+    """西吉县 with believable households, workers, employers, postings and a demo account per role."""
+    from jobs.demo import load_jobs_demo
+    from registry.demo import load_demo
+    summary = load_demo(db.session, Path(current_app.config["DATA_DIR"]), households=households, seed=seed)
+    lines = load_jobs_demo(db.session, seed=seed)
+    db.session.commit()
+    click.echo("\n".join([summary.describe(), *lines]))
+
+
 def register(app: Flask) -> None:
+    from jobs.cli import register as register_jobs
     from registry.cli import register as register_registry
     app.cli.add_command(users)
+    app.cli.add_command(demo)
     register_registry(app)
+    register_jobs(app)

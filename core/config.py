@@ -51,6 +51,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_THROTTLE": env.get("LOGIN_THROTTLE", "5 per 5 minutes"),
         "TOKEN_TTL_DAYS": int(env.get("TOKEN_TTL_DAYS", "30")),
+        "REFERRAL_REMIND_DAYS": int(env.get("REFERRAL_REMIND_DAYS", "7")),
+        "REFERRAL_CLOSE_DAYS": int(env.get("REFERRAL_CLOSE_DAYS", "30")),
         "DATA_DIR": str(ROOT / "data"),
         "API_TITLE": "村级劳保站 API",
         "API_VERSION": "v1",

@@ -342,7 +342,7 @@ def _hire(session: Session, referral: Referral) -> None:
     worker.employment_status = employment_status_for(worker, job)
     for other in session.scalars(select(Referral).where(Referral.worker_id == worker.id, Referral.id != referral.id,
                                                         Referral.status.in_(OPEN_REFERRAL))):
-        other.status, other.reason = ReferralStatus.obsolete, _("hired for another posting")
+        other.status = ReferralStatus.obsolete
     referral.follow_ups = [FollowUp(months=m, due_on=referral.hired_on + relativedelta(months=m))
                            for m in FOLLOW_UP_MONTHS]
 
@@ -374,7 +374,7 @@ def sweep_unanswered(session: Session, remind_after_days: int, close_after_days:
     stale = select(Referral).where(Referral.status == ReferralStatus.referred)
     closed = 0
     for referral in session.scalars(stale.where(Referral.created_at < now - timedelta(days=close_after_days))):
-        referral.status, referral.reason = ReferralStatus.expired, _("no answer in time")
+        referral.status = ReferralStatus.expired
         closed += 1
     remind = list(session.scalars(stale.where(Referral.created_at < now - timedelta(days=remind_after_days),
                                               Referral.reminded_at.is_(None))))

@@ -1,4 +1,4 @@
-"""Registry commands: `areas import FILE`, `skills sync`, `demo load`."""
+"""Registry commands: `areas import FILE`, `skills sync`."""
 from pathlib import Path
 
 import click
@@ -9,7 +9,6 @@ from core.extensions import db
 
 areas = AppGroup("areas", help="Administrative divisions.")
 skills = AppGroup("skills", help="The canonical skill taxonomy.")
-demo = AppGroup("demo", help="Demonstration data.")
 
 
 @areas.command("import")
@@ -35,17 +34,6 @@ def sync_skills():
     click.echo(f"skills: {created} created, {updated} updated")
 
 
-@demo.command("load")
-@click.option("--households", default=600, show_default=True, help="How many households to make.")
-@click.option("--seed", default=2026, show_default=True)
-def load_demo_command(households, seed):
-    """西吉县 with believable households, workers and a demo account for each role."""
-    from registry.demo import load_demo
-    summary = load_demo(db.session, Path(current_app.config["DATA_DIR"]), households=households, seed=seed)
-    db.session.commit()
-    click.echo(summary.describe())
-
-
 def register(app) -> None:
-    for group in (areas, skills, demo):
+    for group in (areas, skills):
         app.cli.add_command(group)

@@ -250,3 +250,25 @@ def test_self_registration_makes_an_unverified_employer_and_its_account(app, are
         db.session.commit()
         assert authenticate("xinglong", "password-123").employer_id == employer.id
         assert employer.verified is False
+
+
+def test_unanswered_referrals_are_reminded_then_closed(app, api_as, make_job, make_worker):
+    from datetime import datetime, timezone
+    from jobs.models import Referral
+    station = api_as("station", [VILLAGE])
+    old = station.post("/api/v1/referrals", json={"worker_id": make_worker(), "job_id": make_job()}).json["id"]
+    older = station.post("/api/v1/referrals", json={"worker_id": make_worker(), "job_id": make_job()}).json["id"]
+    fresh = station.post("/api/v1/referrals", json={"worker_id": make_worker(), "job_id": make_job()}).json["id"]
+    with app.app_context():
+        now = datetime.now(timezone.utc)
+        db.session.get(Referral, old).created_at = now - timedelta(days=10)
+        db.session.get(Referral, older).created_at = now - timedelta(days=40)
+        db.session.commit()
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["referrals", "sweep"])
+    assert first.exit_code == 0 and "1 to remind, 1 closed" in first.output
+    assert "0 to remind, 0 closed" in runner.invoke(args=["referrals", "sweep"]).output, "reminded once only"
+    admin = api_as("admin")
+    assert admin.get(f"/api/v1/referrals/{older}").json["status"] == "expired"
+    assert admin.get(f"/api/v1/referrals/{old}").json["status"] == "referred"
+    assert admin.get(f"/api/v1/referrals/{fresh}").json["status"] == "referred"
