@@ -35,10 +35,14 @@ def test_openapi_document_describes_the_registry(client):
     assert spec["openapi"].startswith("3.")
     for path in ("/api/v1/auth/token", "/api/v1/areas", "/api/v1/households", "/api/v1/households/{code}",
                  "/api/v1/households/import", "/api/v1/workers", "/api/v1/workers/{worker_id}",
-                 "/api/v1/workers/import", "/api/v1/workers/export", "/api/v1/occupations/resolve"):
+                 "/api/v1/workers/import", "/api/v1/workers/export", "/api/v1/occupations/resolve",
+                 "/api/v1/employers", "/api/v1/jobs", "/api/v1/jobs/{job_id}", "/api/v1/jobs/{job_id}/candidates",
+                 "/api/v1/referrals", "/api/v1/referrals/{referral_id}"):
         assert path in spec["paths"], path
     worker_in = spec["components"]["schemas"]["WorkerIn"]["properties"]
     assert worker_in["education"]["enum"][0] == "illiterate"
+    assert spec["components"]["schemas"]["JobIn"]["properties"]["physical_demand"]["enum"] == ["light", "medium", "heavy"]
+    assert spec["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
 
 
 def test_pages_are_chinese_by_default_and_english_on_request(login_as):
