@@ -6,7 +6,7 @@ export FLASK_APP := wsgi
 # A PostgreSQL database for the second test run; .ci/run creates it. Override to use another.
 TEST_POSTGRES_URL ?= postgresql://labour:labour@127.0.0.1:5432/labour_test
 
-.PHONY: setup run test test-sqlite test-postgres bench clean translations-update
+.PHONY: setup run test lint test-sqlite test-postgres bench clean translations-update
 
 setup: $(VENV)/.deps static/vendor/.stamp translations/.stamp
 
@@ -32,9 +32,12 @@ run: setup
 	$(BIN)/flask demo load
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
-test: setup
+test: setup lint
 	@$(MAKE) --no-print-directory test-sqlite
 	@$(MAKE) --no-print-directory test-postgres
+
+lint:
+	$(BIN)/ruff check .
 
 test-sqlite:
 	$(BIN)/python -m pytest -q tests

@@ -7,10 +7,10 @@ import argparse
 import io
 import os
 import random
+import resource
 import sys
 import tempfile
 import time
-import resource
 import uuid
 from pathlib import Path
 

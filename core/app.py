@@ -1,11 +1,18 @@
 """The application factory."""
-from pathlib import Path
 
 from flask import Flask
 from flask_babel import get_locale
 
 from core.config import ROOT, load_config
-from core.extensions import babel, csrf, db, limiter, login_manager, migrate, render_migration_item
+from core.extensions import (
+    babel,
+    csrf,
+    db,
+    limiter,
+    login_manager,
+    migrate,
+    render_migration_item,
+)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -39,15 +46,18 @@ def register_extensions(app: Flask) -> None:
 def _import_models() -> None:
     """Every table must be known to the metadata before migrations or create_all look at it."""
     import core.models  # noqa: F401
-    import registry.models  # noqa: F401
     import jobs.models  # noqa: F401
+    import registry.models  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:
     from core import api as core_api
-    from core import i18n, views as core_views
+    from core import i18n
+    from core import views as core_views
     from jobs import api as jobs_api
-    from registry import api as registry_api, views as registry_views
+    from jobs import views as jobs_views
+    from registry import api as registry_api
+    from registry import views as registry_views
 
     core_api.api.init_app(app)
     for bp in (core_api.bp, *registry_api.blueprints, *jobs_api.blueprints):
@@ -56,6 +66,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(core_views.bp)
     app.register_blueprint(i18n.bp)
     app.register_blueprint(registry_views.bp)
+    app.register_blueprint(jobs_views.bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -7,7 +7,6 @@ from sqlalchemy.orm import Session
 from core.extensions import db
 from core.models import AuditEvent, User
 
-
 ACTION_LABELS = {"create": _l("created"), "update": _l("changed"), "reveal": _l("revealed in full"),
                  "import": _l("imported"), "export": _l("exported")}
 

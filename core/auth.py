@@ -95,6 +95,16 @@ def acting_user() -> User:
     return g.user
 
 
+def set_role_home(app, role: Role, endpoint: str) -> None:
+    """A package names the page a role starts on (the employer's inbox lives in jobs/, which the
+    registry's home page cannot import)."""
+    app.extensions.setdefault("role_homes", {})[role] = endpoint
+
+
+def role_home(app, role: Role) -> str | None:
+    return app.extensions.get("role_homes", {}).get(role)
+
+
 def create_user(session, username: str, password: str, role: Role, areas: list[str] = (),
                 employer_id: int | None = None, worker_id: int | None = None,
                 display_name: str | None = None) -> User:

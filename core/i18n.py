@@ -1,5 +1,14 @@
 """Chinese first; English on request (a switch in the page header, remembered in the session)."""
-from flask import Blueprint, current_app, has_request_context, redirect, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    has_request_context,
+    redirect,
+    request,
+    session,
+)
+
+from core.pages import safe_target
 
 bp = Blueprint("i18n", __name__)
 
@@ -20,7 +29,4 @@ def select_locale() -> str:
 def switch(code: str):
     if code in current_app.config["LANGUAGES"]:
         session["lang"] = code
-    target = request.form.get("next") or ""
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("registry.home")
-    return redirect(target)
+    return redirect(safe_target(request.form.get("next")))

@@ -1,5 +1,13 @@
 """Sign-in and sign-out pages."""
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -8,6 +16,7 @@ from core.auth import authenticate, page_roles
 from core.extensions import db, limiter
 from core.forms import LoginForm
 from core.models import Role
+from core.pages import safe_target
 
 bp = Blueprint("auth", __name__)
 AUDIT_PAGE = 50
@@ -16,12 +25,6 @@ AUDIT_PAGE = 50
 def _failed_login(response) -> bool:
     """Only failed attempts count against the throttle: a form shown again means it failed."""
     return request.method == "POST" and response.status_code != 302
-
-
-def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("registry.home")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -34,7 +37,7 @@ def login():
         user = authenticate(form.username.data, form.password.data)
         if user is not None:
             login_user(user, remember=form.remember.data)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_target(request.args.get("next")))
         flash(_("Wrong username or password."), "error")
     return render_template("auth/login.html", form=form), 200
 

@@ -8,10 +8,27 @@ from core.extensions import db
 from core.models import Role
 from jobs import services
 from jobs.candidates import rank_candidates
-from jobs.schemas import (CandidateArgs, CandidateList, EmployerIn, EmployerList, EmployerListArgs,
-                          EmployerOut, FollowUpIn, FollowUpOut, JobIn, JobList, JobListArgs, JobOut,
-                          JobPatch, ReferralIn, ReferralList, ReferralListArgs, ReferralOut,
-                          ReferralPatch, StableEmploymentOut)
+from jobs.schemas import (
+    CandidateArgs,
+    CandidateList,
+    EmployerIn,
+    EmployerList,
+    EmployerListArgs,
+    EmployerOut,
+    FollowUpIn,
+    FollowUpOut,
+    JobIn,
+    JobList,
+    JobListArgs,
+    JobOut,
+    JobPatch,
+    ReferralIn,
+    ReferralList,
+    ReferralListArgs,
+    ReferralOut,
+    ReferralPatch,
+    StableEmploymentOut,
+)
 
 OFFICERS = (Role.admin, Role.county)
 STAFF = (Role.admin, Role.county, Role.station)

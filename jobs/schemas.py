@@ -1,13 +1,27 @@
 """Input checks and output shapes of the jobs API (shared with the pages)."""
 from flask_babel import gettext as _
-from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
+from marshmallow import (
+    Schema,
+    ValidationError,
+    fields,
+    validate,
+    validates,
+    validates_schema,
+)
 from stdnum.cn import uscc
 
 from core.models import china_today
 from core.schemas import Text
 from core.validators import AREA_CODE, MAX_ID, normalise_phone
-from jobs.models import EmployerKind, LeaveReason, PhysicalDemand, ReferralStatus, WageUnit
+from jobs.models import (
+    EmployerKind,
+    LeaveReason,
+    PhysicalDemand,
+    ReferralStatus,
+    WageUnit,
+)
 from registry.schemas import Flag, LabelledEnumField, Paging, SkillList, label_of
+
 
 class EmployerIn(Schema):
     name = Text(required=True, validate=validate.Length(min=2, max=128))
@@ -94,7 +108,7 @@ class JobIn(Schema):
         if value and not AREA_CODE.match(value):
             raise ValidationError(_("Area codes have 12 digits."))
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)
     def _ranges(self, data, **kwargs):
         problems = {}
         if data.get("wage_min") is not None and data.get("wage_max") is not None and data["wage_min"] > data["wage_max"]:

@@ -17,9 +17,25 @@ from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from core.models import Role, User, china_today, utcnow
 from core.scoping import scope_clause, user_sees_area
 from core.validators import MAX_ID
-from jobs.models import (OPEN_REFERRAL, Employer, FollowUp, Job, JobSkill, LeaveReason, Referral,
-                         ReferralSource, ReferralStatus)
-from registry.models import EmploymentStatus, Household, LabourAbility, MonitoringStatus, Worker
+from jobs.models import (
+    OPEN_REFERRAL,
+    Employer,
+    FollowUp,
+    Job,
+    JobSkill,
+    LeaveReason,
+    Referral,
+    ReferralSource,
+    ReferralStatus,
+)
+from registry.models import (
+    Area,
+    EmploymentStatus,
+    Household,
+    LabourAbility,
+    MonitoringStatus,
+    Worker,
+)
 from registry.services import skill_values
 from registry.taxonomy import resolve_candidates
 
@@ -34,6 +50,12 @@ NEXT = {  # allowed moves of a referral
 
 # --- employers ---------------------------------------------------------------------------------
 
+def _check_area(session: Session, data: dict) -> None:
+    code = data.get("area_code")
+    if code and session.get(Area, code) is None:
+        raise ValidationFailed(_("Unknown area."), {"area_code": _("no area has this code")})
+
+
 def create_employer(session: Session, data: dict, actor: User) -> Employer:
     """Officers register employers already verified; an employer account registers its own,
     which waits for a county officer before its postings reach villagers."""
@@ -41,6 +63,7 @@ def create_employer(session: Session, data: dict, actor: User) -> Employer:
         raise Conflict(_("Your account already belongs to an employer."), {"uscc": _("one employer per account")})
     if actor.role not in OFFICERS | {Role.employer}:
         raise Forbidden(_("Your role is not allowed to do this."))
+    _check_area(session, data)
     if session.scalar(select(Employer.id).where(Employer.uscc == data["uscc"])) is not None:
         raise Conflict(_("An employer with this credit code is registered."), {"uscc": _("already registered")})
     employer = Employer(**data)
@@ -109,6 +132,7 @@ def create_job(session: Session, data: dict, actor: User) -> Job:
     if employer is None:
         raise ValidationFailed(_("Unknown employer."), {"employer_id": _("no employer has this id")})
     _own_employer(actor, employer.id)
+    _check_area(session, data)
     skills = data.pop("required_skills", [])
     job = Job(**data, occupation_code=occupation_for_title(session, data["title"]))
     if job.lat is None or job.lon is None:
@@ -122,6 +146,7 @@ def create_job(session: Session, data: dict, actor: User) -> Job:
 
 def update_job(session: Session, job: Job, data: dict, actor: User) -> Job:
     _own_employer(actor, job.employer_id)
+    _check_area(session, data)
     if "openings" in data and data["openings"] < job.hired_count:
         raise Conflict(_("%(n)s people are already hired.", n=job.hired_count),
                        {"openings": _("cannot be fewer than those hired")})
@@ -173,7 +198,7 @@ def list_jobs(session: Session, actor: User | None, employer_id: int | None = No
     if employer_id is not None:
         conditions.append(Job.employer_id == employer_id)
     if q:
-        conditions.append(or_(Job.title.contains(q), Employer.name.contains(q)))
+        conditions.append(or_(Job.title.contains(q, autoescape=True), Employer.name.contains(q, autoescape=True)))
     if public_welfare is not None:
         conditions.append(Job.public_welfare.is_(public_welfare))
     base = select(Job).join(Employer).where(*conditions)
@@ -352,6 +377,8 @@ def _leave(session: Session, referral: Referral, reason: LeaveReason) -> None:
                     .values(hired_count=Job.hired_count - 1).execution_options(synchronize_session=False))
     session.refresh(referral.job, ["hired_count"])
     referral.status, referral.left_on, referral.leave_reason = ReferralStatus.left, china_today(), reason
+    # Nobody is followed up in a job they have left; the follow-ups already done stay on record.
+    referral.follow_ups = [f for f in referral.follow_ups if f.done_at is not None or f.due_on <= referral.left_on]
     session.flush()
     referral.worker.employment_status = EmploymentStatus.unemployed
 
@@ -463,3 +490,19 @@ def person_view(worker: Worker, actor: User, referred_to_actor: bool = False) ->
 
 def referred_worker_ids(session: Session, employer_id: int) -> set[int]:
     return set(session.scalars(select(Referral.worker_id).join(Job).where(Job.employer_id == employer_id)))
+
+
+# --- for the pages (jobs/views.py) -------------------------------------------------------------
+# Added with the jobs pages: small questions the pages ask, answered here so that the rules
+# stay out of the views.
+
+def may_manage_job(actor: User | None, job: Job) -> bool:
+    """Edit or close a posting: county officers and administrators, and its own employer."""
+    return actor is not None and (actor.role in OFFICERS
+                                  or (actor.role is Role.employer and actor.employer_id == job.employer_id))
+
+
+def may_see_candidates(actor: User | None, job: Job) -> bool:
+    """The ranked candidates of a posting: staff, and the employer that posted it."""
+    return actor is not None and (actor.role in (Role.admin, Role.county, Role.station)
+                                  or (actor.role is Role.employer and actor.employer_id == job.employer_id))

@@ -6,10 +6,27 @@ from core.auth import acting_user, api_roles
 from core.extensions import db
 from core.models import Role
 from registry import importers, services
-from registry.schemas import (AreaIn, AreaList, AreaListArgs, ExportArgs, AreaOut, HouseholdIn, HouseholdList, HouseholdOut,
-                              HouseholdPatch, HouseholdSearchArgs, ImportResult, ResolveArgs,
-                              ResolveOut, RevealOut, WorkerIn, WorkerList, WorkerOut, WorkerPatch,
-                              WorkerSearchArgs)
+from registry.schemas import (
+    AreaIn,
+    AreaList,
+    AreaListArgs,
+    AreaOut,
+    ExportArgs,
+    HouseholdIn,
+    HouseholdList,
+    HouseholdOut,
+    HouseholdPatch,
+    HouseholdSearchArgs,
+    ImportResult,
+    ResolveArgs,
+    ResolveOut,
+    RevealOut,
+    WorkerIn,
+    WorkerList,
+    WorkerOut,
+    WorkerPatch,
+    WorkerSearchArgs,
+)
 from registry.taxonomy import resolve_candidates
 
 STAFF = (Role.admin, Role.county, Role.station)

@@ -15,8 +15,17 @@ from core.scoping import within_clause
 from core.validators import check_id_number
 from registry import services
 from registry.divisions import import_divisions
-from registry.models import (Area, AreaLevel, Education, EmploymentStatus, Health, Household,
-                             LabourAbility, MonitoringStatus, Worker)
+from registry.models import (
+    Area,
+    AreaLevel,
+    Education,
+    EmploymentStatus,
+    Health,
+    Household,
+    LabourAbility,
+    MonitoringStatus,
+    Worker,
+)
 from registry.taxonomy import sync_taxonomy
 
 COUNTY = "640422000000"

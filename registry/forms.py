@@ -3,11 +3,24 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional
 
-from registry.models import Education, EmploymentStatus, Health, LabourAbility, MonitoringStatus
+from registry.models import (
+    Education,
+    EmploymentStatus,
+    Health,
+    LabourAbility,
+    MonitoringStatus,
+)
 
 
 def _choices(enum_cls, blank: bool = False) -> list[SelectChoice]:

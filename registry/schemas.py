@@ -4,8 +4,15 @@ from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from core.schemas import Text
 from core.validators import AREA_CODE, MAX_ID, check_id_number, normalise_phone
-from registry.models import (AreaLevel, Education, EmploymentStatus, Health, LabourAbility,
-                             MonitoringStatus, Sex)
+from registry.models import (
+    AreaLevel,
+    Education,
+    EmploymentStatus,
+    Health,
+    LabourAbility,
+    MonitoringStatus,
+    Sex,
+)
 
 TRUE_WORDS = {True, 1, "1", "true", "True", "TRUE", "yes", "是", "y", "Y"}
 FALSE_WORDS = {False, 0, "0", "false", "False", "FALSE", "no", "否", "n", "N", ""}

@@ -15,8 +15,19 @@ from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from core.models import Role, User, utcnow
 from core.scoping import scope_clause, user_sees_area, within_clause
 from core.validators import MAX_ID, ResidentId, check_id_number, normalise_phone
-from registry.models import (EMPLOYED, Area, AreaLevel, EmploymentStatus, Health, Household,
-                             LabourAbility, MonitoringStatus, Sex, Worker, WorkerSkill)
+from registry.models import (
+    EMPLOYED,
+    Area,
+    AreaLevel,
+    EmploymentStatus,
+    Health,
+    Household,
+    LabourAbility,
+    MonitoringStatus,
+    Sex,
+    Worker,
+    WorkerSkill,
+)
 from registry.taxonomy import get_index
 
 REGISTRY_WRITERS = {Role.admin, Role.station}
@@ -141,8 +152,8 @@ def list_households(session: Session, actor: User, area_code: str | None = None,
     if area_code:
         conditions.append(within_clause(area_code, Household.village_code))
     if q:
-        conditions.append(or_(Household.code.contains(q.strip()),
-                              Household.members.any(Worker.name.contains(q.strip()))))
+        conditions.append(or_(Household.code.contains(q.strip(), autoescape=True),
+                              Household.members.any(Worker.name.contains(q.strip(), autoescape=True))))
     if monitoring_status is not None:
         conditions.append(Household.monitoring_status == monitoring_status)
     if monitored:
@@ -394,7 +405,7 @@ def _text_condition(q: str):
     if compact.isascii() and compact.isalpha():
         lower = compact.lower()
         return or_(Worker.name_pinyin.like(f"%{lower}%"), Worker.name_initials.like(f"{lower}%"))
-    return or_(Worker.name.contains(q), Household.code == q)
+    return or_(Worker.name.contains(q, autoescape=True), Household.code == q)
 
 
 def unresolved_skills(session: Session, actor: User, area_code: str | None = None, limit: int = 200):

@@ -1,18 +1,34 @@
 """Registry pages: station home, households, workers, import and export. Thin: parse, call a
 service, render."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
-from marshmallow import ValidationError
-from wtforms.fields.choices import SelectChoice
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
-from core.auth import acting_user, page_roles
-from core.errors import DomainError, flatten_fields
+from core.auth import acting_user, page_roles, role_home
+from core.errors import DomainError
 from core.extensions import db
 from core.models import Role
+from core.pages import PAGE_SIZE, form_data, page_count, page_number, submit
 from core.scoping import scope_clause
 from registry import importers, services
-from registry.forms import ConfirmForm, EditWorkerForm, HouseholdForm, ImportForm, WorkerForm
+from registry.forms import (
+    ConfirmForm,
+    EditWorkerForm,
+    HouseholdForm,
+    ImportForm,
+    WorkerForm,
+)
 from registry.models import Area, AreaLevel, EmploymentStatus, MonitoringStatus
 from registry.schemas import HouseholdIn, HouseholdPatch, WorkerIn, WorkerPatch
 
@@ -20,7 +36,6 @@ bp = Blueprint("registry", __name__)
 
 STAFF = (Role.admin, Role.county, Role.station)
 WRITERS = (Role.admin, Role.station)
-PAGE_SIZE = 30
 
 
 def _villages():
@@ -30,59 +45,13 @@ def _villages():
                               .order_by(Area.code)).all()
 
 
-def _submit(form, schema, data: dict, action):
-    """Checks `data` with the API's schema, then runs `action(loaded)`; puts every complaint on
-    the form field it names. Returns the action's result, or None when something was refused."""
-    try:
-        loaded = schema.load(data)
-        return action(loaded)
-    except ValidationError as exc:
-        problems = flatten_fields(exc.messages)
-    except DomainError as exc:
-        db.session.rollback()
-        problems = exc.fields or {"_form": exc.message}
-        if not exc.fields:
-            flash(exc.message, "error")
-    for name, message in problems.items():
-        field = getattr(form, name.split(".")[0], None)
-        if field is not None and hasattr(field, "errors"):
-            field.errors = list(field.errors) + [message]
-        else:
-            flash(message, "error")
-    return None
-
-
-def _page() -> int:
-    return max(request.args.get("page", 1, type=int), 1)
-
-
-def _page_count(total: int) -> int:
-    return max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-
-
-def _form_data(form, names) -> dict:
-    data = {}
-    for name in names:
-        field = getattr(form, name, None)
-        if field is None:
-            continue
-        value = field.data
-        if isinstance(value, str):
-            value = value.strip()
-            if value == "":
-                continue
-        if value is None:
-            continue
-        data[name] = float(value) if name in ("lat", "lon") else value
-    return data
-
-
 @bp.get("/")
 @page_roles()
 def home():
     user = acting_user()
     if user.role not in STAFF:
-        return render_template("registry/welcome.html")
+        home = role_home(current_app, user.role)
+        return redirect(url_for(home)) if home else render_template("registry/welcome.html")
     counts = services.household_counts(db.session, user)
     unresolved = services.unresolved_skills(db.session, user, limit=20)
     return render_template("registry/home.html", counts=counts, unresolved=unresolved)
@@ -93,7 +62,7 @@ def home():
 @bp.get("/households")
 @page_roles(*STAFF)
 def households():
-    args, page = request.args, _page()
+    args, page = request.args, page_number()
     status = args.get("monitoring_status") or None
     filters = {
         "area_code": args.get("area") or None,
@@ -105,7 +74,7 @@ def households():
     items, total = services.list_households(db.session, acting_user(), limit=PAGE_SIZE,
                                             offset=(page - 1) * PAGE_SIZE, **filters)
     return render_template("registry/households.html", items=items, total=total, page=page,
-                           pages=_page_count(total), villages=_villages(),
+                           pages=page_count(total), villages=_villages(),
                            statuses=MonitoringStatus, args=args)
 
 
@@ -120,9 +89,9 @@ def new_household():
             household = services.create_household(db.session, data, acting_user())
             db.session.commit()
             return household
-        data = _form_data(form, HouseholdIn().fields)
+        data = form_data(form, HouseholdIn().fields)
         data.update(lifted_out=form.lifted_out.data, relocated=form.relocated.data)
-        household = _submit(form, HouseholdIn(), data, create)
+        household = submit(form, HouseholdIn(), data, create)
         if household is not None:
             flash(_("Household %(code)s registered.", code=household.code), "success")
             return redirect(url_for("registry.household", code=household.code))
@@ -144,11 +113,11 @@ def edit_household(code):
             services.update_household(db.session, household, data, acting_user())
             db.session.commit()
             return household
-        data = _form_data(form, HouseholdPatch().fields)
+        data = form_data(form, HouseholdPatch().fields)
         data.update(lifted_out=form.lifted_out.data, relocated=form.relocated.data)
         for name in ("resettlement_site", "helper_name", "address"):
             data.setdefault(name, None)
-        if _submit(form, HouseholdPatch(partial=True), data, update) is not None:
+        if submit(form, HouseholdPatch(partial=True), data, update) is not None:
             flash(_("Saved."), "success")
             return redirect(url_for("registry.household", code=household.code))
     return render_template("registry/household_form.html", form=form, household=household), \
@@ -168,7 +137,7 @@ WORKER_FIELDS = list(WorkerIn().fields)
 
 
 def _worker_data(form) -> dict:
-    data = _form_data(form, WORKER_FIELDS)
+    data = form_data(form, WORKER_FIELDS)
     for name in ("willing_to_migrate", "needs_flexible_hours"):
         data[name] = getattr(form, name).data
     return data
@@ -185,7 +154,7 @@ def new_worker():
             worker = services.create_worker(db.session, data, acting_user())
             db.session.commit()
             return worker
-        worker = _submit(form, WorkerIn(), _worker_data(form), create)
+        worker = submit(form, WorkerIn(), _worker_data(form), create)
         if worker is not None:
             flash(_("%(name)s registered.", name=worker.name), "success")
             return redirect(url_for("registry.worker", worker_id=worker.id))
@@ -209,7 +178,7 @@ def edit_worker(worker_id):
         for name in ("phone", "education", "expected_wage", "max_commute_km", "lat", "lon"):
             data.setdefault(name, None)
         data.setdefault("desired_occupations", [])
-        if _submit(form, WorkerPatch(partial=True), data, update) is not None:
+        if submit(form, WorkerPatch(partial=True), data, update) is not None:
             flash(_("Saved."), "success")
             return redirect(url_for("registry.worker", worker_id=worker.id))
     return render_template("registry/worker_form.html", form=form, worker=worker), 422 if form.errors else 200
@@ -237,7 +206,7 @@ def _fill_worker_form(form, worker) -> None:
 @bp.get("/workers")
 @page_roles(*STAFF)
 def workers():
-    args, page = request.args, _page()
+    args, page = request.args, page_number()
     status = args.get("employment_status") or None
     query = services.WorkerQuery(
         area_code=args.get("area") or None, q=args.get("q") or None,
@@ -246,7 +215,7 @@ def workers():
         limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     items, total = services.search_workers(db.session, acting_user(), query)
     return render_template("registry/workers.html", items=items, total=total, page=page,
-                           pages=_page_count(total), villages=_villages(),
+                           pages=page_count(total), villages=_villages(),
                            statuses=EmploymentStatus, args=args)
 
 

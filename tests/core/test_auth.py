@@ -22,6 +22,7 @@ def test_missing_or_bad_token_is_401(client, areas):
 
 def test_tokens_are_stored_hashed(app, client, make_user):
     from sqlalchemy import select
+
     from core.extensions import db
     from core.models import ApiToken
     username, password = make_user("admin")

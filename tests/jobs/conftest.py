@@ -9,7 +9,6 @@ from jobs import services
 from jobs.schemas import EmployerIn, JobIn
 
 
-
 def valid_uscc(n: int) -> str:
     """A valid unified social credit code built around a counter (GB 32100 check digit)."""
     from stdnum.cn import uscc

@@ -254,6 +254,7 @@ def test_self_registration_makes_an_unverified_employer_and_its_account(app, are
 
 def test_unanswered_referrals_are_reminded_then_closed(app, api_as, make_job, make_worker):
     from datetime import datetime, timezone
+
     from jobs.models import Referral
     station = api_as("station", [VILLAGE])
     old = station.post("/api/v1/referrals", json={"worker_id": make_worker(), "job_id": make_job()}).json["id"]

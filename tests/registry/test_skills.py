@@ -5,8 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from registry.skills import (THRESHOLD, Match, SkillEntry, SkillIndex, load_taxonomy,
-                             normalise_text)
+from registry.skills import THRESHOLD, Match, SkillEntry, SkillIndex, load_taxonomy, normalise_text
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 

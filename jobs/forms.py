@@ -1,0 +1,106 @@
+"""Page forms of the jobs package. WTForms renders them and checks CSRF (and that numbers and
+dates are numbers and dates); the domain checks are the API schemas' (jobs.schemas), run by the
+view, so a page and the API accept exactly the same input."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import EqualTo, InputRequired, Length, Optional
+
+from jobs.models import EmployerKind, LeaveReason, PhysicalDemand, WageUnit
+from registry.forms import LocalisedChoices
+
+
+class EmployerForm(FlaskForm):
+    """The employer itself: what an account without an employer fills in, and the first half of
+    the public sign-up."""
+    name = StringField(_l("Employer name"))
+    uscc = StringField(_l("Unified social credit code"), render_kw={"autocapitalize": "characters",
+                                                                     "autocomplete": "off"})
+    kind = LocalisedChoices(_l("Kind of employer"), EmployerKind)
+    contact_name = StringField(_l("Contact person"))
+    contact_phone = StringField(_l("Contact phone"), render_kw={"inputmode": "tel"})
+    address = StringField(_l("Address"))
+    # Choices are the counties and townships on file (set by the view): a code outside them is
+    # refused here, before it reaches the database.
+    area_code = SelectField(_l("County or township (optional)"), choices=[], default="")
+
+
+class EmployerSignUpForm(EmployerForm):
+    username = StringField(_l("Username"), validators=[InputRequired(), Length(max=64)],
+                           render_kw={"autocomplete": "username"})
+    password = PasswordField(_l("Password (at least 8 characters)"), validators=[InputRequired(), Length(max=200)],
+                             render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField(_l("Password again"),
+                            validators=[InputRequired(), EqualTo("password", message=_l("The passwords differ."))],
+                            render_kw={"autocomplete": "new-password"})
+
+
+class JobForm(FlaskForm):
+    employer_id = SelectField(_l("Employer"), coerce=int, choices=[])
+    title = StringField(_l("Job title"))
+    description = TextAreaField(_l("Description"))
+    required_skills = StringField(_l("Required skills (separate with 、 or commas)"))
+    openings = IntegerField(_l("Openings"), validators=[Optional()], render_kw={"inputmode": "numeric"})
+    wage_min = IntegerField(_l("Lowest wage"), validators=[Optional()], render_kw={"inputmode": "numeric"})
+    wage_max = IntegerField(_l("Highest wage"), validators=[Optional()], render_kw={"inputmode": "numeric"})
+    wage_unit = LocalisedChoices(_l("Wage unit"), WageUnit)
+    address = StringField(_l("Place of work (address)"))
+    area_code = SelectField(_l("County or township (optional)"), choices=[], default="")
+    labour_intensive = BooleanField(_l("Labour-intensive (many hands, little training)"))
+    workshop = BooleanField(_l("Employment-assistance workshop (就业帮扶车间)"))
+    public_welfare = BooleanField(_l("Public-welfare post (公益性岗位)"))
+    accommodation = BooleanField(_l("Accommodation provided"))
+    meals = BooleanField(_l("Meals provided"))
+    flexible_hours = BooleanField(_l("Flexible hours"))
+    shift = StringField(_l("Working hours or shifts"))
+    min_age = IntegerField(_l("Youngest age"), validators=[Optional()], render_kw={"inputmode": "numeric"})
+    max_age = IntegerField(_l("Oldest age"), validators=[Optional()], render_kw={"inputmode": "numeric"})
+    physical_demand = LocalisedChoices(_l("Physical demand"), PhysicalDemand)
+    starts_on = DateField(_l("Starts on"), validators=[Optional()])
+    expires_on = DateField(_l("Posting expires on"), validators=[Optional()])
+
+
+class AnswerForm(FlaskForm):
+    """One click on a referral: the button pressed gives the status (interviewing, hired,
+    rejected, left); a rejection carries a reason, a departure its leave reason."""
+    status = HiddenField()
+    reason = StringField(_l("Reason"), render_kw={"maxlength": 500})
+    leave_reason = LocalisedChoices(_l("Why they left"), LeaveReason, blank=True)
+    next = HiddenField()
+
+
+def _id_or_none(value):
+    return int(value) if value not in (None, "") else None
+
+
+class ReferWorkerForm(FlaskForm):
+    """From a worker's referrals page: the station picks an open posting."""
+    # The service decides whether the posting may take this person; a stale choice is its to refuse.
+    job_id = SelectField(_l("Posting"), coerce=_id_or_none, choices=[], validate_choice=False,
+                         validators=[InputRequired()])
+    note = StringField(_l("Note for the employer (optional)"), render_kw={"maxlength": 500})
+
+
+class ReferCandidateForm(FlaskForm):
+    """From a posting's candidates: one button per person."""
+    worker_id = HiddenField()
+
+
+class FollowUpForm(FlaskForm):
+    still_employed = RadioField(_l("Still working there?"), choices=[SelectChoice("1", _l("yes")),
+                                                                    SelectChoice("0", _l("no"))],
+                                validate_choice=False)
+    wage = IntegerField(_l("Monthly wage now (yuan)"), validators=[Optional()], render_kw={"inputmode": "numeric"})
+    problems = StringField(_l("Problems"), render_kw={"maxlength": 500})
+    leave_reason = LocalisedChoices(_l("If not: why they left"), LeaveReason, blank=True)

@@ -1,0 +1,446 @@
+"""Jobs pages: the public postings, employer sign-up and the employer's home (its postings and a
+referral inbox answered in one click), posting forms, candidates, the station's referrals,
+follow-ups and printable referral slips, and the officers' verification of employers.
+
+Thin, like registry/views.py: parse, call a service (jobs.services), commit once, render."""
+from datetime import datetime
+from enum import Enum
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user
+from wtforms.fields.choices import SelectChoice
+
+from core.auth import acting_user, page_roles, set_role_home
+from core.errors import Forbidden
+from core.extensions import db, limiter
+from core.models import CHINA, Role, china_today
+from core.pages import (
+    PAGE_SIZE,
+    form_data,
+    form_status,
+    page_count,
+    page_number,
+    safe_target,
+    submit,
+)
+from jobs import services
+from jobs.candidates import rank_candidates
+from jobs.forms import (
+    AnswerForm,
+    EmployerForm,
+    EmployerSignUpForm,
+    FollowUpForm,
+    JobForm,
+    ReferCandidateForm,
+    ReferWorkerForm,
+)
+from jobs.models import ReferralStatus
+from jobs.schemas import (
+    EmployerIn,
+    FollowUpIn,
+    JobIn,
+    JobPatch,
+    ReferralIn,
+    ReferralPatch,
+)
+from registry import services as registry
+from registry.forms import ConfirmForm
+from registry.models import AreaLevel
+
+bp = Blueprint("jobs", __name__)
+bp.record_once(lambda state: set_role_home(state.app, Role.employer, "jobs.employer_home"))
+
+OFFICERS = (Role.admin, Role.county)
+STAFF = (Role.admin, Role.county, Role.station)
+LIST_LIMIT = 200  # rows of one list on one page (inboxes, referrals of a person or household)
+CANDIDATES = 50
+SIGN_UP_THROTTLE = "20 per hour"
+
+EMPLOYER_FIELDS = ("name", "uscc", "kind", "contact_name", "contact_phone", "address", "area_code")
+JOB_FIELDS = tuple(name for name in JobIn().fields if name not in ("lat", "lon"))
+# What an edit may empty: a field left blank on the form clears the stored value.
+JOB_CLEARABLE = ("description", "wage_min", "wage_max", "address", "area_code", "shift", "min_age",
+                 "max_age", "starts_on", "expires_on")
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+def _viewer():
+    """The signed-in user, or None on the public pages."""
+    return current_user._get_current_object() if current_user.is_authenticated else None
+
+
+def _area_choices() -> list[SelectChoice]:
+    """Counties and townships on file: where an employer or a job is (optional)."""
+    counties, _total = registry.list_areas(db.session, level=AreaLevel.county, limit=1000)
+    townships, _total = registry.list_areas(db.session, level=AreaLevel.township, limit=5000)
+    areas = sorted(counties + townships, key=lambda a: a.code)
+    return [SelectChoice("", "—")] + [SelectChoice(a.code, a.full_name) for a in areas]
+
+
+@bp.app_template_filter("china_date")
+def china_date(value) -> str:
+    """A stored UTC timestamp (or a date) as the calendar day in China."""
+    if value is None:
+        return "—"
+    if isinstance(value, datetime):
+        return value.astimezone(CHINA).date().isoformat()
+    return value.isoformat()
+
+
+# --- public postings ---------------------------------------------------------------------------
+
+@bp.get("/jobs")
+def jobs():
+    """Open postings of verified employers; staff may ask for every posting."""
+    viewer, page, args = _viewer(), page_number(), request.args
+    q = (args.get("q") or "").strip()[:64] or None
+    staff = viewer is not None and viewer.role in STAFF
+    everything = staff and args.get("all") == "1"
+    items, total = services.list_jobs(db.session, viewer, open_only=not everything, q=q,
+                                      limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    return render_template("jobs/list.html", items=items, total=total, page=page, pages=page_count(total),
+                           args=args, staff=staff)
+
+
+@bp.get("/jobs/<int:job_id>")
+def job(job_id):
+    viewer = _viewer()
+    job = services.get_job(db.session, job_id, viewer)
+    return render_template("jobs/job.html", job=job, manage=services.may_manage_job(viewer, job),
+                           candidates=services.may_see_candidates(viewer, job), form=ConfirmForm())
+
+
+# --- employers: sign-up, home, verification ----------------------------------------------------
+
+@bp.route("/employers/register", methods=["GET", "POST"])
+@limiter.limit(SIGN_UP_THROTTLE, methods=["POST"])
+def register_employer():
+    if current_user.is_authenticated:
+        flash(_("You are signed in already."), "info")
+        return redirect(url_for("jobs.employer_home") if current_user.role is Role.employer
+                        else url_for("registry.home"))
+    form = EmployerSignUpForm()
+    form.area_code.choices = _area_choices()
+    if form.validate_on_submit():
+        def register(data):
+            employer, user = services.register_employer(db.session, data, form.username.data.strip(),
+                                                        form.password.data)
+            db.session.commit()
+            login_user(user)
+            return employer
+        employer = submit(form, EmployerIn(), form_data(form, EMPLOYER_FIELDS), register)
+        if employer is not None:
+            flash(_("%(name)s is registered. A county officer checks new employers before villagers "
+                    "see their postings; you can prepare your postings now.", name=employer.name), "success")
+            return redirect(url_for("jobs.employer_home"))
+    return render_template("jobs/employer_form.html", form=form, signup=True), form_status()
+
+
+@bp.route("/employer", methods=["GET", "POST"])
+@page_roles(Role.employer)
+def employer_home():
+    actor = acting_user()
+    if actor.employer_id is None:
+        return _link_employer(actor)
+    return _employer_home(actor)
+
+
+def _link_employer(actor):
+    """An employer account made without its employer (by an administrator) registers it here."""
+    form = EmployerForm()
+    form.area_code.choices = _area_choices()
+    if form.validate_on_submit():
+        def create(data):
+            employer = services.create_employer(db.session, data, actor)
+            db.session.commit()
+            return employer
+        employer = submit(form, EmployerIn(), form_data(form, EMPLOYER_FIELDS), create)
+        if employer is not None:
+            flash(_("%(name)s is registered. A county officer checks new employers before villagers "
+                    "see their postings; you can prepare your postings now.", name=employer.name), "success")
+            return redirect(url_for("jobs.employer_home"))
+    return render_template("jobs/employer_form.html", form=form, signup=False), form_status()
+
+
+def _employer_home(actor, failed_id: int | None = None, failed_form=None):
+    employer = services.get_employer(db.session, actor.employer_id)
+    postings, _total = services.list_jobs(db.session, actor, limit=LIST_LIMIT)
+    inbox, inbox_total = services.list_referrals(db.session, actor, open_only=True, limit=LIST_LIMIT)
+    hires, hires_total = services.list_referrals(db.session, actor, status=ReferralStatus.hired, limit=LIST_LIMIT)
+    departures, departures_total = services.list_referrals(db.session, actor, status=ReferralStatus.left,
+                                                           limit=LIST_LIMIT)
+    people = {r.worker_id: services.person_view(r.worker, actor, referred_to_actor=True)
+              for r in (*inbox, *hires, *departures)}
+    blank = AnswerForm(formdata=None)
+    return render_template("jobs/employer_home.html", employer=employer, postings=postings, inbox=inbox,
+                           inbox_total=inbox_total, hires=hires, hires_total=hires_total,
+                           departures=departures, departures_total=departures_total, people=people,
+                           blank=blank, failed_id=failed_id, failed_form=failed_form), \
+        422 if failed_form is not None else 200
+
+
+@bp.get("/employers")
+@page_roles(*OFFICERS)
+def employers():
+    page, args = page_number(), request.args
+    verified = {"0": False, "1": True}.get(args.get("verified"))
+    items, total = services.list_employers(db.session, verified=verified, limit=PAGE_SIZE,
+                                           offset=(page - 1) * PAGE_SIZE)
+    return render_template("jobs/employers.html", items=items, total=total, page=page, pages=page_count(total),
+                           args=args, form=ConfirmForm())
+
+
+@bp.post("/employers/<int:employer_id>/verify")
+@page_roles(*OFFICERS)
+def verify_employer(employer_id):
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    employer = services.verify_employer(db.session, services.get_employer(db.session, employer_id), acting_user())
+    db.session.commit()
+    flash(_("%(name)s is verified: its open postings are now public.", name=employer.name), "success")
+    return redirect(safe_target(request.form.get("next"), url_for("jobs.employers")))
+
+
+# --- postings ----------------------------------------------------------------------------------
+
+def _job_form(actor, job=None):
+    form = JobForm()
+    form.area_code.choices = _area_choices()
+    if job is not None or actor.role is Role.employer:
+        del form.employer_id  # an edit keeps the employer; an employer posts for its own
+    else:
+        employers, _total = services.list_employers(db.session, limit=1000)
+        form.employer_id.choices = [
+            SelectChoice(e.id, e.name if e.verified else _("%(name)s (not verified yet)", name=e.name))
+            for e in employers]
+        if request.method == "GET" and request.args.get("employer", type=int):
+            form.employer_id.data = request.args.get("employer", type=int)
+    return form
+
+
+def _fill_job_form(form, job) -> None:
+    for name in JOB_FIELDS:
+        field = getattr(form, name, None)
+        if field is None:
+            continue
+        value = getattr(job, name)
+        if name == "required_skills":
+            value = "、".join(s.name for s in job.required_skills)
+        elif isinstance(value, Enum):
+            value = value.name
+        field.data = value
+
+
+@bp.route("/jobs/new", methods=["GET", "POST"])
+@page_roles(Role.employer, *OFFICERS)
+def new_job():
+    actor = acting_user()
+    if actor.role is Role.employer and actor.employer_id is None:
+        flash(_("Register your employer first."), "error")
+        return redirect(url_for("jobs.employer_home"))
+    form = _job_form(actor)
+    if form.validate_on_submit():
+        data = form_data(form, JOB_FIELDS)
+        if actor.role is Role.employer:
+            data["employer_id"] = actor.employer_id
+
+        def create(loaded):
+            job = services.create_job(db.session, loaded, actor)
+            db.session.commit()
+            return job
+        job = submit(form, JobIn(), data, create)
+        if job is not None:
+            flash(_("Posting %(title)s saved.", title=job.title), "success")
+            if not job.employer.verified:
+                flash(_("Villagers see it once a county officer has verified the employer."), "info")
+            return redirect(url_for("jobs.job", job_id=job.id))
+    return render_template("jobs/job_form.html", form=form, job=None), form_status()
+
+
+@bp.route("/jobs/<int:job_id>/edit", methods=["GET", "POST"])
+@page_roles(Role.employer, *OFFICERS)
+def edit_job(job_id):
+    actor = acting_user()
+    job = services.get_job(db.session, job_id, actor)
+    if not services.may_manage_job(actor, job):
+        raise Forbidden(_("You may only change your own postings."))
+    form = _job_form(actor, job)
+    if request.method == "GET":
+        _fill_job_form(form, job)
+    elif form.validate_on_submit():
+        data = form_data(form, JOB_FIELDS)
+        for name in JOB_CLEARABLE:
+            data.setdefault(name, None)
+        data.setdefault("required_skills", [])
+
+        def update(loaded):
+            services.update_job(db.session, job, loaded, actor)
+            db.session.commit()
+            return job
+        if submit(form, JobPatch(partial=True), data, update) is not None:
+            flash(_("Saved."), "success")
+            return redirect(url_for("jobs.job", job_id=job.id))
+    return render_template("jobs/job_form.html", form=form, job=job), form_status()
+
+
+@bp.post("/jobs/<int:job_id>/close")
+@page_roles(Role.employer, *OFFICERS)
+def close_job(job_id):
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    actor = acting_user()
+    job = services.close_job(db.session, services.get_job(db.session, job_id, actor), actor)
+    db.session.commit()
+    flash(_("The posting is closed: it takes no more referrals."), "success")
+    return redirect(url_for("jobs.job", job_id=job.id))
+
+
+# --- candidates --------------------------------------------------------------------------------
+
+@bp.get("/jobs/<int:job_id>/candidates")
+@page_roles(*STAFF, Role.employer)
+def candidates(job_id):
+    """Best first, with the reasons; an employer sees people masked until they are referred to it."""
+    actor = acting_user()
+    job = services.get_job(db.session, job_id, actor)
+    if not services.may_see_candidates(actor, job):
+        raise Forbidden(_("You see candidates for your own postings only."))
+    referred = services.referred_worker_ids(db.session, job.employer_id) if actor.role is Role.employer else set()
+    rows = [(c, services.person_view(c.worker, actor, c.worker.id in referred))
+            for c in rank_candidates(db.session, job, actor, limit=CANDIDATES)]
+    can_refer = actor.role is Role.station and job.is_open and job.openings_left > 0
+    return render_template("jobs/candidates.html", job=job, rows=rows, can_refer=can_refer,
+                           form=ReferCandidateForm(formdata=None))
+
+
+@bp.post("/jobs/<int:job_id>/refer")
+@page_roles(*STAFF)
+def refer_candidate(job_id):
+    actor = acting_user()
+    form = ReferCandidateForm()
+    if not form.validate_on_submit():
+        abort(400)
+
+    def create(loaded):
+        referral = services.create_referral(db.session, loaded["worker_id"], loaded["job_id"], actor)
+        db.session.commit()
+        return referral
+    referral = submit(form, ReferralIn(), {"worker_id": form.worker_id.data, "job_id": job_id}, create, shown=())
+    if referral is not None:
+        flash(_("%(name)s is referred to %(title)s.", name=referral.worker.name, title=referral.job.title), "success")
+    return redirect(url_for("jobs.candidates", job_id=job_id))
+
+
+# --- referrals: a worker's, a household's, the station's ---------------------------------------
+
+@bp.route("/workers/<int:worker_id>/referrals", methods=["GET", "POST"])
+@page_roles(*STAFF)
+def worker_referrals(worker_id):
+    actor = acting_user()
+    worker = registry.get_worker(db.session, worker_id, actor)
+    referrals, total = services.list_referrals(db.session, actor, worker_id=worker.id, limit=LIST_LIMIT)
+    form = ReferWorkerForm()
+    taken = {r.job_id for r in referrals}
+    open_jobs, _total = services.list_jobs(db.session, actor, open_only=True, limit=LIST_LIMIT)
+    form.job_id.choices = [SelectChoice("", _("— choose a posting —"))] + [
+        SelectChoice(j.id, f"{j.title} · {j.employer.name}") for j in open_jobs
+        if j.id not in taken and j.openings_left > 0]
+    if form.validate_on_submit():
+        def create(loaded):
+            referral = services.create_referral(db.session, loaded["worker_id"], loaded["job_id"], actor,
+                                                loaded.get("note"))
+            db.session.commit()
+            return referral
+        data = {"worker_id": worker.id, **form_data(form, ("job_id", "note"))}
+        referral = submit(form, ReferralIn(), data, create)
+        if referral is not None:
+            flash(_("%(name)s is referred to %(title)s.", name=referral.worker.name, title=referral.job.title),
+                  "success")
+            return redirect(url_for("jobs.worker_referrals", worker_id=worker_id))
+        referrals, total = services.list_referrals(db.session, actor, worker_id=worker_id, limit=LIST_LIMIT)
+    return render_template("jobs/worker_referrals.html", worker=worker, referrals=referrals, total=total,
+                           form=form), form_status()
+
+
+@bp.get("/households/<code>/referrals")
+@page_roles(*STAFF)
+def household_referrals(code):
+    actor = acting_user()
+    household = registry.get_household(db.session, code, actor)
+    referrals, total = services.list_referrals(db.session, actor, household_code=household.code, limit=LIST_LIMIT)
+    return render_template("jobs/household_referrals.html", household=household, referrals=referrals, total=total)
+
+
+@bp.get("/referrals")
+@page_roles(*STAFF)
+def referrals():
+    return _referrals_page(acting_user())
+
+
+def _referrals_page(actor, failed_id: int | None = None, failed_form=None):
+    open_referrals, open_total = services.list_referrals(db.session, actor, open_only=True, limit=LIST_LIMIT)
+    due = services.due_follow_ups(db.session, actor, limit=LIST_LIMIT)
+    return render_template("jobs/referrals.html", open_referrals=open_referrals, open_total=open_total, due=due,
+                           may_record=actor.role in (Role.station, Role.admin), blank=FollowUpForm(formdata=None),
+                           failed_id=failed_id, failed_form=failed_form), 422 if failed_form is not None else 200
+
+
+@bp.post("/referrals/<int:referral_id>/answer")
+@page_roles(Role.employer, *STAFF)
+def answer_referral(referral_id):
+    """One click: invite to an interview, hire, reject (with a reason), or record a departure."""
+    actor = acting_user()
+    referral = services.get_referral(db.session, referral_id, actor)
+    form = AnswerForm()
+    if not form.validate_on_submit():
+        abort(400)
+    back = safe_target(form.next.data, url_for("jobs.employer_home") if actor.role is Role.employer
+                        else url_for("jobs.referrals"))
+
+    def change(loaded):
+        services.change_referral(db.session, referral, loaded["status"], actor, loaded.get("reason"),
+                                 loaded.get("leave_reason"))
+        db.session.commit()
+        return referral
+    done = submit(form, ReferralPatch(), form_data(form, ("status", "reason", "leave_reason")), change)
+    if done is not None:
+        flash(_("%(name)s, %(title)s: %(status)s.", name=done.worker.name, title=done.job.title,
+                status=done.status.label), "success")
+        return redirect(back)
+    if actor.role is Role.employer:
+        return _employer_home(actor, failed_id=referral_id, failed_form=form)
+    for field in (form.reason, form.leave_reason):  # staff answer from other pages: say it there
+        for text in field.errors:
+            flash(f"{field.label.text}: {text}", "error")
+    return redirect(back)
+
+
+@bp.post("/follow-ups/<int:follow_up_id>")
+@page_roles(Role.station, Role.admin)
+def record_follow_up(follow_up_id):
+    actor = acting_user()
+    follow_up = services.get_follow_up(db.session, follow_up_id, actor)
+    form = FollowUpForm()
+    if form.validate_on_submit():
+        def record(loaded):
+            services.record_follow_up(db.session, follow_up, loaded, actor)
+            db.session.commit()
+            return follow_up
+        data = form_data(form, ("still_employed", "wage", "problems", "leave_reason"))
+        if submit(form, FollowUpIn(), data, record) is not None:
+            flash(_("Follow-up of %(name)s recorded.", name=follow_up.referral.worker.name), "success")
+            return redirect(url_for("jobs.referrals"))
+    return _referrals_page(actor, failed_id=follow_up_id, failed_form=form)
+
+
+@bp.get("/referrals/<int:referral_id>/slip")
+@page_roles(*STAFF)
+def slip(referral_id):
+    """The referral slip (介绍信) the person takes to the employer: printable, ID number masked."""
+    actor = acting_user()
+    referral = services.get_referral(db.session, referral_id, actor)
+    return render_template("jobs/slip.html", referral=referral, worker=referral.worker, job=referral.job,
+                           employer=referral.job.employer, station=actor.display_name or actor.username,
+                           today=china_today())
