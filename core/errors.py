@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from core.extensions import db
+from core.schemas import translate_library_message
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ def flatten_fields(messages, prefix: str = "") -> dict[str, str]:
                 out.update(flatten_fields(value, f"{prefix}.{key}" if prefix else str(key)))
     elif isinstance(messages, (list, tuple)):
         if all(isinstance(m, str) for m in messages):
-            out[prefix or "_schema"] = " ".join(messages)
+            out[prefix or "_schema"] = " ".join(translate_library_message(m) for m in messages)
         else:
             for i, m in enumerate(messages):
                 out.update(flatten_fields(m, f"{prefix}.{i}"))

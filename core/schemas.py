@@ -1,7 +1,9 @@
 """Marshmallow fields shared by every package's schemas."""
+import re
 import unicodedata
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields
 
 
@@ -14,3 +16,42 @@ class Text(fields.String):
         if any(unicodedata.category(c) in ("Cc", "Cs") for c in text):
             raise ValidationError(_("Contains control characters."))
         return text
+
+
+# marshmallow's own messages are English; these are the ones our users meet, translated where the
+# messages reach them (core.errors.flatten_fields), so a Chinese page never shows "Not a valid integer."
+LIBRARY_MESSAGES = {
+    "Missing data for required field.": _l("Required."),
+    "Field may not be null.": _l("May not be empty."),
+    "Invalid value.": _l("Invalid value."),
+    "Not a valid string.": _l("Must be text."),
+    "Not a valid integer.": _l("Must be a whole number."),
+    "Not a valid number.": _l("Must be a number."),
+    "Number too large.": _l("The number is too large."),
+    "Special numeric values (nan or infinity) are not permitted.": _l("Must be a number."),
+    "Not a valid boolean.": _l("Must be yes or no (true/false, 1/0, 是/否)."),
+    "Not a valid date.": _l("Must be a date (YYYY-MM-DD)."),
+    "Not a valid list.": _l("Must be a list."),
+    "Not a valid mapping type.": _l("Must be an object."),
+    "Unknown field.": _l("Unknown field."),
+    "Invalid input type.": _l("Invalid input type."),
+}
+LIBRARY_PATTERNS = [
+    (re.compile(r"^Must be greater than or equal to (\S+) and less than or equal to (\S+)\.$"),
+     lambda m: _l("Must be between %(low)s and %(high)s.", low=m[1], high=m[2])),
+    (re.compile(r"^Must be greater than or equal to (\S+)\.$"), lambda m: _l("Must be at least %(low)s.", low=m[1])),
+    (re.compile(r"^Must be less than or equal to (\S+)\.$"), lambda m: _l("Must be at most %(high)s.", high=m[1])),
+    (re.compile(r"^Longer than maximum length (\d+)\.$"), lambda m: _l("At most %(n)s characters.", n=m[1])),
+    (re.compile(r"^Shorter than minimum length (\d+)\.$"), lambda m: _l("At least %(n)s characters.", n=m[1])),
+    (re.compile(r"^Length must be between (\d+) and (\d+)\.$"),
+     lambda m: _l("Between %(low)s and %(high)s characters.", low=m[1], high=m[2])),
+]
+
+
+def translate_library_message(message: str) -> str:
+    if message in LIBRARY_MESSAGES:
+        return str(LIBRARY_MESSAGES[message])
+    for pattern, make in LIBRARY_PATTERNS:
+        if match := pattern.match(message):
+            return str(make(match))
+    return message

@@ -325,7 +325,7 @@ def change_referral(session: Session, referral: Referral, status: ReferralStatus
         return referral
     if status not in NEXT.get(referral.status, set()):
         raise Conflict(_("A referral that is %(now)s cannot become %(next)s.", now=referral.status.label,
-                         next=status.label), {"status": _("not allowed from %(now)s", now=referral.status.name)})
+                         next=status.label), {"status": _("not allowed from %(now)s", now=referral.status.label)})
     if status is ReferralStatus.rejected and not reason:
         raise ValidationFailed(_("Say why the person was not taken."), {"reason": _("required when rejecting")})
     if status is ReferralStatus.hired:

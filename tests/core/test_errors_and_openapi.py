@@ -61,3 +61,13 @@ def test_nul_bytes_are_refused_cleanly(client, api_as, areas):
     station = api_as("station", ["640422100200"])
     assert station.get("/api/v1/households/H%001").status_code == 400
     assert station.get("/api/v1/workers?q=%00").status_code == 400
+
+
+def test_library_messages_reach_users_in_chinese(api_as, areas):
+    station = api_as("station", ["640422100200"])
+    response = station.post("/api/v1/households", json={"village_code": "640422100200", "lifted_out": "perhaps"},
+                            headers={"Accept-Language": "zh"})
+    fields = response.json["error"]["fields"]
+    assert fields["code"] == "必填。" and "是/否" in fields["lifted_out"]
+    response = station.get("/api/v1/workers", query_string={"limit": 0}, headers={"Accept-Language": "zh"})
+    assert response.json["error"]["fields"]["limit"] == "必须在 1 到 500 之间。"
