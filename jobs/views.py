@@ -174,7 +174,10 @@ def _employer_home(actor, failed_id: int | None = None, failed_form=None):
     people = {r.worker_id: services.person_view(r.worker, actor, referred_to_actor=True)
               for r in (*inbox, *hires, *departures)}
     blank = AnswerForm(formdata=None)
+    stability = {job.id: services.stable_employment(db.session, 3, job_id=job.id) for job in postings}
+    overall = [services.stable_employment(db.session, m, employer_id=employer.id) for m in services.FOLLOW_UP_MONTHS]
     return render_template("jobs/employer_home.html", employer=employer, postings=postings, inbox=inbox,
+                           stability=stability, overall=overall,
                            inbox_total=inbox_total, hires=hires, hires_total=hires_total,
                            departures=departures, departures_total=departures_total, people=people,
                            blank=blank, failed_id=failed_id, failed_form=failed_form), \

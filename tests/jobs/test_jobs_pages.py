@@ -3,7 +3,7 @@
 The assertions look at data, ids and data attributes rather than at interface text, so they hold
 whatever the Chinese catalogue says."""
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import func, select
@@ -412,3 +412,24 @@ def test_pages_for_signed_in_roles_send_strangers_to_sign_in(client, areas):
     for url in ("/employer", "/jobs/new", "/referrals", "/employers", "/workers/1/referrals"):
         response = client.get(url)
         assert response.status_code == 302 and "/login" in response.headers["Location"], url
+
+
+def test_the_employer_home_shows_stable_employment_and_reminded_referrals(app, login_as, make_employer, make_job,
+                                                                          make_worker, refer):
+    employer = make_employer()
+    job = make_job(employer)
+    hired, waiting = refer(make_worker(), job), refer(make_worker(), job)
+    with app.test_request_context():
+        services.change_referral(db.session, db.session.get(Referral, hired), ReferralStatus.hired,
+                                 User(role=Role.admin, username="t"))
+        three = db.session.scalar(select(FollowUp).where(FollowUp.referral_id == hired, FollowUp.months == 3))
+        services.record_follow_up(db.session, three, {"still_employed": True, "wage": 4000},
+                                  User(role=Role.admin, username="t"))
+        db.session.get(Referral, waiting).reminded_at = datetime.now(timezone.utc)
+        db.session.commit()
+    html = login_as("employer", employer_id=employer).get("/employer").get_data(as_text=True)
+    row = html[html.index(f'data-job-id="{job}"'):]
+    assert '<td class="stable">1 / 1</td>' in row[:row.index("</tr>")]
+    assert "100%" in text_of(html, "stable-employment")
+    card = html[html.index(f'id="referral-{waiting}"'):]
+    assert "reminded" in card[:card.index("</article>")]
