@@ -4,7 +4,9 @@ import unicodedata
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from marshmallow import ValidationError, fields
+from marshmallow import ValidationError, fields, validate
+
+from core.validators import AREA_CODE, normalise_phone
 
 
 class Text(fields.String):
@@ -16,6 +18,40 @@ class Text(fields.String):
         if any(unicodedata.category(c) in ("Cc", "Cs") for c in text):
             raise ValidationError(_("Contains control characters."))
         return text
+
+
+class AreaCode(Text):
+    """A 12-digit statistical division code (any level)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        code = super()._deserialize(value, attr, data, **kwargs)
+        if not code and self.allow_none:
+            return None
+        if not AREA_CODE.match(code):
+            raise ValidationError(_("Area codes have 12 digits."))
+        return code
+
+
+class Phone(Text):
+    """A mobile or landline number, kept as typed once it is known to be one."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        phone = super()._deserialize(value, attr, data, **kwargs)
+        if not phone:
+            return None
+        try:
+            normalise_phone(phone)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+        return phone
+
+
+def Latitude(**kwargs):
+    return fields.Float(allow_none=True, validate=validate.Range(-90, 90), **kwargs)
+
+
+def Longitude(**kwargs):
+    return fields.Float(allow_none=True, validate=validate.Range(-180, 180), **kwargs)
 
 
 # marshmallow's own messages are English; these are the ones our users meet, translated where the

@@ -11,8 +11,8 @@ from marshmallow import (
 from stdnum.cn import uscc
 
 from core.models import china_today
-from core.schemas import Text
-from core.validators import AREA_CODE, MAX_ID, normalise_phone
+from core.schemas import AreaCode, Latitude, Longitude, Phone, Text
+from core.validators import MAX_ID
 from jobs.models import (
     EmployerKind,
     LeaveReason,
@@ -28,29 +28,18 @@ class EmployerIn(Schema):
     uscc = Text(required=True, metadata={"description": "unified social credit code (GB 32100)"})
     kind = LabelledEnumField(EmployerKind, load_default=EmployerKind.enterprise)
     contact_name = Text(allow_none=True, validate=validate.Length(max=64))
-    contact_phone = Text(allow_none=True)
+    contact_phone = Phone(allow_none=True)
     address = Text(allow_none=True, validate=validate.Length(max=200))
-    area_code = Text(allow_none=True)
-    lat = fields.Float(allow_none=True, validate=validate.Range(-90, 90))
-    lon = fields.Float(allow_none=True, validate=validate.Range(-180, 180))
+    area_code = AreaCode(allow_none=True)
+    lat = Latitude()
+    lon = Longitude()
 
     @validates("uscc")
     def _uscc(self, value, **kwargs):
         if not uscc.is_valid(value):
             raise ValidationError(_("Not a valid unified social credit code (18 characters, check digit)."))
 
-    @validates("contact_phone")
-    def _phone(self, value, **kwargs):
-        if value:
-            try:
-                normalise_phone(value)
-            except ValueError as exc:
-                raise ValidationError(str(exc)) from None
 
-    @validates("area_code")
-    def _area(self, value, **kwargs):
-        if value and not AREA_CODE.match(value):
-            raise ValidationError(_("Area codes have 12 digits."))
 
 
 class EmployerOut(Schema):
@@ -87,9 +76,9 @@ class JobIn(Schema):
     wage_max = fields.Integer(allow_none=True, validate=validate.Range(0, 1_000_000))
     wage_unit = LabelledEnumField(WageUnit, load_default=WageUnit.month)
     address = Text(allow_none=True, validate=validate.Length(max=200))
-    area_code = Text(allow_none=True)
-    lat = fields.Float(allow_none=True, validate=validate.Range(-90, 90))
-    lon = fields.Float(allow_none=True, validate=validate.Range(-180, 180))
+    area_code = AreaCode(allow_none=True)
+    lat = Latitude()
+    lon = Longitude()
     labour_intensive = Flag(load_default=False)
     workshop = Flag(load_default=False)
     public_welfare = Flag(load_default=False)
@@ -103,10 +92,6 @@ class JobIn(Schema):
     starts_on = fields.Date(allow_none=True)
     expires_on = fields.Date(allow_none=True)
 
-    @validates("area_code")
-    def _area(self, value, **kwargs):
-        if value and not AREA_CODE.match(value):
-            raise ValidationError(_("Area codes have 12 digits."))
 
     @validates_schema(skip_on_field_errors=False)
     def _ranges(self, data, **kwargs):

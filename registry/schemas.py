@@ -2,8 +2,8 @@
 from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
-from core.schemas import Text
-from core.validators import AREA_CODE, MAX_ID, check_id_number, normalise_phone
+from core.schemas import AreaCode, Latitude, Longitude, Phone, Text
+from core.validators import MAX_ID, check_id_number
 from registry.models import (
     AreaLevel,
     Education,
@@ -71,25 +71,16 @@ def split_list(text: str) -> list[str]:
     return [p.strip() for p in re.split(r"[、,，;；\n]", text) if p.strip()]
 
 
-class Coords:
-    lat = fields.Float(allow_none=True, validate=validate.Range(-90, 90))
-    lon = fields.Float(allow_none=True, validate=validate.Range(-180, 180))
-
-
 # --- areas -------------------------------------------------------------------------------------
 
 class AreaIn(Schema):
-    code = Text(required=True)
+    code = AreaCode(required=True)
     name = Text(required=True, validate=validate.Length(min=1, max=64))
     level = LabelledEnumField(AreaLevel, required=True)
     parent_code = Text(allow_none=True, load_default=None)
-    lat = Coords.lat
-    lon = Coords.lon
+    lat = Latitude()
+    lon = Longitude()
 
-    @validates("code")
-    def _code(self, value, **kwargs):
-        if not AREA_CODE.match(value):
-            raise ValidationError(_("Area codes have 12 digits."))
 
 
 class AreaListArgs(Schema):
@@ -118,7 +109,7 @@ class AreaList(Schema):
 
 class HouseholdIn(Schema):
     code = Text(required=True, validate=validate.Length(min=1, max=32))
-    village_code = Text(required=True)
+    village_code = AreaCode(required=True)
     monitoring_status = LabelledEnumField(MonitoringStatus, load_default=MonitoringStatus.none)
     lifted_out = Flag(load_default=False)
     relocated = Flag(load_default=False)
@@ -126,10 +117,6 @@ class HouseholdIn(Schema):
     helper_name = Text(allow_none=True, validate=validate.Length(max=64))
     address = Text(allow_none=True, validate=validate.Length(max=200))
 
-    @validates("village_code")
-    def _village(self, value, **kwargs):
-        if not AREA_CODE.match(value):
-            raise ValidationError(_("Area codes have 12 digits."))
 
 
 class HouseholdPatch(HouseholdIn):
@@ -142,7 +129,7 @@ class HouseholdPatch(HouseholdIn):
 class WorkerIn(Schema):
     id_number = Text(required=True)
     name = Text(required=True, validate=validate.Length(min=1, max=64))
-    phone = Text(allow_none=True)
+    phone = Phone(allow_none=True)
     household_code = Text(required=True, validate=validate.Length(min=1, max=32))
     education = LabelledEnumField(Education, allow_none=True)
     health = LabelledEnumField(Health, load_default=Health.healthy)
@@ -154,8 +141,8 @@ class WorkerIn(Schema):
     employment_status = LabelledEnumField(EmploymentStatus, load_default=EmploymentStatus.unemployed)
     needs_flexible_hours = Flag(load_default=False)
     desired_occupations = SkillList(load_default=list)
-    lat = Coords.lat
-    lon = Coords.lon
+    lat = Latitude()
+    lon = Longitude()
 
     @validates("id_number")
     def _id_number(self, value, **kwargs):
@@ -164,13 +151,6 @@ class WorkerIn(Schema):
         except ValueError as exc:
             raise ValidationError(str(exc)) from None
 
-    @validates("phone")
-    def _phone(self, value, **kwargs):
-        if value:
-            try:
-                normalise_phone(value)
-            except ValueError as exc:
-                raise ValidationError(str(exc)) from None
 
 
 class WorkerPatch(WorkerIn):
