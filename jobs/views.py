@@ -12,7 +12,7 @@ from flask_login import current_user, login_user
 from wtforms.fields.choices import SelectChoice
 
 from core.auth import acting_user, page_roles, set_role_home
-from core.errors import Forbidden
+from core.errors import DomainError, Forbidden
 from core.extensions import db, limiter
 from core.models import CHINA, Role, china_today
 from core.pages import (
@@ -313,14 +313,15 @@ def candidates(job_id):
     referred = services.referred_worker_ids(db.session, job.employer_id) if actor.role is Role.employer else set()
     rows = [(c, services.person_view(c.worker, actor, c.worker.id in referred))
             for c in rank_candidates(db.session, job, actor, limit=CANDIDATES)]
-    can_refer = actor.role is Role.station and job.is_open and job.openings_left > 0
+    can_refer = actor.role in (Role.station, Role.employer) and job.is_open and job.openings_left > 0
     return render_template("jobs/candidates.html", job=job, rows=rows, can_refer=can_refer,
                            form=ReferCandidateForm(formdata=None))
 
 
 @bp.post("/jobs/<int:job_id>/refer")
-@page_roles(*STAFF)
+@page_roles(*STAFF, Role.employer)
 def refer_candidate(job_id):
+    """A station refers a candidate; the posting's employer invites one (the service tells which)."""
     actor = acting_user()
     form = ReferCandidateForm()
     if not form.validate_on_submit():
@@ -334,6 +335,23 @@ def refer_candidate(job_id):
     if referral is not None:
         flash(_("%(name)s is referred to %(title)s.", name=referral.worker.name, title=referral.job.title), "success")
     return redirect(url_for("jobs.candidates", job_id=job_id))
+
+
+@bp.post("/jobs/<int:job_id>/apply")
+@page_roles(Role.worker)
+def apply(job_id):
+    """A villager with an account applies for a posting themself; the station sees it with the rest."""
+    actor = acting_user()
+    if not ConfirmForm().validate_on_submit() or actor.worker_id is None:
+        abort(400)
+    try:
+        services.create_referral(db.session, actor.worker_id, job_id, actor)
+        db.session.commit()
+        flash(_("You applied. The employer answers through the labour station."), "success")
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    return redirect(url_for("jobs.job", job_id=job_id))
 
 
 # --- referrals: a worker's, a household's, the station's ---------------------------------------

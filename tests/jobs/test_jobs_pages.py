@@ -232,7 +232,7 @@ def test_the_candidates_page_masks_names_for_employers(login_as, make_employer, 
     assert "马成林" not in html and "李秀兰" not in html and "9999" not in html
     rows = re.findall(r'data-worker-id="(\d+)" data-score="([\d.]+)"', html)
     assert int(rows[0][0]) == welder and float(rows[0][1]) > float(rows[1][1])
-    assert 'class="refer"' not in html
+    assert 'class="refer">Invite' in html or 'class="refer">邀请' in html  # an employer invites
     station_html = login_as("station", [VILLAGE]).get(f"/jobs/{job}/candidates").get_data(as_text=True)
     assert "马成林" in station_html and 'class="refer"' in station_html
 
@@ -433,3 +433,19 @@ def test_the_employer_home_shows_stable_employment_and_reminded_referrals(app, l
     assert "100%" in text_of(html, "stable-employment")
     card = html[html.index(f'id="referral-{waiting}"'):]
     assert "reminded" in card[:card.index("</article>")]
+
+
+def test_a_villager_applies_and_an_employer_invites(app, login_as, make_employer, make_job, make_worker):
+    employer = make_employer()
+    job = make_job(employer)
+    me, other = make_worker(), make_worker(skills=["电焊"], max_commute_km=50)
+    page = login_as("worker", worker_id=me)
+    html = page.get(f"/jobs/{job}").get_data(as_text=True)
+    assert page.post(f"/jobs/{job}/apply", data={"csrf_token": csrf_token(html)}).status_code == 302
+    employer_page = login_as("employer", employer_id=employer)
+    html = employer_page.get(f"/jobs/{job}/candidates").get_data(as_text=True)
+    assert employer_page.post(f"/jobs/{job}/refer", data={"csrf_token": csrf_token(html),
+                                                          "worker_id": other}).status_code == 302
+    with app.app_context():
+        sources = {r.worker_id: r.source.name for r in db.session.scalars(select(Referral))}
+    assert sources == {me: "worker", other: "employer"}
