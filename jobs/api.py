@@ -6,7 +6,7 @@ from core.auth import acting_user, api_roles
 from core.errors import Forbidden
 from core.extensions import db
 from core.models import Role
-from jobs import services
+from jobs import hiring, services
 from jobs.candidates import rank_candidates
 from jobs.schemas import (
     CandidateArgs,
@@ -82,7 +82,7 @@ def verify_employer(employer_id):
 def employer_stability(employer_id):
     """Of the hires followed up at 1, 3 and 6 months, the share still in work."""
     services.get_employer(db.session, employer_id)
-    return [services.stable_employment(db.session, m, employer_id=employer_id) for m in services.FOLLOW_UP_MONTHS]
+    return [hiring.stable_employment(db.session, m, employer_id=employer_id) for m in hiring.FOLLOW_UP_MONTHS]
 
 
 @jobs.post("")
@@ -140,7 +140,7 @@ def candidates(args, job_id):
     job = services.get_job(db.session, job_id, actor)
     if actor.role is Role.employer and job.employer_id != actor.employer_id:
         raise Forbidden(_("You see candidates for your own postings only."))
-    referred = services.referred_worker_ids(db.session, job.employer_id) if actor.role is Role.employer else set()
+    referred = hiring.referred_worker_ids(db.session, job.employer_id) if actor.role is Role.employer else set()
     return {"items": [{"worker_id": c.worker.id, "score": c.score, "reasons": c.reasons,
                        "missing_skills": c.missing_skills, "components": c.components,
                        "display": services.person_view(c.worker, actor, c.worker.id in referred)}
@@ -152,7 +152,7 @@ def candidates(args, job_id):
 @jobs.response(200, StableEmploymentOut(many=True))
 def job_stability(job_id):
     services.get_job(db.session, job_id, acting_user())
-    return [services.stable_employment(db.session, m, job_id=job_id) for m in services.FOLLOW_UP_MONTHS]
+    return [hiring.stable_employment(db.session, m, job_id=job_id) for m in hiring.FOLLOW_UP_MONTHS]
 
 
 @referrals.post("")
@@ -161,7 +161,7 @@ def job_stability(job_id):
 @referrals.response(201, ReferralOut)
 def create_referral(data):
     """A station refers, an employer invites, a worker applies (for themself)."""
-    referral = services.create_referral(db.session, data["worker_id"], data["job_id"], acting_user(), data.get("note"))
+    referral = hiring.create_referral(db.session, data["worker_id"], data["job_id"], acting_user(), data.get("note"))
     db.session.commit()
     return referral
 
@@ -171,7 +171,7 @@ def create_referral(data):
 @referrals.arguments(ReferralListArgs, location="query")
 @referrals.response(200, ReferralList)
 def list_referrals(args):
-    items, total = services.list_referrals(db.session, acting_user(), **args)
+    items, total = hiring.list_referrals(db.session, acting_user(), **args)
     return {"items": items, "total": total}
 
 
@@ -179,7 +179,7 @@ def list_referrals(args):
 @api_roles()
 @referrals.response(200, ReferralOut)
 def get_referral(referral_id):
-    return services.get_referral(db.session, referral_id, acting_user())
+    return hiring.get_referral(db.session, referral_id, acting_user())
 
 
 @referrals.patch("/<int:referral_id>")
@@ -190,7 +190,7 @@ def patch_referral(data, referral_id):
     """interviewing / hired / rejected (with a reason) / left. 409 when hiring beyond the openings
     or hiring someone who already holds a job; a hire sets the person's employment, leaving clears it."""
     actor = acting_user()
-    referral = services.change_referral(db.session, services.get_referral(db.session, referral_id, actor),
+    referral = hiring.change_referral(db.session, hiring.get_referral(db.session, referral_id, actor),
                                         data["status"], actor, data.get("reason"), data.get("leave_reason"))
     db.session.commit()
     return referral
@@ -202,7 +202,7 @@ def patch_referral(data, referral_id):
 @follow_ups.response(200, FollowUpOut)
 def record_follow_up(data, follow_up_id):
     actor = acting_user()
-    follow_up = services.record_follow_up(db.session, services.get_follow_up(db.session, follow_up_id, actor),
+    follow_up = hiring.record_follow_up(db.session, hiring.get_follow_up(db.session, follow_up_id, actor),
                                           data, actor)
     db.session.commit()
     return follow_up

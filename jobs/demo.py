@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.models import Role, User, china_today
-from jobs import services
+from jobs import hiring, services
 from jobs.models import Employer, EmployerKind, Job, PhysicalDemand, WageUnit
 from registry.demo import STATION_VILLAGE
 from registry.models import Area, EmploymentStatus, Household, Worker
@@ -77,4 +77,4 @@ def _refer_some(session: Session, officer: User, rng: random.Random) -> None:
         .order_by(Worker.id)).all()
     jobs = session.scalars(select(Job).where(Job.public_welfare.is_(False)).order_by(Job.id)).all()
     for worker in idle[:6]:
-        services.create_referral(session, worker.id, rng.choice(jobs[:2]).id, officer, note="劳保站推荐")
+        hiring.create_referral(session, worker.id, rng.choice(jobs[:2]).id, officer, note="劳保站推荐")

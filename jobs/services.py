@@ -1,51 +1,29 @@
-"""Job postings domain logic: employers, postings, referrals and their lifecycle, follow-ups.
+"""Job postings domain logic: employers, their verification, postings, and what an employer may
+see of a person. Referrals and hiring live in jobs/hiring.py.
 
-Plain functions taking a session and the acting user; they flush, the caller commits. Hiring
-keeps two promises under concurrent requests without locks held across a round trip: a posting
-never goes above its openings (a conditional UPDATE of its counter), and a worker never holds two
-jobs (a partial unique index on hired referrals).
+Plain functions taking a session and the acting user; they flush, the caller commits.
 """
-from datetime import timedelta
 
-from dateutil.relativedelta import relativedelta
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from core.models import Role, User, china_today, utcnow
-from core.scoping import scope_clause, user_sees_area
 from core.validators import MAX_ID
 from jobs.models import (
-    OPEN_REFERRAL,
     Employer,
-    FollowUp,
     Job,
     JobSkill,
-    LeaveReason,
-    Referral,
-    ReferralSource,
-    ReferralStatus,
 )
 from registry.models import (
     Area,
-    EmploymentStatus,
-    Household,
-    LabourAbility,
-    MonitoringStatus,
     Worker,
 )
 from registry.services import skill_values
 from registry.taxonomy import resolve_candidates
 
-FOLLOW_UP_MONTHS = (1, 3, 6)
 OFFICERS = {Role.admin, Role.county}
-NEXT = {  # allowed moves of a referral
-    ReferralStatus.referred: {ReferralStatus.interviewing, ReferralStatus.hired, ReferralStatus.rejected},
-    ReferralStatus.interviewing: {ReferralStatus.hired, ReferralStatus.rejected},
-    ReferralStatus.hired: {ReferralStatus.left},
-}
 
 
 # --- employers ---------------------------------------------------------------------------------
@@ -207,266 +185,6 @@ def list_jobs(session: Session, actor: User | None, employer_id: int | None = No
     return list(rows), total
 
 
-# --- referrals ---------------------------------------------------------------------------------
-
-def _worker_for_referral(session: Session, worker_id: int, actor: User) -> Worker:
-    worker = session.get(Worker, worker_id) if 0 < worker_id <= MAX_ID else None
-    allowed = worker is not None and (
-        (actor.role is Role.worker and actor.worker_id == worker.id)
-        or actor.role in (Role.admin, Role.employer)
-        or (actor.role in (Role.station, Role.county) and user_sees_area(actor, worker.household.village_code)))
-    if not allowed:
-        raise ValidationFailed(_("Unknown worker."), {"worker_id": _("no worker has this id in your areas")})
-    return worker
-
-
-def may_hold_public_welfare_post(worker: Worker) -> bool:
-    """公益性岗位 are for people of monitored or lifted-out households who cannot leave home."""
-    household = worker.household
-    return ((household.monitoring_status is not MonitoringStatus.none or household.lifted_out)
-            and not worker.willing_to_migrate)
-
-
-def create_referral(session: Session, worker_id: int, job_id: int, actor: User, note: str | None = None) -> Referral:
-    source = {Role.employer: ReferralSource.employer, Role.worker: ReferralSource.worker}.get(
-        actor.role, ReferralSource.station)
-    if actor.role is Role.provider:
-        raise Forbidden(_("Your role is not allowed to do this."))
-    worker = _worker_for_referral(session, worker_id, actor)
-    job = session.get(Job, job_id) if 0 < job_id <= MAX_ID else None
-    if job is None or not can_see_job(actor, job):
-        raise ValidationFailed(_("Unknown job."), {"job_id": _("no job has this id")})
-    if actor.role is Role.employer and job.employer_id != actor.employer_id:
-        raise Forbidden(_("You may only invite candidates to your own postings."), {"job_id": _("not your posting")})
-    if not job.is_open:
-        raise Conflict(_("This posting is closed, expired or not yet verified."), {"job_id": _("not open")})
-    if job.openings_left == 0:
-        raise Conflict(_("Every opening of this posting is filled."), {"job_id": _("no openings left")})
-    if worker.labour_ability is LabourAbility.none or worker.employment_status is EmploymentStatus.unable:
-        raise ValidationFailed(_("This person is registered as unable to work."), {"worker_id": _("unable to work")})
-    if job.public_welfare and not may_hold_public_welfare_post(worker):
-        raise ValidationFailed(_("Public-welfare posts are for people of monitored or lifted-out households "
-                                 "who cannot leave home."), {"worker_id": _("not eligible for a public-welfare post")})
-    if session.scalar(select(Referral.id).where(Referral.worker_id == worker.id, Referral.job_id == job.id)):
-        raise Conflict(_("This person was already put forward for this posting."), {"worker_id": _("already referred")})
-    referral = Referral(worker=worker, job=job, source=source, referred_by_id=actor.id, note=note)
-    session.add(referral)
-    try:
-        session.flush()
-    except IntegrityError:  # the same referral made at the same moment; the boundary rolls back
-        raise Conflict(_("This person was already put forward for this posting."),
-                       {"worker_id": _("already referred")}) from None
-    return referral
-
-
-def can_see_referral(actor: User, referral: Referral) -> bool:
-    if actor.role is Role.admin:
-        return True
-    if actor.role is Role.employer:
-        return referral.job.employer_id == actor.employer_id
-    if actor.role is Role.worker:
-        return referral.worker_id == actor.worker_id
-    if actor.role in (Role.station, Role.county):
-        return user_sees_area(actor, referral.worker.household.village_code)
-    return False
-
-
-def get_referral(session: Session, referral_id: int, actor: User) -> Referral:
-    referral = session.get(Referral, referral_id) if 0 < referral_id <= MAX_ID else None
-    if referral is None or not can_see_referral(actor, referral):
-        raise NotFound(_("No referral %(id)s.", id=referral_id))
-    return referral
-
-
-def list_referrals(session: Session, actor: User, worker_id: int | None = None, job_id: int | None = None,
-                   household_code: str | None = None, status: ReferralStatus | None = None,
-                   open_only: bool = False, limit: int = 50, offset: int = 0):
-    conditions = []
-    if actor.role is Role.employer:
-        conditions.append(Job.employer_id == actor.employer_id)
-    elif actor.role is Role.worker:
-        conditions.append(Referral.worker_id == actor.worker_id)
-    elif actor.role in (Role.station, Role.county):
-        conditions.append(scope_clause(actor, Household.village_code))
-    elif actor.role is not Role.admin:
-        raise Forbidden(_("Your role is not allowed to do this."))
-    if worker_id is not None:
-        conditions.append(Referral.worker_id == worker_id)
-    if job_id is not None:
-        conditions.append(Referral.job_id == job_id)
-    if household_code:
-        conditions.append(Household.code == household_code)
-    if status is not None:
-        conditions.append(Referral.status == status)
-    if open_only:
-        conditions.append(Referral.status.in_(OPEN_REFERRAL))
-    base = (select(Referral).join(Job, Referral.job_id == Job.id).join(Worker, Referral.worker_id == Worker.id)
-            .join(Household, Worker.household_id == Household.id).where(*conditions))
-    total = session.scalar(select(func.count()).select_from(base.subquery()))
-    rows = session.scalars(base.order_by(Referral.updated_at.desc(), Referral.id.desc()).limit(limit).offset(offset)).all()
-    return list(rows), total
-
-
-def _may_move(actor: User, referral: Referral, status: ReferralStatus) -> bool:
-    if actor.role is Role.admin:
-        return True
-    if actor.role is Role.employer:
-        return referral.job.employer_id == actor.employer_id
-    if actor.role in (Role.station, Role.county):  # the station records departures it learns of
-        return status is ReferralStatus.left and user_sees_area(actor, referral.worker.household.village_code)
-    return False
-
-
-def change_referral(session: Session, referral: Referral, status: ReferralStatus, actor: User,
-                    reason: str | None = None, leave_reason: LeaveReason | None = None) -> Referral:
-    if not _may_move(actor, referral, status):
-        raise Forbidden(_("Your role is not allowed to do this."))
-    if status is referral.status:
-        return referral
-    if status not in NEXT.get(referral.status, set()):
-        raise Conflict(_("A referral that is %(now)s cannot become %(next)s.", now=referral.status.label,
-                         next=status.label), {"status": _("not allowed from %(now)s", now=referral.status.label)})
-    if status is ReferralStatus.rejected and not reason:
-        raise ValidationFailed(_("Say why the person was not taken."), {"reason": _("required when rejecting")})
-    if status is ReferralStatus.hired:
-        _hire(session, referral)
-    elif status is ReferralStatus.left:
-        _leave(session, referral, leave_reason or LeaveReason.other)
-    else:
-        referral.status = status
-    referral.reason = reason or referral.reason
-    referral.answered_at = referral.answered_at or utcnow()
-    session.flush()
-    return referral
-
-
-def _hire(session: Session, referral: Referral) -> None:
-    worker, job = referral.worker, referral.job
-    # Hires of one person wait for each other here (PostgreSQL row lock; SQLite serialises all
-    # writers anyway): always the person first, then the posting, so two hires never deadlock.
-    session.execute(select(Worker.id).where(Worker.id == worker.id).with_for_update())
-    current = session.scalar(select(Referral).where(Referral.worker_id == worker.id,
-                                                    Referral.status == ReferralStatus.hired))
-    if current is not None:
-        if current.job.public_welfare and not job.public_welfare:
-            _leave(session, current, LeaveReason.market_job)  # a market job frees the post for another
-        else:
-            raise Conflict(_("%(name)s already holds a job.", name=worker.name), {"status": _("already employed")})
-    taken = session.execute(update(Job).where(Job.id == job.id, Job.hired_count < Job.openings)
-                            .values(hired_count=Job.hired_count + 1)
-                            .execution_options(synchronize_session=False)).rowcount
-    if not taken:
-        raise Conflict(_("Every opening of this posting is filled."), {"status": _("no openings left")})
-    session.refresh(job, ["hired_count"])
-    referral.status, referral.hired_on = ReferralStatus.hired, china_today()
-    name = worker.name
-    try:
-        session.flush()
-    except IntegrityError:  # the same person hired elsewhere at the same moment; the boundary rolls back
-        raise Conflict(_("%(name)s already holds a job.", name=name), {"status": _("already employed")}) from None
-    worker.employment_status = employment_status_for(worker, job)
-    for other in session.scalars(select(Referral).where(Referral.worker_id == worker.id, Referral.id != referral.id,
-                                                        Referral.status.in_(OPEN_REFERRAL))):
-        other.status = ReferralStatus.obsolete
-    referral.follow_ups = [FollowUp(months=m, due_on=referral.hired_on + relativedelta(months=m))
-                           for m in FOLLOW_UP_MONTHS]
-
-
-def _leave(session: Session, referral: Referral, reason: LeaveReason) -> None:
-    session.execute(update(Job).where(Job.id == referral.job_id, Job.hired_count > 0)
-                    .values(hired_count=Job.hired_count - 1).execution_options(synchronize_session=False))
-    session.refresh(referral.job, ["hired_count"])
-    referral.status, referral.left_on, referral.leave_reason = ReferralStatus.left, china_today(), reason
-    # Nobody is followed up in a job they have left; the follow-ups already done stay on record.
-    referral.follow_ups = [f for f in referral.follow_ups if f.done_at is not None or f.due_on <= referral.left_on]
-    session.flush()
-    referral.worker.employment_status = EmploymentStatus.unemployed
-
-
-def employment_status_for(worker: Worker, job: Job) -> EmploymentStatus:
-    """Where the job is, seen from the worker's home county: 县内, 省内县外 or 省外."""
-    if job.public_welfare:
-        return EmploymentStatus.public_welfare
-    home = worker.household.village_code
-    place = job.area_code or job.employer.area_code
-    if place is None or place[:6] == home[:6]:
-        return EmploymentStatus.local
-    return EmploymentStatus.migrant_in_province if place[:2] == home[:2] else EmploymentStatus.migrant_out_province
-
-
-def sweep_unanswered(session: Session, remind_after_days: int, close_after_days: int) -> tuple[list[Referral], int]:
-    """Referrals nobody answered: those older than `remind_after_days` are returned for a reminder
-    (once), those older than `close_after_days` are closed. Run by the scheduler."""
-    now = utcnow()
-    stale = select(Referral).where(Referral.status == ReferralStatus.referred)
-    closed = 0
-    for referral in session.scalars(stale.where(Referral.created_at < now - timedelta(days=close_after_days))):
-        referral.status = ReferralStatus.expired
-        closed += 1
-    remind = list(session.scalars(stale.where(Referral.created_at < now - timedelta(days=remind_after_days),
-                                              Referral.reminded_at.is_(None))))
-    for referral in remind:
-        referral.reminded_at = now
-    session.flush()
-    return remind, closed
-
-
-# --- follow-ups --------------------------------------------------------------------------------
-
-def record_follow_up(session: Session, follow_up: FollowUp, data: dict, actor: User) -> FollowUp:
-    referral = follow_up.referral
-    if not (actor.role is Role.admin or (actor.role is Role.employer and referral.job.employer_id == actor.employer_id)
-            or (actor.role is Role.station and user_sees_area(actor, referral.worker.household.village_code))):
-        raise Forbidden(_("Your role is not allowed to do this."))
-    follow_up.still_employed = data["still_employed"]
-    follow_up.wage = data.get("wage")
-    follow_up.problems = data.get("problems")
-    follow_up.done_at, follow_up.done_by_id = utcnow(), actor.id
-    if not follow_up.still_employed and referral.status is ReferralStatus.hired:
-        _leave(session, referral, data.get("leave_reason") or LeaveReason.other)
-    session.flush()
-    return follow_up
-
-
-def get_follow_up(session: Session, follow_up_id: int, actor: User) -> FollowUp:
-    follow_up = session.get(FollowUp, follow_up_id) if 0 < follow_up_id <= MAX_ID else None
-    if follow_up is None or not can_see_referral(actor, follow_up.referral):
-        raise NotFound(_("No follow-up %(id)s.", id=follow_up_id))
-    return follow_up
-
-
-def due_follow_ups(session: Session, actor: User, until=None, limit: int = 100) -> list[FollowUp]:
-    until = until or china_today()
-    conditions = [FollowUp.done_at.is_(None), FollowUp.due_on <= until,
-                  Referral.status.in_((ReferralStatus.hired, ReferralStatus.left))]
-    if actor.role is Role.employer:
-        conditions.append(Job.employer_id == actor.employer_id)
-    elif actor.role in (Role.station, Role.county):
-        conditions.append(scope_clause(actor, Household.village_code))
-    elif actor.role is not Role.admin:
-        return []
-    return list(session.scalars(
-        select(FollowUp).join(Referral).join(Job).join(Worker, Referral.worker_id == Worker.id)
-        .join(Household, Worker.household_id == Household.id).where(*conditions)
-        .order_by(FollowUp.due_on).limit(limit)))
-
-
-def stable_employment(session: Session, months: int = 3, employer_id: int | None = None,
-                      job_id: int | None = None) -> dict:
-    """Of the hires followed up at `months`, how many were still in work: the measure of stable
-    employment per employer or per posting."""
-    conditions = [FollowUp.months == months, FollowUp.done_at.is_not(None)]
-    if employer_id is not None:
-        conditions.append(Job.employer_id == employer_id)
-    if job_id is not None:
-        conditions.append(Job.id == job_id)
-    followed, stable = session.execute(
-        select(func.count(FollowUp.id), func.count(FollowUp.id).filter(FollowUp.still_employed.is_(True)))
-        .join(Referral).join(Job).where(*conditions)).one()
-    return {"months": months, "followed_up": followed, "still_employed": stable,
-            "rate": round(stable / followed, 3) if followed else None}
-
-
 # --- what an employer may see of a person ------------------------------------------------------
 
 def age_band(age: int) -> str:
@@ -486,10 +204,6 @@ def person_view(worker: Worker, actor: User, referred_to_actor: bool = False) ->
         "skills": [s.canonical or s.name for s in worker.skills],
         "phone": None if masked else worker.phone_masked,
     }
-
-
-def referred_worker_ids(session: Session, employer_id: int) -> set[int]:
-    return set(session.scalars(select(Referral.worker_id).join(Job).where(Job.employer_id == employer_id)))
 
 
 # --- for the pages (jobs/views.py) -------------------------------------------------------------

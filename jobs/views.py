@@ -24,7 +24,7 @@ from core.pages import (
     safe_target,
     submit,
 )
-from jobs import services
+from jobs import hiring, services
 from jobs.candidates import rank_candidates
 from jobs.forms import (
     AnswerForm,
@@ -167,15 +167,15 @@ def _link_employer(actor):
 def _employer_home(actor, failed_id: int | None = None, failed_form=None):
     employer = services.get_employer(db.session, actor.employer_id)
     postings, _total = services.list_jobs(db.session, actor, limit=LIST_LIMIT)
-    inbox, inbox_total = services.list_referrals(db.session, actor, open_only=True, limit=LIST_LIMIT)
-    hires, hires_total = services.list_referrals(db.session, actor, status=ReferralStatus.hired, limit=LIST_LIMIT)
-    departures, departures_total = services.list_referrals(db.session, actor, status=ReferralStatus.left,
+    inbox, inbox_total = hiring.list_referrals(db.session, actor, open_only=True, limit=LIST_LIMIT)
+    hires, hires_total = hiring.list_referrals(db.session, actor, status=ReferralStatus.hired, limit=LIST_LIMIT)
+    departures, departures_total = hiring.list_referrals(db.session, actor, status=ReferralStatus.left,
                                                            limit=LIST_LIMIT)
     people = {r.worker_id: services.person_view(r.worker, actor, referred_to_actor=True)
               for r in (*inbox, *hires, *departures)}
     blank = AnswerForm(formdata=None)
-    stability = {job.id: services.stable_employment(db.session, 3, job_id=job.id) for job in postings}
-    overall = [services.stable_employment(db.session, m, employer_id=employer.id) for m in services.FOLLOW_UP_MONTHS]
+    stability = {job.id: hiring.stable_employment(db.session, 3, job_id=job.id) for job in postings}
+    overall = [hiring.stable_employment(db.session, m, employer_id=employer.id) for m in hiring.FOLLOW_UP_MONTHS]
     return render_template("jobs/employer_home.html", employer=employer, postings=postings, inbox=inbox,
                            stability=stability, overall=overall,
                            inbox_total=inbox_total, hires=hires, hires_total=hires_total,
@@ -310,7 +310,7 @@ def candidates(job_id):
     job = services.get_job(db.session, job_id, actor)
     if not services.may_see_candidates(actor, job):
         raise Forbidden(_("You see candidates for your own postings only."))
-    referred = services.referred_worker_ids(db.session, job.employer_id) if actor.role is Role.employer else set()
+    referred = hiring.referred_worker_ids(db.session, job.employer_id) if actor.role is Role.employer else set()
     rows = [(c, services.person_view(c.worker, actor, c.worker.id in referred))
             for c in rank_candidates(db.session, job, actor, limit=CANDIDATES)]
     can_refer = actor.role in (Role.station, Role.employer) and job.is_open and job.openings_left > 0
@@ -328,7 +328,7 @@ def refer_candidate(job_id):
         abort(400)
 
     def create(loaded):
-        referral = services.create_referral(db.session, loaded["worker_id"], loaded["job_id"], actor)
+        referral = hiring.create_referral(db.session, loaded["worker_id"], loaded["job_id"], actor)
         db.session.commit()
         return referral
     referral = submit(form, ReferralIn(), {"worker_id": form.worker_id.data, "job_id": job_id}, create, shown=())
@@ -345,7 +345,7 @@ def apply(job_id):
     if not ConfirmForm().validate_on_submit() or actor.worker_id is None:
         abort(400)
     try:
-        services.create_referral(db.session, actor.worker_id, job_id, actor)
+        hiring.create_referral(db.session, actor.worker_id, job_id, actor)
         db.session.commit()
         flash(_("You applied. The employer answers through the labour station."), "success")
     except DomainError as exc:
@@ -361,7 +361,7 @@ def apply(job_id):
 def worker_referrals(worker_id):
     actor = acting_user()
     worker = registry.get_worker(db.session, worker_id, actor)
-    referrals, total = services.list_referrals(db.session, actor, worker_id=worker.id, limit=LIST_LIMIT)
+    referrals, total = hiring.list_referrals(db.session, actor, worker_id=worker.id, limit=LIST_LIMIT)
     form = ReferWorkerForm()
     taken = {r.job_id for r in referrals}
     open_jobs, _total = services.list_jobs(db.session, actor, open_only=True, limit=LIST_LIMIT)
@@ -370,7 +370,7 @@ def worker_referrals(worker_id):
         if j.id not in taken and j.openings_left > 0]
     if form.validate_on_submit():
         def create(loaded):
-            referral = services.create_referral(db.session, loaded["worker_id"], loaded["job_id"], actor,
+            referral = hiring.create_referral(db.session, loaded["worker_id"], loaded["job_id"], actor,
                                                 loaded.get("note"))
             db.session.commit()
             return referral
@@ -380,7 +380,7 @@ def worker_referrals(worker_id):
             flash(_("%(name)s is referred to %(title)s.", name=referral.worker.name, title=referral.job.title),
                   "success")
             return redirect(url_for("jobs.worker_referrals", worker_id=worker_id))
-        referrals, total = services.list_referrals(db.session, actor, worker_id=worker_id, limit=LIST_LIMIT)
+        referrals, total = hiring.list_referrals(db.session, actor, worker_id=worker_id, limit=LIST_LIMIT)
     return render_template("jobs/worker_referrals.html", worker=worker, referrals=referrals, total=total,
                            form=form), form_status()
 
@@ -390,7 +390,7 @@ def worker_referrals(worker_id):
 def household_referrals(code):
     actor = acting_user()
     household = registry.get_household(db.session, code, actor)
-    referrals, total = services.list_referrals(db.session, actor, household_code=household.code, limit=LIST_LIMIT)
+    referrals, total = hiring.list_referrals(db.session, actor, household_code=household.code, limit=LIST_LIMIT)
     return render_template("jobs/household_referrals.html", household=household, referrals=referrals, total=total)
 
 
@@ -401,8 +401,8 @@ def referrals():
 
 
 def _referrals_page(actor, failed_id: int | None = None, failed_form=None):
-    open_referrals, open_total = services.list_referrals(db.session, actor, open_only=True, limit=LIST_LIMIT)
-    due = services.due_follow_ups(db.session, actor, limit=LIST_LIMIT)
+    open_referrals, open_total = hiring.list_referrals(db.session, actor, open_only=True, limit=LIST_LIMIT)
+    due = hiring.due_follow_ups(db.session, actor, limit=LIST_LIMIT)
     return render_template("jobs/referrals.html", open_referrals=open_referrals, open_total=open_total, due=due,
                            may_record=actor.role in (Role.station, Role.admin), blank=FollowUpForm(formdata=None),
                            failed_id=failed_id, failed_form=failed_form), 422 if failed_form is not None else 200
@@ -413,7 +413,7 @@ def _referrals_page(actor, failed_id: int | None = None, failed_form=None):
 def answer_referral(referral_id):
     """One click: invite to an interview, hire, reject (with a reason), or record a departure."""
     actor = acting_user()
-    referral = services.get_referral(db.session, referral_id, actor)
+    referral = hiring.get_referral(db.session, referral_id, actor)
     form = AnswerForm()
     if not form.validate_on_submit():
         abort(400)
@@ -421,7 +421,7 @@ def answer_referral(referral_id):
                         else url_for("jobs.referrals"))
 
     def change(loaded):
-        services.change_referral(db.session, referral, loaded["status"], actor, loaded.get("reason"),
+        hiring.change_referral(db.session, referral, loaded["status"], actor, loaded.get("reason"),
                                  loaded.get("leave_reason"))
         db.session.commit()
         return referral
@@ -442,11 +442,11 @@ def answer_referral(referral_id):
 @page_roles(Role.station, Role.admin)
 def record_follow_up(follow_up_id):
     actor = acting_user()
-    follow_up = services.get_follow_up(db.session, follow_up_id, actor)
+    follow_up = hiring.get_follow_up(db.session, follow_up_id, actor)
     form = FollowUpForm()
     if form.validate_on_submit():
         def record(loaded):
-            services.record_follow_up(db.session, follow_up, loaded, actor)
+            hiring.record_follow_up(db.session, follow_up, loaded, actor)
             db.session.commit()
             return follow_up
         data = form_data(form, ("still_employed", "wage", "problems", "leave_reason"))
@@ -461,7 +461,7 @@ def record_follow_up(follow_up_id):
 def slip(referral_id):
     """The referral slip (介绍信) the person takes to the employer: printable, ID number masked."""
     actor = acting_user()
-    referral = services.get_referral(db.session, referral_id, actor)
+    referral = hiring.get_referral(db.session, referral_id, actor)
     return render_template("jobs/slip.html", referral=referral, worker=referral.worker, job=referral.job,
                            employer=referral.job.employer, station=actor.display_name or actor.username,
                            today=china_today())

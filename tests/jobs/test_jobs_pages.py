@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from core.extensions import db
 from core.models import Role, User, china_today
-from jobs import services
+from jobs import hiring
 from jobs.models import Employer, FollowUp, Job, Referral, ReferralStatus
 from registry.models import EmploymentStatus, Worker
 from tests.conftest import COUNTY, OTHER_VILLAGE, TOWNSHIP, VILLAGE, csrf_token, id_number
@@ -34,7 +34,7 @@ def refer(app):
     """`refer(worker_id, job_id)` -> the id of a new referral (made as an administrator)."""
     def make(worker_id: int, job_id: int) -> int:
         with app.test_request_context():
-            referral = services.create_referral(db.session, worker_id, job_id, User(role=Role.admin, username="t"))
+            referral = hiring.create_referral(db.session, worker_id, job_id, User(role=Role.admin, username="t"))
             db.session.commit()
             return referral.id
     return make
@@ -378,7 +378,7 @@ def test_the_station_records_a_follow_up(app, login_as, make_worker, make_job, r
     worker = make_worker()
     rid = refer(worker, make_job())
     with app.test_request_context():
-        services.change_referral(db.session, db.session.get(Referral, rid), ReferralStatus.hired,
+        hiring.change_referral(db.session, db.session.get(Referral, rid), ReferralStatus.hired,
                                  User(role=Role.admin, username="t"))
         first = db.session.scalar(select(FollowUp).where(FollowUp.referral_id == rid, FollowUp.months == 1))
         first.due_on = china_today() - timedelta(days=1)
@@ -420,10 +420,10 @@ def test_the_employer_home_shows_stable_employment_and_reminded_referrals(app, l
     job = make_job(employer)
     hired, waiting = refer(make_worker(), job), refer(make_worker(), job)
     with app.test_request_context():
-        services.change_referral(db.session, db.session.get(Referral, hired), ReferralStatus.hired,
+        hiring.change_referral(db.session, db.session.get(Referral, hired), ReferralStatus.hired,
                                  User(role=Role.admin, username="t"))
         three = db.session.scalar(select(FollowUp).where(FollowUp.referral_id == hired, FollowUp.months == 3))
-        services.record_follow_up(db.session, three, {"still_employed": True, "wage": 4000},
+        hiring.record_follow_up(db.session, three, {"still_employed": True, "wage": 4000},
                                   User(role=Role.admin, username="t"))
         db.session.get(Referral, waiting).reminded_at = datetime.now(timezone.utc)
         db.session.commit()
