@@ -94,7 +94,7 @@ def browser():
         reason = "Debian's chromium is not installed: browser journeys not run (apt-get install chromium)"
         if os.environ.get("REQUIRE_BROWSER"):
             pytest.fail(reason + " — and REQUIRE_BROWSER is set", pytrace=False)
-        pytest.skip(reason)
+        pytest.skip(reason=reason)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

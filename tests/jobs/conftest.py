@@ -1,12 +1,16 @@
-"""Builders for employers and postings."""
+"""Builders for employers and postings, and helpers for the jobs page tests."""
+import re
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import func, select
 
 from core.extensions import db
 from core.models import Role, User
-from jobs import services
+from jobs import hiring, services
+from jobs.models import Referral, ReferralStatus
 from jobs.schemas import EmployerIn, JobIn
+from tests.conftest import csrf_token
 
 
 def valid_uscc(n: int) -> str:
@@ -45,3 +49,36 @@ def make_job(app, make_employer):
             db.session.commit()
             return job.id
     return make
+
+
+def post_form(page, url, data, form_url=None):
+    """Posts `data` with the CSRF token of the page at `form_url` (default: `url` itself)."""
+    token = csrf_token(page.get(form_url or url).get_data(as_text=True))
+    return page.post(url, data={**data, "csrf_token": token})
+
+
+def text_of(html: str, element_id: str) -> str:
+    match = re.search(rf'id="{element_id}"[^>]*>(.*?)</', html, re.S)
+    assert match, f"no element #{element_id}"
+    return match.group(1).strip()
+
+
+@pytest.fixture
+def refer(app):
+    """`refer(worker_id, job_id)` -> the id of a new referral (made as an administrator)."""
+    def make(worker_id: int, job_id: int) -> int:
+        with app.test_request_context():
+            referral = hiring.create_referral(db.session, worker_id, job_id, User(role=Role.admin, username="t"))
+            db.session.commit()
+            return referral.id
+    return make
+
+
+def referral_status(app, referral_id: int) -> ReferralStatus:
+    with app.app_context():
+        return db.session.get(Referral, referral_id).status
+
+
+def count(app, model) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count(model.id)))
