@@ -48,6 +48,7 @@ def _import_models() -> None:
     import core.models  # noqa: F401
     import jobs.models  # noqa: F401
     import registry.models  # noqa: F401
+    import training.models  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:
@@ -58,9 +59,10 @@ def register_blueprints(app: Flask) -> None:
     from jobs import views as jobs_views
     from registry import api as registry_api
     from registry import views as registry_views
+    from training import api as training_api
 
     core_api.api.init_app(app)
-    for bp in (core_api.bp, *registry_api.blueprints, *jobs_api.blueprints):
+    for bp in (core_api.bp, *registry_api.blueprints, *jobs_api.blueprints, *training_api.blueprints):
         core_api.api.register_blueprint(bp)
         csrf.exempt(bp)  # bearer tokens, not cookies: nothing for a forged form to ride on
     app.register_blueprint(core_views.bp)
