@@ -20,6 +20,7 @@ from core.validators import MAX_ID
 from jobs.models import OPEN_REFERRAL, FollowUp, Job, LeaveReason, Referral, ReferralSource, ReferralStatus
 from jobs.services import can_see_job
 from registry.models import EmploymentStatus, Household, LabourAbility, MonitoringStatus, Worker
+from registry.services import can_read_worker
 
 FOLLOW_UP_MONTHS = (1, 3, 6)
 NEXT = {  # allowed moves of a referral
@@ -33,11 +34,8 @@ NEXT = {  # allowed moves of a referral
 
 def _worker_for_referral(session: Session, worker_id: int, actor: User) -> Worker:
     worker = session.get(Worker, worker_id) if 0 < worker_id <= MAX_ID else None
-    allowed = worker is not None and (
-        (actor.role is Role.worker and actor.worker_id == worker.id)
-        or actor.role in (Role.admin, Role.employer)
-        or (actor.role in (Role.station, Role.county) and user_sees_area(actor, worker.household.village_code)))
-    if not allowed:
+    # An employer invites people it found among the candidates (it cannot read their records).
+    if worker is None or not (actor.role is Role.employer or can_read_worker(actor, worker)):
         raise ValidationFailed(_("Unknown worker."), {"worker_id": _("no worker has this id in your areas")})
     return worker
 

@@ -13,7 +13,7 @@ from core.models import Role, User
 from core.scoping import user_sees_area, within_clause
 from core.validators import MAX_ID
 from registry.models import Area, Worker, WorkerSkill
-from registry.services import skill_values
+from registry.services import can_read_worker, skill_values
 from training.models import DAYTIME, Course, CourseMode, CourseSkill, Enrollment, EnrollmentStatus
 
 PUBLISHERS = {Role.admin, Role.county, Role.provider}
@@ -62,11 +62,7 @@ def list_courses(session: Session, skill: str | None = None, mode: CourseMode | 
 
 def _worker_for_enrolment(session: Session, worker_id: int, actor: User) -> Worker:
     worker = session.get(Worker, worker_id) if 0 < worker_id <= MAX_ID else None
-    allowed = worker is not None and (
-        actor.role is Role.admin
-        or (actor.role is Role.worker and actor.worker_id == worker.id)
-        or (actor.role in (Role.station, Role.county) and user_sees_area(actor, worker.household.village_code)))
-    if not allowed:
+    if worker is None or not can_read_worker(actor, worker):
         raise ValidationFailed(_("Unknown worker."), {"worker_id": _("no worker has this id in your areas")})
     return worker
 
