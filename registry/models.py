@@ -1,8 +1,8 @@
 """Areas, households, workers and the canonical skill taxonomy."""
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Enum, ForeignKey, LargeBinary, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, Enum, ForeignKey, LargeBinary, String, event, inspect, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from core.enums import LabelledEnum
 from core.extensions import db
@@ -237,3 +237,50 @@ class WorkerSkill(db.Model):
     @property
     def code(self) -> str | None:
         return self.skill.code if self.skill is not None else None
+
+
+class EmploymentSpell(db.Model):
+    """One stretch of a worker's employment history: a status from `started_on` until
+    `ended_on` (NULL while it lasts). Written by the registry whenever a worker's status changes,
+    whoever changes it (a form, an import, a hire, a departure), so that questions like "were
+    this course's completers in work three months later" have an answer."""
+    __tablename__ = "employment_spells"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id", ondelete="CASCADE"), index=True)
+    status: Mapped[EmploymentStatus] = mapped_column(enum_column(EmploymentStatus))
+    started_on: Mapped[date]
+    ended_on: Mapped[date | None]
+
+    worker: Mapped[Worker] = relationship()
+
+    @property
+    def employed(self) -> bool:
+        return self.status.is_employed
+
+
+def spell_rows(worker_ids_and_statuses, day: date) -> list[dict]:
+    """The first spell of newly registered workers (for bulk inserts that bypass the ORM)."""
+    return [{"worker_id": worker_id, "status": status, "started_on": day}
+            for worker_id, status in worker_ids_and_statuses]
+
+
+@event.listens_for(Session, "before_flush")
+def _record_employment_changes(session: Session, _context, _instances) -> None:
+    """A new worker opens a spell; a changed status closes the open one and opens the next."""
+    today = china_today()
+    for worker in list(session.new):
+        if isinstance(worker, Worker):
+            status = worker.employment_status or EmploymentStatus.unemployed
+            session.add(EmploymentSpell(worker=worker, status=status, started_on=today))
+    for worker in list(session.dirty):
+        if not isinstance(worker, Worker) or worker.id is None:
+            continue
+        history = inspect(worker).attrs.employment_status.history
+        if not history.has_changes() or history.deleted == history.added:
+            continue
+        with session.no_autoflush:
+            open_spells = session.scalars(select(EmploymentSpell).filter_by(worker_id=worker.id, ended_on=None))
+            for spell in open_spells:
+                spell.ended_on = today
+        session.add(EmploymentSpell(worker_id=worker.id, status=worker.employment_status, started_on=today))

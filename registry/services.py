@@ -12,13 +12,14 @@ from sqlalchemy.orm import Session, aliased
 
 from core import audit, crypto
 from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from core.models import Role, User, utcnow
+from core.models import Role, User, china_today, utcnow
 from core.scoping import scope_clause, user_sees_area, within_clause
 from core.validators import MAX_ID, ResidentId, check_id_number, normalise_phone
 from registry.models import (
     EMPLOYED,
     Area,
     AreaLevel,
+    EmploymentSpell,
     EmploymentStatus,
     Health,
     Household,
@@ -27,6 +28,7 @@ from registry.models import (
     Sex,
     Worker,
     WorkerSkill,
+    spell_rows,
 )
 from registry.taxonomy import get_index
 
@@ -298,6 +300,9 @@ def insert_workers(session: Session, prepared: list[tuple[dict, list[dict]]]) ->
               for values, worker_skills in prepared for skill in worker_skills]
     if skills:
         session.execute(insert(WorkerSkill), skills)
+    session.execute(insert(EmploymentSpell), spell_rows(
+        ((ids[values["id_number_hash"]], values.get("employment_status") or EmploymentStatus.unemployed)
+         for values, _skills in prepared), china_today()))
 
 
 def update_worker(session: Session, worker: Worker, data: dict, actor: User) -> Worker:

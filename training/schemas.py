@@ -4,8 +4,14 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from core.schemas import AreaCode, Latitude, Longitude, Text
 from core.validators import MAX_ID
+from registry.models import Education
 from registry.schemas import Flag, LabelledEnumField, Paging, SkillList, label_of
-from training.models import CourseMode, EnrollmentStatus
+from training.models import LEVELS, CertificateKind, CourseMode, EnrollmentStatus
+
+
+def Score():
+    """An assessment score, 0–100."""
+    return fields.Integer(allow_none=True, validate=validate.Range(0, 100))
 
 
 class CourseIn(Schema):
@@ -25,11 +31,86 @@ class CourseIn(Schema):
     fee = fields.Integer(load_default=0, validate=validate.Range(0, 1_000_000))
     subsidy_per_day = fields.Integer(load_default=0, validate=validate.Range(0, 10_000))
     employer_id = fields.Integer(allow_none=True, validate=validate.Range(1, MAX_ID))
+    description = Text(allow_none=True, validate=validate.Length(max=2000))
+    certificate_kind = LabelledEnumField(CertificateKind, allow_none=True)
+    certificate_level = fields.Integer(allow_none=True, validate=validate.OneOf(sorted(LEVELS)))
+    fee_waived = Flag(load_default=False)
+    hire_commitment = fields.Integer(allow_none=True, validate=validate.Range(1, 10_000))
+    min_age = fields.Integer(allow_none=True, validate=validate.Range(16, 75))
+    max_age = fields.Integer(allow_none=True, validate=validate.Range(16, 75))
+    min_education = LabelledEnumField(Education, allow_none=True)
+    completion_threshold = fields.Integer(load_default=80, validate=validate.Range(1, 100))
 
     @validates_schema(skip_on_field_errors=False)
-    def _dates(self, data, **kwargs):
+    def _consistent(self, data, **kwargs):
+        problems = {}
         if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
-            raise ValidationError({"ends_on": [_("must not be before the start")]})
+            problems["ends_on"] = _("must not be before the start")
+        if data.get("min_age") is not None and data.get("max_age") is not None and data["min_age"] > data["max_age"]:
+            problems["max_age"] = _("must not be below the lowest age")
+        if data.get("hire_commitment") and not data.get("employer_id"):
+            problems["hire_commitment"] = _("only for a course ordered by an employer")
+        if data.get("certificate_level") and data.get("certificate_kind") is not CertificateKind.skill_level:
+            problems["certificate_level"] = _("only for a vocational skill level certificate")
+        if problems:
+            raise ValidationError(problems)
+
+
+class CoursePatch(Schema):
+    """Any field of a course; the capacity may not drop below the seats taken."""
+    title = Text(validate=validate.Length(min=2, max=100))
+    provider = Text(validate=validate.Length(min=2, max=128))
+    skills_taught = SkillList()
+    certificate = Text(allow_none=True, validate=validate.Length(max=100))
+    certificate_kind = LabelledEnumField(CertificateKind, allow_none=True)
+    certificate_level = fields.Integer(allow_none=True, validate=validate.OneOf(sorted(LEVELS)))
+    mode = LabelledEnumField(CourseMode)
+    description = Text(allow_none=True, validate=validate.Length(max=2000))
+    address = Text(allow_none=True, validate=validate.Length(max=200))
+    area_code = AreaCode(allow_none=True)
+    lat = Latitude()
+    lon = Longitude()
+    capacity = fields.Integer(validate=validate.Range(1, 10_000))
+    rolling_admission = Flag()
+    starts_on = fields.Date(allow_none=True)
+    ends_on = fields.Date(allow_none=True)
+    fee = fields.Integer(validate=validate.Range(0, 1_000_000))
+    fee_waived = Flag()
+    subsidy_per_day = fields.Integer(validate=validate.Range(0, 10_000))
+    hire_commitment = fields.Integer(allow_none=True, validate=validate.Range(1, 10_000))
+    min_age = fields.Integer(allow_none=True, validate=validate.Range(16, 75))
+    max_age = fields.Integer(allow_none=True, validate=validate.Range(16, 75))
+    min_education = LabelledEnumField(Education, allow_none=True)
+    completion_threshold = fields.Integer(validate=validate.Range(1, 100))
+
+
+class SessionIn(Schema):
+    day = fields.Date(required=True)
+    starts_at = fields.Time(required=True)
+    ends_at = fields.Time(required=True)
+    place = Text(allow_none=True, validate=validate.Length(max=200))
+    topic = Text(allow_none=True, validate=validate.Length(max=100))
+
+
+class SessionOut(Schema):
+    id = fields.Integer()
+    day = fields.Date()
+    starts_at = fields.Time(format="%H:%M")
+    ends_at = fields.Time(format="%H:%M")
+    place = fields.String(allow_none=True)
+    topic = fields.String(allow_none=True)
+
+
+class AttendanceIn(Schema):
+    present = fields.List(fields.Integer(validate=validate.Range(1, MAX_ID)), required=True,
+                          metadata={"description": "enrolment ids of the people present; everyone else "
+                                                   "enrolled is marked absent"})
+
+
+class AttendanceOut(Schema):
+    session_id = fields.Integer()
+    present = fields.Integer()
+    enrolled = fields.Integer()
 
 
 class CourseSkillOut(Schema):
@@ -56,6 +137,18 @@ class CourseOut(Schema):
     fee = fields.Integer()
     subsidy_per_day = fields.Integer()
     employer_id = fields.Integer(allow_none=True)
+    description = fields.String(allow_none=True)
+    certificate_kind = LabelledEnumField(CertificateKind, allow_none=True)
+    certificate_kind_label = label_of("certificate_kind")
+    certificate_level = fields.Integer(allow_none=True)
+    certificate_level_label = fields.String(attribute="level_label", allow_none=True)
+    fee_waived = fields.Boolean()
+    hire_commitment = fields.Integer(allow_none=True)
+    min_age = fields.Integer(allow_none=True)
+    max_age = fields.Integer(allow_none=True)
+    min_education = LabelledEnumField(Education, allow_none=True)
+    completion_threshold = fields.Integer()
+    sessions = fields.List(fields.Nested(SessionOut))
     enrolled_count = fields.Integer()
     waitlisted_count = fields.Integer()
     seats_left = fields.Integer()
@@ -78,6 +171,95 @@ class EnrollmentIn(Schema):
 
 class CompletionIn(Schema):
     passed = Flag(required=True)
+    post_score = Score()
+
+
+class ScoresIn(Schema):
+    pre_score = Score()
+    post_score = Score()
+
+
+class RatingIn(Schema):
+    rating = fields.Integer(required=True, validate=validate.Range(1, 5))
+    comment = Text(allow_none=True, validate=validate.Length(max=500))
+
+
+class WishIn(Schema):
+    name = Text(required=True, validate=validate.Length(min=1, max=100))
+    mode = LabelledEnumField(CourseMode, allow_none=True)
+
+
+class WishOut(Schema):
+    id = fields.Integer()
+    worker_id = fields.Integer()
+    name = fields.String()
+    canonical = fields.String(allow_none=True)
+    mode = LabelledEnumField(CourseMode, allow_none=True)
+
+
+class DemandArgs(Schema):
+    area_code = AreaCode()
+
+
+class DemandOut(Schema):
+    skill = fields.String()
+    township_code = fields.String()
+    township = fields.String()
+    people = fields.Integer()
+    seats = fields.Integer()
+
+
+class DemandList(Schema):
+    items = fields.List(fields.Nested(DemandOut))
+
+
+class OutcomeOut(Schema):
+    months = fields.Integer()
+    eligible = fields.Integer()
+    employed = fields.Integer(allow_none=True)
+    share = fields.Float(allow_none=True)
+    suppressed = fields.Boolean()
+
+
+class CourseOutcomes(Schema):
+    course_id = fields.Integer()
+    completed = fields.Integer()
+    failed = fields.Integer()
+    employment = fields.List(fields.Nested(OutcomeOut))
+    rating_count = fields.Integer()
+    rating_average = fields.Float(allow_none=True)
+
+
+class SubsidyArgs(Schema):
+    area_code = AreaCode()
+    course_id = fields.Integer(validate=validate.Range(1, MAX_ID))
+
+
+class SubsidyLine(Schema):
+    enrollment_id = fields.Integer()
+    worker_id = fields.Integer()
+    worker_name = fields.String()
+    household_code = fields.String()
+    village = fields.String()
+    course_id = fields.Integer()
+    course_title = fields.String()
+    days = fields.Integer()
+    per_day = fields.Integer()
+    amount = fields.Integer()
+
+
+class HouseholdSubsidy(Schema):
+    household_code = fields.String()
+    village = fields.String()
+    people = fields.Integer()
+    days = fields.Integer()
+    amount = fields.Integer()
+
+
+class SubsidyLedger(Schema):
+    people = fields.List(fields.Nested(SubsidyLine))
+    households = fields.List(fields.Nested(HouseholdSubsidy))
+    total = fields.Integer()
 
 
 class EnrollmentOut(Schema):
@@ -86,3 +268,8 @@ class EnrollmentOut(Schema):
     worker_id = fields.Integer()
     status = LabelledEnumField(EnrollmentStatus)
     status_label = label_of("status")
+    pre_score = fields.Integer(allow_none=True)
+    post_score = fields.Integer(allow_none=True)
+    completed_on = fields.Date(allow_none=True)
+    certificate_no = fields.String(allow_none=True)
+    rating = fields.Integer(allow_none=True)

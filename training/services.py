@@ -1,4 +1,5 @@
-"""Training domain logic: courses, enrolment with a waitlist, withdrawal, completion.
+"""Training domain logic: courses and their sessions, enrolment with a waitlist, withdrawal.
+Attendance, assessment and completion are in training/results.py.
 
 Enrolment is one atomic step: a conditional UPDATE takes a seat if one is left, otherwise the
 person joins the waitlist; a withdrawal gives the seat to the first on the waitlist the same way.
@@ -8,33 +9,117 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from core import audit
 from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from core.models import Role, User
+from core.models import Role, User, china_today
 from core.scoping import user_sees_area, within_clause
 from core.validators import MAX_ID
-from registry.models import Area, Worker, WorkerSkill
+from jobs.models import Employer
+from registry.models import Area, Education, Worker
 from registry.services import can_read_worker, skill_values
-from training.models import DAYTIME, Course, CourseMode, CourseSkill, Enrollment, EnrollmentStatus
+from training.models import (
+    DAYTIME,
+    Attendance,
+    Course,
+    CourseMode,
+    CourseSession,
+    CourseSkill,
+    Enrollment,
+    EnrollmentStatus,
+)
 
 PUBLISHERS = {Role.admin, Role.county, Role.provider}
 ACTIVE = (EnrollmentStatus.enrolled, EnrollmentStatus.waitlisted)
+EDUCATION_ORDER = list(Education)
 
 
 def create_course(session: Session, data: dict, actor: User) -> Course:
     if actor.role not in PUBLISHERS:
         raise Forbidden(_("Your role is not allowed to do this."))
-    if data.get("area_code") and session.get(Area, data["area_code"]) is None:
-        raise ValidationFailed(_("Unknown area."), {"area_code": _("no area has this code")})
-    if data.get("employer_id") is not None:
-        from jobs.models import Employer
-        if session.get(Employer, data["employer_id"]) is None:
-            raise ValidationFailed(_("Unknown employer."), {"employer_id": _("no employer has this id")})
+    _check_references(session, data)
     skills = data.pop("skills_taught", [])
     course = Course(**data, provider_user_id=actor.id if actor.role is Role.provider else None)
     course.skills_taught = [CourseSkill(name=v["name"], skill_id=v["skill_id"]) for v in skill_values(session, skills)]
     session.add(course)
     session.flush()
+    audit.record(actor, "create", "course", course.id)
     return course
+
+
+def update_course(session: Session, course: Course, data: dict, actor: User) -> Course:
+    """Changes a course; the capacity may not drop below the seats already taken."""
+    require_manager(actor, course)
+    _check_references(session, data)
+    if "capacity" in data and data["capacity"] < course.enrolled_count:
+        raise ValidationFailed(_("The capacity is below the seats taken."), {
+            "capacity": _("%(n)s people hold a seat already", n=course.enrolled_count)})
+    starts, ends = data.get("starts_on", course.starts_on), data.get("ends_on", course.ends_on)
+    if starts and ends and ends < starts:
+        raise ValidationFailed(_("The end is before the start."), {"ends_on": _("must not be before the start")})
+    if "skills_taught" in data:
+        course.skills_taught = [CourseSkill(name=v["name"], skill_id=v["skill_id"])
+                                for v in skill_values(session, data.pop("skills_taught"))]
+    for key, value in data.items():
+        setattr(course, key, value)
+    session.flush()
+    if course.capacity > course.enrolled_count:
+        promote_waitlist(session, course)
+    audit.record(actor, "update", "course", course.id, fields=sorted(data))
+    return course
+
+
+def _check_references(session: Session, data: dict) -> None:
+    if data.get("area_code") and session.get(Area, data["area_code"]) is None:
+        raise ValidationFailed(_("Unknown area."), {"area_code": _("no area has this code")})
+    if data.get("employer_id") is not None and session.get(Employer, data["employer_id"]) is None:
+        raise ValidationFailed(_("Unknown employer."), {"employer_id": _("no employer has this id")})
+
+
+def may_manage(actor: User | None, course: Course) -> bool:
+    """The course's own provider, an admin, or a county officer of the course's area."""
+    if actor is None:
+        return False
+    if actor.role is Role.admin:
+        return True
+    if actor.role is Role.provider:
+        return course.provider_user_id == actor.id
+    if actor.role is Role.county:
+        return course.provider_user_id is None and course.area_code is not None \
+            and user_sees_area(actor, course.area_code)
+    return False
+
+
+def require_manager(actor: User, course: Course) -> None:
+    if not may_manage(actor, course):
+        raise Forbidden(_("Only the course's provider may do this."))
+
+
+def add_session(session: Session, course: Course, data: dict, actor: User) -> CourseSession:
+    require_manager(actor, course)
+    if data["ends_at"] <= data["starts_at"]:
+        raise ValidationFailed(_("The session ends before it starts."), {"ends_at": _("must be after the start")})
+    if (course.starts_on and data["day"] < course.starts_on) or (course.ends_on and data["day"] > course.ends_on):
+        raise ValidationFailed(_("The session is outside the course's dates."), {
+            "day": _("must be between %(start)s and %(end)s", start=course.starts_on or "—", end=course.ends_on or "—")})
+    meeting = CourseSession(course=course, **data)
+    session.add(meeting)
+    session.flush()
+    return meeting
+
+
+def delete_session(session: Session, meeting: CourseSession, actor: User) -> None:
+    require_manager(actor, meeting.course)
+    if session.scalar(select(Attendance.id).where(Attendance.session_id == meeting.id).limit(1)) is not None:
+        raise Conflict(_("Attendance was taken at this session; it stays on record."), {"session": str(meeting.id)})
+    session.delete(meeting)
+    session.flush()
+
+
+def get_session(session: Session, session_id: int) -> CourseSession:
+    meeting = session.get(CourseSession, session_id) if 0 < session_id <= MAX_ID else None
+    if meeting is None:
+        raise NotFound(_("No session %(id)s.", id=session_id))
+    return meeting
 
 
 def get_course(session: Session, course_id: int) -> Course:
@@ -45,8 +130,17 @@ def get_course(session: Session, course_id: int) -> Course:
 
 
 def list_courses(session: Session, skill: str | None = None, mode: CourseMode | None = None,
-                 area_code: str | None = None, limit: int = 50, offset: int = 0):
+                 area_code: str | None = None, limit: int = 50, offset: int = 0,
+                 upcoming: bool = False, provider_user_id: int | None = None):
+    """Courses by skill (as written or canonical), mode and area; `upcoming` leaves out those
+    that have ended and those that started without rolling admission (nobody can join them)."""
     conditions = []
+    if upcoming:
+        today = china_today()
+        conditions.append(or_(Course.ends_on.is_(None), Course.ends_on >= today))
+        conditions.append(or_(Course.rolling_admission, Course.starts_on.is_(None), Course.starts_on >= today))
+    if provider_user_id is not None:
+        conditions.append(Course.provider_user_id == provider_user_id)
     if mode is not None:
         conditions.append(Course.mode == mode)
     if area_code:
@@ -67,14 +161,47 @@ def _worker_for_enrolment(session: Session, worker_id: int, actor: User) -> Work
     return worker
 
 
-def _overlaps(session: Session, worker: Worker, course: Course) -> Course | None:
-    """A daytime course whose dates overlap another daytime course the person is in."""
-    if course.mode not in DAYTIME or course.starts_on is None or course.ends_on is None:
-        return None
-    return session.scalar(
-        select(Course).join(Enrollment).where(
-            Enrollment.worker_id == worker.id, Enrollment.status.in_(ACTIVE), Course.id != course.id,
-            Course.mode.in_(DAYTIME), Course.starts_on <= course.ends_on, Course.ends_on >= course.starts_on))
+def clashing_course(session: Session, worker: Worker, course: Course) -> Course | None:
+    """Another course the person is in (or waiting for) that meets at the same time. With
+    sessions on both sides, sessions on the same day whose hours overlap; otherwise two daytime
+    courses whose dates overlap (a night or online course fits beside a daytime one)."""
+    others = session.scalars(
+        select(Course).join(Enrollment).where(Enrollment.worker_id == worker.id, Enrollment.status.in_(ACTIVE),
+                                              Course.id != course.id)).all()
+    for other in others:
+        if course.sessions and other.sessions:
+            if any(a.clashes_with(b) for a in course.sessions for b in other.sessions):
+                return other
+        elif course.mode in DAYTIME and other.mode in DAYTIME and None not in (
+                course.starts_on, course.ends_on, other.starts_on, other.ends_on):
+            if course.starts_on <= other.ends_on and other.starts_on <= course.ends_on:
+                return other
+    return None
+
+
+def unmet_prerequisites(course: Course, worker: Worker) -> list[str]:
+    """What keeps this person out of the course, in words (empty when nothing does)."""
+    problems = []
+    age = worker.age_on(course.starts_on or china_today())
+    if course.min_age is not None and age < course.min_age:
+        problems.append(_("at least %(age)s years old", age=course.min_age))
+    if course.max_age is not None and age > course.max_age:
+        problems.append(_("at most %(age)s years old", age=course.max_age))
+    if course.min_education is not None and (
+            worker.education is None
+            or EDUCATION_ORDER.index(worker.education) < EDUCATION_ORDER.index(course.min_education)):
+        problems.append(_("education: %(level)s or above", level=course.min_education.zh))
+    return problems
+
+
+def admission_closed(course: Course) -> str | None:
+    """Why nobody can join now, or None."""
+    today = china_today()
+    if course.ends_on is not None and course.ends_on < today:
+        return _("This course has ended.")
+    if course.starts_on is not None and course.starts_on < today and not course.rolling_admission:
+        return _("This course has started and does not take people mid-course.")
+    return None
 
 
 def enrol(session: Session, course: Course, worker_id: int, actor: User) -> Enrollment:
@@ -82,9 +209,16 @@ def enrol(session: Session, course: Course, worker_id: int, actor: User) -> Enro
     if session.scalar(select(Enrollment.id).where(Enrollment.course_id == course.id,
                                                   Enrollment.worker_id == worker.id)) is not None:
         raise Conflict(_("Already enrolled in this course."), {"worker_id": _("already enrolled")})
-    clash = _overlaps(session, worker, course)
+    closed = admission_closed(course)
+    if closed:
+        raise Conflict(closed, {"course_id": closed})
+    problems = unmet_prerequisites(course, worker)
+    if problems:
+        raise ValidationFailed(_("%(name)s does not meet the course's requirements.", name=worker.name),
+                               {"worker_id": _("requires %(what)s", what="；".join(problems))})
+    clash = clashing_course(session, worker, course)
     if clash is not None:
-        raise Conflict(_("The dates overlap with %(title)s.", title=clash.title), {"worker_id": _("overlapping course")})
+        raise Conflict(_("The times overlap with %(title)s.", title=clash.title), {"worker_id": _("overlapping course")})
     seated = session.execute(update(Course).where(Course.id == course.id, Course.enrolled_count < Course.capacity)
                              .values(enrolled_count=Course.enrolled_count + 1)
                              .execution_options(synchronize_session=False)).rowcount
@@ -152,22 +286,39 @@ def promote_waitlist(session: Session, course: Course) -> list[Enrollment]:
     return promoted
 
 
-def complete(session: Session, enrollment: Enrollment, passed: bool, actor: User) -> Enrollment:
-    """Passing adds the course's skills to the person as certified; failing adds nothing."""
-    course = enrollment.course
-    if not (actor.role is Role.admin or (actor.role is Role.provider and course.provider_user_id == actor.id)):
-        raise Forbidden(_("Only the course's provider records results."))
-    if enrollment.status is not EnrollmentStatus.enrolled:
-        raise Conflict(_("Only enrolled people can complete a course."), {"status": enrollment.status.name})
-    enrollment.status = EnrollmentStatus.completed if passed else EnrollmentStatus.failed
-    if passed:
-        worker = enrollment.worker
-        held = {s.skill_id: s for s in worker.skills if s.skill_id is not None}
-        for taught in course.skills_taught:
-            mine = held.get(taught.skill_id) if taught.skill_id is not None else None
-            if mine is not None:
-                mine.certified = True
-            else:
-                worker.skills.append(WorkerSkill(name=taught.name, skill_id=taught.skill_id, certified=True))
-    session.flush()
-    return enrollment
+def waitlist_position(session: Session, enrollment: Enrollment) -> int | None:
+    """1 for the first in line; None when the person is not waiting."""
+    if enrollment.status is not EnrollmentStatus.waitlisted:
+        return None
+    ahead = session.scalar(select(func.count(Enrollment.id)).where(
+        Enrollment.course_id == enrollment.course_id, Enrollment.status == EnrollmentStatus.waitlisted,
+        or_(Enrollment.created_at < enrollment.created_at,
+            (Enrollment.created_at == enrollment.created_at) & (Enrollment.id < enrollment.id))))
+    return ahead + 1
+
+
+def enrollments_of_worker(session: Session, worker_id: int) -> list[Enrollment]:
+    return list(session.scalars(select(Enrollment).where(Enrollment.worker_id == worker_id)
+                                .order_by(Enrollment.created_at.desc(), Enrollment.id.desc())))
+
+
+def roster(session: Session, course: Course, statuses=None) -> list[Enrollment]:
+    """The class list: enrolled and finished people by name, then the waitlist in order."""
+    query = select(Enrollment).where(Enrollment.course_id == course.id)
+    if statuses is not None:
+        query = query.where(Enrollment.status.in_(statuses))
+    rows = session.scalars(query.order_by(Enrollment.created_at, Enrollment.id)).all()
+    waiting = [e for e in rows if e.status is EnrollmentStatus.waitlisted]
+    return [e for e in rows if e.status is not EnrollmentStatus.waitlisted] + waiting
+
+
+def enrollment_for(session: Session, course: Course, worker_id: int | None) -> Enrollment | None:
+    if worker_id is None:
+        return None
+    return session.scalar(select(Enrollment).where(Enrollment.course_id == course.id,
+                                                   Enrollment.worker_id == worker_id))
+
+
+def status_counts(session: Session, course: Course) -> dict[EnrollmentStatus, int]:
+    return dict(session.execute(select(Enrollment.status, func.count(Enrollment.id))
+                                .where(Enrollment.course_id == course.id).group_by(Enrollment.status)).all())

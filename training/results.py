@@ -1,0 +1,121 @@
+"""What happens in class and at the end of it: attendance per session, the assessment before and
+after, and completion. The completion rule: a course with sessions is passed only by someone who
+attended at least the course's threshold of them; a pass issues a certificate number and adds the
+course's skills to the person as certified; a fail adds nothing."""
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core import audit
+from core.errors import Conflict, ValidationFailed
+from core.models import User, china_today
+from registry.models import WorkerSkill
+from training.models import Attendance, Course, CourseSession, Enrollment, EnrollmentStatus
+from training.services import require_manager
+
+IN_CLASS = (EnrollmentStatus.enrolled, EnrollmentStatus.completed, EnrollmentStatus.failed)
+
+
+def take_attendance(session: Session, meeting: CourseSession, present_ids: set[int], actor: User) -> int:
+    """The whole class at once: everyone enrolled is marked present if their enrolment id is in
+    `present_ids`, absent otherwise. Taking it again corrects it. Returns how many were present."""
+    course = meeting.course
+    require_manager(actor, course)
+    if meeting.day > china_today():
+        raise Conflict(_("Attendance is taken on the day of the session or after."), {"day": meeting.day.isoformat()})
+    enrolled = session.scalars(select(Enrollment).where(Enrollment.course_id == course.id,
+                                                       Enrollment.status == EnrollmentStatus.enrolled)).all()
+    strangers = present_ids - {e.id for e in enrolled}
+    if strangers:
+        raise ValidationFailed(_("Someone marked present is not enrolled in this course."),
+                               {"present": _("not in this class: %(ids)s", ids=", ".join(map(str, sorted(strangers))))})
+    marks = {a.enrollment_id: a for a in session.scalars(select(Attendance).where(Attendance.session_id == meeting.id))}
+    for enrollment in enrolled:
+        mark = marks.get(enrollment.id)
+        if mark is None:
+            mark = Attendance(session_id=meeting.id, enrollment_id=enrollment.id)
+            session.add(mark)
+        mark.present, mark.recorded_by_id = enrollment.id in present_ids, actor.id
+    session.flush()
+    audit.record(actor, "update", "attendance", meeting.id, fields=["present"])
+    return len(present_ids)
+
+
+def attendance_by_enrollment(session: Session, course: Course) -> dict[int, int]:
+    """Sessions attended, per enrolment of the course."""
+    rows = session.execute(
+        select(Attendance.enrollment_id, func.count(Attendance.id))
+        .join(CourseSession, CourseSession.id == Attendance.session_id)
+        .where(CourseSession.course_id == course.id, Attendance.present)
+        .group_by(Attendance.enrollment_id)).all()
+    return dict(rows)
+
+
+def marks_of(session: Session, meeting: CourseSession) -> dict[int, bool]:
+    return dict(session.execute(select(Attendance.enrollment_id, Attendance.present)
+                                .where(Attendance.session_id == meeting.id)).all())
+
+
+def attended(session: Session, enrollment: Enrollment) -> int:
+    return session.scalar(select(func.count(Attendance.id)).where(
+        Attendance.enrollment_id == enrollment.id, Attendance.present)) or 0
+
+
+def sessions_needed(course: Course) -> int:
+    """Sessions to attend for a pass (rounded up): 80% of 10 is 8, 80% of 6 is 5."""
+    return -(-len(course.sessions) * course.completion_threshold // 100)
+
+
+def record_scores(session: Session, enrollment: Enrollment, data: dict, actor: User) -> Enrollment:
+    """The assessment before the course (`pre_score`) and after it (`post_score`), 0–100."""
+    require_manager(actor, enrollment.course)
+    if enrollment.status not in IN_CLASS:
+        raise Conflict(_("Only people in the class are assessed."), {"status": enrollment.status.name})
+    for key in ("pre_score", "post_score"):
+        if key in data:
+            setattr(enrollment, key, data[key])
+    session.flush()
+    return enrollment
+
+
+def complete(session: Session, enrollment: Enrollment, passed: bool, actor: User,
+             post_score: int | None = None) -> Enrollment:
+    """Passing adds the course's skills to the person as certified; failing adds nothing."""
+    course = enrollment.course
+    require_manager(actor, course)
+    if enrollment.status is not EnrollmentStatus.enrolled:
+        raise Conflict(_("Only enrolled people can complete a course."), {"status": enrollment.status.name})
+    if post_score is not None:
+        enrollment.post_score = post_score
+    if passed and course.sessions:
+        needed, came = sessions_needed(course), attended(session, enrollment)
+        if came < needed:
+            raise Conflict(_("%(name)s attended %(came)s of %(total)s sessions; %(needed)s are needed to pass.",
+                             name=enrollment.worker.name, came=came, total=len(course.sessions), needed=needed),
+                           {"passed": _("attendance below %(pct)s%%", pct=course.completion_threshold)})
+    enrollment.status = EnrollmentStatus.completed if passed else EnrollmentStatus.failed
+    enrollment.completed_on = china_today()
+    if passed:
+        enrollment.certificate_no = certificate_number(enrollment)
+        _certify(enrollment)
+    session.flush()
+    audit.record(actor, "update", "enrollment", enrollment.id, fields=["status"])
+    return enrollment
+
+
+def certificate_number(enrollment: Enrollment) -> str:
+    """Unique by construction: year of completion, course and enrolment, e.g. PX2026-00012-000345."""
+    return f"PX{enrollment.completed_on.year}-{enrollment.course_id:05d}-{enrollment.id:06d}"
+
+
+def _certify(enrollment: Enrollment) -> None:
+    worker = enrollment.worker
+    held = {s.skill_id: s for s in worker.skills if s.skill_id is not None}
+    for taught in enrollment.course.skills_taught:
+        mine = held.get(taught.skill_id) if taught.skill_id is not None else None
+        if mine is None and taught.skill_id is None:
+            mine = next((s for s in worker.skills if s.skill_id is None and s.name == taught.name), None)
+        if mine is not None:
+            mine.certified = True
+        else:
+            worker.skills.append(WorkerSkill(name=taught.name, skill_id=taught.skill_id, certified=True))
