@@ -60,6 +60,9 @@ def register_blueprints(app: Flask) -> None:
     from registry import api as registry_api
     from registry import views as registry_views
     from training import api as training_api
+    from training import provider_views as training_provider_views
+    from training import station_views as training_station_views
+    from training import views as training_views
 
     core_api.api.init_app(app)
     for bp in (core_api.bp, *registry_api.blueprints, *jobs_api.blueprints, *training_api.blueprints):
@@ -69,6 +72,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(i18n.bp)
     app.register_blueprint(registry_views.bp)
     app.register_blueprint(jobs_views.bp)
+    app.register_blueprint(training_views.bp)
+    app.register_blueprint(training_provider_views.bp)
+    app.register_blueprint(training_station_views.bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
