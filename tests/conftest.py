@@ -137,6 +137,9 @@ class ApiClient:
     def patch(self, url, **kw):
         return self.client.patch(url, headers=self._headers(kw), **kw)
 
+    def put(self, url, **kw):
+        return self.client.put(url, headers=self._headers(kw), **kw)
+
 
 @pytest.fixture
 def api_as(app, client, make_user):

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from core.extensions import db
 from core.models import AuditEvent
-from registry.models import Household, Worker
+from registry.models import EmploymentSpell, Household, Worker
 from tests.conftest import OTHER_VILLAGE, VILLAGE, id_number
 
 
@@ -58,6 +58,9 @@ def test_worker_import_keeps_good_rows_and_reports_each_bad_one(app, api_as, mak
     hai = next(w for w in names if w["name"] == "海平")
     assert [s["name"] for s in hai["skills"]] == ["开挖掘机", "会开叉车"]
     assert hai["employment_status"] == "local"
+    with app.app_context():  # the bulk insert starts each person's employment history too
+        spells = db.session.execute(select(Worker.name, EmploymentSpell.status).join(EmploymentSpell)).all()
+        assert {(name, status.name) for name, status in spells} == {("海平", "local"), ("李秀兰", "unemployed")}
 
 
 def test_csv_with_field_name_headers_in_gb18030(app, api_as, make_household):

@@ -1,19 +1,12 @@
 """Courses and enrolment through the JSON API."""
 import threading
-from datetime import date, timedelta
 
 from sqlalchemy import select
 
 from core.extensions import db
 from tests.conftest import OTHER_VILLAGE, VILLAGE
+from tests.training.conftest import course_body
 from training.models import Course
-
-
-def course_body(**fields):
-    start = date.today() + timedelta(days=10)
-    return {"title": "焊工培训", "provider": "县职业技术学校", "skills_taught": ["焊工"], "certificate": "焊工五级",
-            "mode": "night", "lat": 35.96, "lon": 105.75, "capacity": 2, "starts_on": start.isoformat(),
-            "ends_on": (start + timedelta(days=30)).isoformat(), "fee": 0, "subsidy_per_day": 30, **fields}
 
 
 def test_enrol_until_full_then_waitlist_and_promote_on_withdrawal(api_as, make_worker):
