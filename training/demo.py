@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.models import CHINA, Role, User, china_today
+from jobs.models import Employer
 from registry.demo import STATION_VILLAGE
 from registry.models import EmploymentSpell, EmploymentStatus, Household, Worker
 from training import results, services, survey
@@ -33,6 +34,7 @@ COURSES = [
     ("养老护理员培训（订单式）", ["养老护理员", "护理老人"], "养老护理员职业技能等级证书（五级）", CertificateKind.skill_level, 5,
      CourseMode.onsite, 20, 30, 30, 40, MORNING),
 ]
+ORDERING_EMPLOYER = "西吉县好帮手家政服务公司"  # orders the care course and hires ten of its completers
 WISHES = ["电焊", "开挖掘机", "育婴员", "养老护理", "厨师", "电工", "手机直播", "种马铃薯", "缝纫", "会开叉车"]
 
 
@@ -44,9 +46,11 @@ def load_training_demo(session: Session, seed: int = 2026) -> list[str]:
     if not session.scalar(select(func.count(Course.id)).where(Course.provider_user_id == provider.id)):
         rng = random.Random(seed)
         today = china_today()
+        employer = session.scalar(select(Employer).where(Employer.name == ORDERING_EMPLOYER))
         for title, skills, certificate, kind, level, mode, capacity, starts_in, days, subsidy, hours in COURSES:
+            ordered = {"employer_id": employer.id, "hire_commitment": 10} if "订单式" in title and employer else {}
             course = _course(session, provider, title, skills, certificate, kind, level, mode, capacity,
-                             today + timedelta(days=starts_in), days, subsidy)
+                             today + timedelta(days=starts_in), days, subsidy, **ordered)
             _sessions(session, provider, course, hours, every=3 if days > 10 else 1)
         _running_night_class(session, provider, rng)
         _finished_course(session, provider, rng)
