@@ -108,7 +108,7 @@ def test_demo_load_builds_the_county_and_accounts_once(app):
     first = runner.invoke(args=["demo", "load", "--households", "40"])
     assert first.exit_code == 0, first.output
     assert "station" in first.output and "demo-station-2026" in first.output
-    assert "12 postings" in first.output and "6 courses" in first.output
+    assert "12 postings" in first.output and "8 courses" in first.output
     with app.app_context():
         households = db.session.scalar(select(func.count(Household.id)))
     second = runner.invoke(args=["demo", "load", "--households", "40"])
