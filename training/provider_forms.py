@@ -39,14 +39,14 @@ class CourseForm(FlaskForm):
                                     choices=[SelectChoice("", "—")] + [SelectChoice(str(k), v) for k, v in
                                                                        sorted(LEVELS.items(), reverse=True)])
     mode = LocalisedChoices(_l("Form of the course"), CourseMode)
-    description = TextAreaField(_l("Description"), render_kw={"maxlength": 2000, "rows": 3})
+    description = TextAreaField(_l("About the course"), render_kw={"maxlength": 2000, "rows": 3})
     address = StringField(_l("Place (address)"), render_kw={"maxlength": 200})
     # Choices are the townships and villages on file (set by the view).
     area_code = SelectField(_l("Township or village"), choices=[], default="")
     capacity = IntegerField(_l("Seats"), validators=[Optional()], render_kw=NUMERIC)
     rolling_admission = BooleanField(_l("People may join after the start (插班)"))
-    starts_on = DateField(_l("Starts on"), validators=[Optional()])
-    ends_on = DateField(_l("Ends on"), validators=[Optional()])
+    starts_on = DateField(_l("First day"), validators=[Optional()])
+    ends_on = DateField(_l("Last day"), validators=[Optional()])
     fee = IntegerField(_l("Fee (yuan)"), validators=[Optional()], render_kw=NUMERIC)
     fee_waived = BooleanField(_l("Fee waived for trainees"))
     subsidy_per_day = IntegerField(_l("Subsidy per attended day (yuan)"), validators=[Optional()], render_kw=NUMERIC)

@@ -1,14 +1,352 @@
 """Provider pages: my courses, course and session forms, the class list, attendance for a whole
-class at once, assessment and results."""
-from flask import Blueprint
+class at once, assessment and results.
 
-from core.auth import set_role_home
-from core.models import Role
+Thin, like jobs/views.py: parse, call a service (training.services, training.results), commit once,
+render. Admins and county officers use the same pages for the courses they may manage."""
+from datetime import date
+from enum import Enum
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from marshmallow import ValidationError
+from sqlalchemy import case, func, select
+from wtforms.fields.choices import SelectChoice
+
+from core.auth import acting_user, page_roles, set_role_home
+from core.errors import Conflict, DomainError, flatten_fields
+from core.extensions import db
+from core.models import Role, china_today
+from core.pages import form_data, form_status, submit
+from core.scoping import user_sees_area
+from jobs import services as jobs
+from registry import services as registry
+from registry.forms import ConfirmForm
+from registry.models import AreaLevel
+from training import results, services
+from training.models import Attendance, CourseSession, EnrollmentStatus
+from training.provider_forms import AttendanceForm, CourseForm, ResultsForm, SessionForm
+from training.schemas import CourseIn, ScoresIn, SessionIn
 
 bp = Blueprint("provider", __name__)
 bp.record_once(lambda state: set_role_home(state.app, Role.provider, "provider.home"))
 
+MANAGERS = (Role.provider, Role.admin, Role.county)
+LIST_LIMIT = 200  # courses on the home page
+COURSE_FIELDS = tuple(name for name in CourseIn().fields if name not in ("lat", "lon"))
+# What a blank field means: no value (the rest have the schema's defaults), so an edit can empty them.
+CLEARABLE = tuple(name for name in COURSE_FIELDS if CourseIn().fields[name].allow_none)
+SESSION_FIELDS = ("day", "starts_at", "ends_at", "place", "topic")
+SCORES = ("pre_score", "post_score")
+OUTCOMES = {"pass": True, "fail": False}
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+def _managed_course(course_id: int, actor):
+    """The course, if the actor may manage it (404 when there is none, 403 when not theirs)."""
+    course = services.get_course(db.session, course_id)
+    services.require_manager(actor, course)
+    return course
+
+
+def _my_courses(actor):
+    """A provider's own courses; every course for an admin; a county officer's in their areas."""
+    if actor.role is Role.provider:
+        return services.list_courses(db.session, provider_user_id=actor.id, limit=LIST_LIMIT)
+    if actor.role is Role.admin:
+        return services.list_courses(db.session, limit=LIST_LIMIT)
+    found = {}
+    for code in actor.area_codes:
+        items, _total = services.list_courses(db.session, area_code=code, limit=LIST_LIMIT)
+        found.update((c.id, c) for c in items if services.may_manage(actor, c))
+    items = sorted(found.values(), key=lambda c: (c.starts_on is None, c.starts_on or date.min, c.id))
+    return items[:LIST_LIMIT], len(items)
+
+
+def _area_choices(actor, course=None) -> list[SelectChoice]:
+    """Townships and villages on file. A county officer picks one of their own areas (they manage
+    only courses there), so they get no blank choice."""
+    townships, _total = registry.list_areas(db.session, level=AreaLevel.township, limit=5000)
+    villages, _total = registry.list_areas(db.session, level=AreaLevel.village, limit=50_000)
+    areas = sorted(townships + villages, key=lambda a: a.code)
+    if actor.role is Role.county:
+        areas = [a for a in areas if user_sees_area(actor, a.code)]
+    choices = [SelectChoice(a.code, a.full_name) for a in areas]
+    if course is not None and course.area_code and course.area_code not in {a.code for a in areas}:
+        choices.insert(0, SelectChoice(course.area_code, course.area_code))  # set elsewhere (the API)
+    return choices if actor.role is Role.county else [SelectChoice("", "—")] + choices
+
+
+def _employer_choices(course=None) -> list[SelectChoice]:
+    employers, _total = jobs.list_employers(db.session, verified=True, limit=1000)
+    if course is not None and course.employer is not None and course.employer not in employers:
+        employers.append(course.employer)
+    return [SelectChoice("", "—")] + [SelectChoice(e.id, e.name) for e in employers]
+
+
+def _course_form(actor, course=None) -> CourseForm:
+    form = CourseForm()
+    form.area_code.choices = _area_choices(actor, course)
+    form.employer_id.choices = _employer_choices(course)
+    return form
+
+
+def _fill_course_form(form: CourseForm, course) -> None:
+    for name in COURSE_FIELDS:
+        value = getattr(course, name)
+        if name == "skills_taught":
+            value = "、".join(s.name for s in course.skills_taught)
+        elif isinstance(value, Enum):
+            value = value.name
+        getattr(form, name).data = value
+
+
+def _course_data(form: CourseForm) -> dict:
+    data = form_data(form, COURSE_FIELDS)
+    for name in CLEARABLE:
+        data.setdefault(name, None)
+    return data
+
+
+def _expired(form) -> None:
+    """A POST whose CSRF token was refused (the page was open too long): say so, keep the input."""
+    if form.csrf_token.errors:
+        flash(_("The form had expired. Check it and save again."), "error")
+
+
+def _marked_sessions(course) -> dict[int, int]:
+    """The sessions of the course where attendance was taken, with how many were present."""
+    rows = db.session.execute(
+        select(Attendance.session_id, func.sum(case((Attendance.present, 1), else_=0)))
+        .join(CourseSession, CourseSession.id == Attendance.session_id)
+        .where(CourseSession.course_id == course.id)
+        .group_by(Attendance.session_id)).all()
+    return {session_id: int(present or 0) for session_id, present in rows}
+
+
+# --- my courses --------------------------------------------------------------------------------
 
 @bp.get("/provider")
-def home():  # placeholder until the provider pages land
-    return "provider"
+@page_roles(*MANAGERS)
+def home():
+    actor = acting_user()
+    items, total = _my_courses(actor)
+    today = china_today()
+    todays = {c.id: next((s for s in c.sessions if s.day == today), None) for c in items}
+    current = [c for c in items if c.ends_on is None or c.ends_on >= today]
+    ended = [c for c in items if c.ends_on is not None and c.ends_on < today]
+    return render_template("training/provider/home.html", current=current, ended=ended, total=total,
+                           shown=len(items), todays=todays)
+
+
+# --- course form -------------------------------------------------------------------------------
+
+@bp.route("/provider/courses/new", methods=["GET", "POST"])
+@page_roles(*MANAGERS)
+def new_course():
+    actor = acting_user()
+    form = _course_form(actor)
+    if request.method == "GET":
+        form.provider.data = actor.display_name or actor.username
+        form.completion_threshold.data = CourseIn().fields["completion_threshold"].load_default
+    elif form.validate_on_submit():
+        def create(data):
+            course = services.create_course(db.session, data, actor)
+            db.session.commit()
+            return course
+        course = submit(form, CourseIn(), _course_data(form), create)
+        if course is not None:
+            flash(_("Course %(title)s saved. Add its sessions below.", title=course.title), "success")
+            return redirect(url_for("provider.course", course_id=course.id))
+    else:
+        _expired(form)
+    return render_template("training/provider/course_form.html", form=form, course=None), form_status()
+
+
+@bp.route("/provider/courses/<int:course_id>/edit", methods=["GET", "POST"])
+@page_roles(*MANAGERS)
+def edit_course(course_id):
+    """The form holds the whole course, so it is checked as a whole (CourseIn, with its checks
+    across fields); a field left blank clears the stored value."""
+    actor = acting_user()
+    course = _managed_course(course_id, actor)
+    form = _course_form(actor, course)
+    if request.method == "GET":
+        _fill_course_form(form, course)
+    elif form.validate_on_submit():
+        def update(data):
+            services.update_course(db.session, course, data, actor)
+            db.session.commit()
+            return course
+        if submit(form, CourseIn(), _course_data(form), update) is not None:
+            flash(_("Saved."), "success")
+            return redirect(url_for("provider.course", course_id=course.id))
+    else:
+        _expired(form)
+    return render_template("training/provider/course_form.html", form=form, course=course), form_status()
+
+
+# --- the class ---------------------------------------------------------------------------------
+
+def _course_page(course, session_form, status: int = 200):
+    people, marked, today = services.roster(db.session, course), _marked_sessions(course), china_today()
+    return render_template(
+        "training/provider/course.html", course=course,
+        in_class=[e for e in people if e.status is not EnrollmentStatus.waitlisted],
+        waiting=[e for e in people if e.status is EnrollmentStatus.waitlisted],
+        attended=results.attendance_by_enrollment(db.session, course), marked=marked,
+        needed=results.sessions_needed(course), today=today, session_form=session_form,
+        # Sessions without attendance yet: someone who can no longer reach the threshold is flagged.
+        unmarked=sum(1 for s in course.sessions if s.id not in marked),
+        todays=next((s for s in course.sessions if s.day == today), None),
+        confirm=ConfirmForm(formdata=None)), status
+
+
+@bp.get("/provider/courses/<int:course_id>")
+@page_roles(*MANAGERS)
+def course(course_id):
+    return _course_page(_managed_course(course_id, acting_user()), SessionForm(formdata=None))
+
+
+@bp.post("/provider/courses/<int:course_id>/sessions")
+@page_roles(*MANAGERS)
+def add_session(course_id):
+    actor = acting_user()
+    course = _managed_course(course_id, actor)
+    form = SessionForm()
+    if form.validate_on_submit():
+        data = form_data(form, SESSION_FIELDS)
+        for name in ("starts_at", "ends_at"):
+            if name in data:
+                data[name] = data[name].strftime("%H:%M")
+
+        def create(loaded):
+            meeting = services.add_session(db.session, course, loaded, actor)
+            db.session.commit()
+            return meeting
+        meeting = submit(form, SessionIn(), data, create)
+        if meeting is not None:
+            flash(_("Session on %(day)s added.", day=meeting.day.isoformat()), "success")
+            return redirect(url_for("provider.course", course_id=course.id, _anchor="sessions"))
+    else:
+        _expired(form)
+    return _course_page(course, form, 422)
+
+
+@bp.post("/provider/sessions/<int:session_id>/delete")
+@page_roles(*MANAGERS)
+def delete_session(session_id):
+    actor = acting_user()
+    meeting = services.get_session(db.session, session_id)
+    course_id = meeting.course_id
+    services.require_manager(actor, meeting.course)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.delete_session(db.session, meeting, actor)
+        db.session.commit()
+        flash(_("The session is deleted."), "success")
+    except Conflict as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    return redirect(url_for("provider.course", course_id=course_id, _anchor="sessions"))
+
+
+# --- attendance --------------------------------------------------------------------------------
+
+def _ids(values) -> set[int]:
+    try:
+        return {int(v) for v in values}
+    except ValueError:
+        abort(400)
+
+
+@bp.route("/provider/sessions/<int:session_id>/attendance", methods=["GET", "POST"])
+@page_roles(*MANAGERS)
+def attendance(session_id):
+    """The whole class at once: a box per enrolled person; saving marks the ticked present and
+    everyone else absent. Saving again corrects it."""
+    actor = acting_user()
+    meeting = services.get_session(db.session, session_id)
+    course = meeting.course
+    services.require_manager(actor, course)
+    form = AttendanceForm()
+    people = services.roster(db.session, course, statuses=(EnrollmentStatus.enrolled,))
+    marks, status = results.marks_of(db.session, meeting), 200
+    taken = bool(marks)
+    if request.method == "POST":
+        present = {e.id for e in people} if request.form.get("all") else _ids(request.form.getlist("present"))
+        if not form.validate_on_submit():
+            _expired(form)
+            status = 400
+        else:
+            try:
+                count = results.take_attendance(db.session, meeting, present, actor)
+                db.session.commit()
+                flash(_("Attendance on %(day)s saved: %(n)s of %(total)s present.", day=meeting.day.isoformat(),
+                        n=count, total=len(people)), "success")
+                return redirect(url_for("provider.course", course_id=course.id, _anchor="sessions"))
+            except DomainError as exc:
+                db.session.rollback()
+                flash(exc.message, "error")
+                status = exc.status
+        marks = {e.id: e.id in present for e in people}  # what was ticked, shown again
+    return render_template("training/provider/attendance.html", course=course, meeting=meeting, people=people,
+                           marks=marks, taken=taken, future=meeting.day > china_today(), form=form), status
+
+
+# --- assessment and results --------------------------------------------------------------------
+
+def _save_results(rows, actor) -> tuple[dict, dict]:
+    """Each person's scores and outcome, each in a savepoint: a refusal for one person (a score out
+    of range, a pass below the attendance threshold) leaves that person as they were and the
+    others saved. Returns the problems and what was typed, per enrolment id."""
+    problems, typed = {}, {}
+    for e in rows:
+        if f"pre_score-{e.id}" not in request.form:
+            continue  # not on the page that was sent (joined since)
+        entered = {k: request.form.get(f"{k}-{e.id}", "").strip() for k in SCORES}
+        outcome = request.form.get(f"outcome-{e.id}", "")
+        try:
+            scores = ScoresIn().load({k: v or None for k, v in entered.items()})
+        except ValidationError as exc:
+            problems[e.id], typed[e.id] = flatten_fields(exc.messages), {**entered, "outcome": outcome}
+            continue
+        changed = {k: v for k, v in scores.items() if getattr(e, k) != v}
+        passed = OUTCOMES.get(outcome)
+        try:
+            with db.session.begin_nested():
+                if changed:
+                    results.record_scores(db.session, e, changed, actor)
+                if passed is not None and e.status is EnrollmentStatus.enrolled:
+                    results.complete(db.session, e, passed, actor)
+        except DomainError as exc:
+            problems[e.id], typed[e.id] = {"outcome": exc.message}, {**entered, "outcome": outcome}
+    return problems, typed
+
+
+@bp.route("/provider/courses/<int:course_id>/results", methods=["GET", "POST"], endpoint="results")
+@page_roles(*MANAGERS)
+def course_results(course_id):
+    actor = acting_user()
+    course = _managed_course(course_id, actor)
+    form = ResultsForm()
+    rows = services.roster(db.session, course, statuses=results.IN_CLASS)
+    problems, typed, status = {}, {}, 200
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            _expired(form)
+            status = 400
+            typed = {e.id: {**{k: request.form.get(f"{k}-{e.id}", "") for k in SCORES},
+                            "outcome": request.form.get(f"outcome-{e.id}", "")} for e in rows}
+        else:
+            problems, typed = _save_results(rows, actor)
+            db.session.commit()
+            if not problems:
+                flash(_("Results saved."), "success")
+                return redirect(url_for("provider.results", course_id=course.id))
+            flash(_("Some results were not saved: see the people marked below. The others are saved."), "error")
+            status = 422
+    return render_template("training/provider/results.html", course=course, rows=rows, form=form,
+                           attended=results.attendance_by_enrollment(db.session, course),
+                           needed=results.sessions_needed(course), problems=problems, typed=typed), status

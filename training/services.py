@@ -20,6 +20,7 @@ from registry.services import can_read_worker, skill_values
 from training.models import (
     DAYTIME,
     Attendance,
+    CertificateKind,
     Course,
     CourseMode,
     CourseSession,
@@ -53,9 +54,7 @@ def update_course(session: Session, course: Course, data: dict, actor: User) -> 
     if "capacity" in data and data["capacity"] < course.enrolled_count:
         raise ValidationFailed(_("The capacity is below the seats taken."), {
             "capacity": _("%(n)s people hold a seat already", n=course.enrolled_count)})
-    starts, ends = data.get("starts_on", course.starts_on), data.get("ends_on", course.ends_on)
-    if starts and ends and ends < starts:
-        raise ValidationFailed(_("The end is before the start."), {"ends_on": _("must not be before the start")})
+    _check_merged(course, data)
     if "skills_taught" in data:
         course.skills_taught = [CourseSkill(name=v["name"], skill_id=v["skill_id"])
                                 for v in skill_values(session, data.pop("skills_taught"))]
@@ -66,6 +65,23 @@ def update_course(session: Session, course: Course, data: dict, actor: User) -> 
         promote_waitlist(session, course)
     audit.record(actor, "update", "course", course.id, fields=sorted(data))
     return course
+
+
+def _check_merged(course: Course, data: dict) -> None:
+    """A change must leave the whole course consistent, not only the fields it touches."""
+    def value(name):
+        return data[name] if name in data else getattr(course, name)
+    problems = {}
+    if value("starts_on") and value("ends_on") and value("ends_on") < value("starts_on"):
+        problems["ends_on"] = _("must not be before the start")
+    if value("min_age") is not None and value("max_age") is not None and value("min_age") > value("max_age"):
+        problems["max_age"] = _("must not be below the lowest age")
+    if value("hire_commitment") and not value("employer_id"):
+        problems["hire_commitment"] = _("only for a course ordered by an employer")
+    if value("certificate_level") and value("certificate_kind") is not CertificateKind.skill_level:
+        problems["certificate_level"] = _("only for a vocational skill level certificate")
+    if problems:
+        raise ValidationFailed(_("The course does not hold together."), problems)
 
 
 def _check_references(session: Session, data: dict) -> None:

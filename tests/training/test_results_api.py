@@ -159,3 +159,16 @@ def test_only_completers_rate_a_course(app, api_as, make_worker, make_user):
     assert (summary["rating_count"], summary["rating_average"], summary["completed"]) == (1, 4.0, 1)
     with app.app_context():
         assert db.session.get(Enrollment, e_dropped).rating is None
+
+
+def test_a_change_must_leave_the_course_consistent(api_as):
+    provider = api_as("provider")
+    cid = provider.post("/api/v1/courses", json=course_body(min_age=18, max_age=45)).json["id"]
+    for change, field in [({"min_age": 50}, "max_age"), ({"hire_commitment": 5}, "hire_commitment"),
+                          ({"certificate_level": 4}, "certificate_level"), ({"ends_on": "2000-01-01"}, "ends_on")]:
+        refused = provider.patch(f"/api/v1/courses/{cid}", json=change)
+        assert refused.status_code == 422 and field in refused.json["error"]["fields"], change
+    course = provider.get(f"/api/v1/courses/{cid}").json
+    assert (course["min_age"], course["hire_commitment"], course["certificate_level"]) == (18, None, None)
+    assert provider.patch(f"/api/v1/courses/{cid}", json={"certificate_kind": "skill_level",
+                                                         "certificate_level": 4}).status_code == 200
