@@ -31,7 +31,7 @@ class CourseForm(FlaskForm):
     title = StringField(_l("Course title"), render_kw={"maxlength": 100})
     provider = StringField(_l("Provider (who teaches)"), render_kw={"maxlength": 128})
     skills_taught = StringField(_l("Skills taught (separate with 、 or commas)"))
-    certificate = StringField(_l("Certificate"), render_kw={"maxlength": 100})
+    certificate = StringField(_l("Name of the certificate"), render_kw={"maxlength": 100})
     certificate_kind = LocalisedChoices(_l("Kind of certificate"), CertificateKind, blank=True)
     # Levels are data (the official names of the five levels), listed from the entry level up.
     certificate_level = SelectField(_l("Level (skill level certificate only)"), coerce=_int_or_none,

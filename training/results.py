@@ -1,6 +1,7 @@
 """What happens in class and at the end of it: attendance per session, the assessment before and
-after, and completion. The completion rule: a course with sessions is passed only by someone who
-attended at least the course's threshold of them; a pass issues a certificate number and adds the
+after, and completion. The completion rule: results are recorded once the last session has taken
+place, and a course with sessions is passed only by someone who attended at least the course's
+threshold of them; a pass issues a certificate number and adds the
 course's skills to the person as certified; a fail adds nothing."""
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -85,6 +86,10 @@ def complete(session: Session, enrollment: Enrollment, passed: bool, actor: User
     require_manager(actor, course)
     if enrollment.status is not EnrollmentStatus.enrolled:
         raise Conflict(_("Only enrolled people can complete a course."), {"status": enrollment.status.name})
+    last = course.sessions[-1].day if course.sessions else None
+    if last is not None and last > china_today():
+        raise Conflict(_("Results are recorded after the last session, on %(day)s.", day=last.isoformat()),
+                       {"passed": _("the course has sessions to come")})
     if post_score is not None:
         enrollment.post_score = post_score
     if passed and course.sessions:

@@ -7,7 +7,7 @@ commit once, render."""
 from dataclasses import dataclass
 from datetime import date
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -134,11 +134,9 @@ def course(course_id):
     viewer = _viewer()
     course = services.get_course(db.session, course_id)
     worker = _own_worker(viewer)
-    closed, views = services.admission_closed(course), current_app.view_functions
-    # The station's and the provider's pages are built beside these; link them once they exist.
-    enrol_link = viewer is not None and viewer.role in STAFF and not closed \
-        and "training_station.enrol_from_course" in views
-    manage_link = services.may_manage(viewer, course) and "provider.course" in views
+    closed = services.admission_closed(course)
+    enrol_link = viewer is not None and viewer.role in STAFF and not closed
+    manage_link = services.may_manage(viewer, course)
     return render_template("training/course.html", course=course, worker=worker,
                            standing=_standing(worker, course), signed_in=viewer is not None, closed=closed,
                            outcomes=outcomes.outcomes(db.session, course), ratings=outcomes.ratings(db.session, course),

@@ -298,7 +298,12 @@ def test_attendance_for_the_whole_class_at_once(app, provider_page, class_of_thr
 # --- results -----------------------------------------------------------------------------------
 
 def test_results_complete_those_who_attended_enough_and_refuse_the_others(app, provider_page, class_of_three, api_as):
-    cid, (today_session, _next_week), (first, second, third) = class_of_three
+    cid, (today_session, next_week), (first, second, third) = class_of_three
+    early = post_form(provider_page, f"/provider/courses/{cid}/results", {
+        f"pre_score-{first}": "", f"post_score-{first}": "", f"outcome-{first}": "fail"})
+    assert early.status_code == 422 and enrolment(app, first).status is EnrollmentStatus.enrolled  # a session to come
+    # next week's session is called off, so today's was the last
+    post_form(provider_page, f"/provider/sessions/{next_week}/delete", {}, form_url=f"/provider/courses/{cid}")
     provider_page.post(f"/provider/sessions/{today_session}/attendance",
                        data={"csrf_token": csrf_token(provider_page.get(f"/provider/courses/{cid}").get_data(as_text=True)),
                              "present": [str(first), str(second)]})

@@ -172,3 +172,13 @@ def test_a_change_must_leave_the_course_consistent(api_as):
     assert (course["min_age"], course["hire_commitment"], course["certificate_level"]) == (18, None, None)
     assert provider.patch(f"/api/v1/courses/{cid}", json={"certificate_kind": "skill_level",
                                                          "certificate_level": 4}).status_code == 200
+
+
+def test_results_wait_for_the_last_session(api_as, make_worker, running_course):
+    provider, cid = running_course(sessions=2, completion_threshold=50)
+    [eid] = enrol_all(api_as("station", [VILLAGE]), cid, [make_worker()])
+    today = provider.get(f"/api/v1/courses/{cid}").json["sessions"][0]
+    provider.put(f"/api/v1/sessions/{today['id']}/attendance", json={"present": [eid]})
+    early = provider.post(f"/api/v1/enrollments/{eid}/complete", json={"passed": True})
+    assert early.status_code == 409 and "passed" in early.json["error"]["fields"]
+    assert provider.get(f"/api/v1/enrollments/{eid}").json["status"] == "enrolled"
