@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -45,11 +44,6 @@ COURSE_LIMIT = 500  # courses of one area gathered for the outcomes page
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _course_pages() -> bool:
-    """The course page is another page family's; link to it once it exists."""
-    return "training.course" in current_app.view_functions
-
-
 # --- enrol a worker from a course ----------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -77,8 +71,7 @@ def _enrol_page(course: Course, q: str | None, form: EnrolWorkerForm, status: in
     return render_template("training/station/enrol.html", course=course, q=q, total=total,
                            candidates=[_candidate(course, w) for w in found],
                            ours=[(e, services.waitlist_position(db.session, e)) for e in ours],
-                           closed=services.admission_closed(course), form=form,
-                           course_pages=_course_pages()), status
+                           closed=services.admission_closed(course), form=form), status
 
 
 @bp.get("/courses/<int:course_id>/enrol-worker")
@@ -162,7 +155,7 @@ def _worker_page(worker: Worker, form: WishForm, status: int = 200):
     matching, others = _offers(worker, wishes, {e.course_id for e in enrollments})
     return render_template("training/station/worker.html", worker=worker, rows=rows, wishes=wishes, form=form,
                            matching=matching, others=others,
-                           statuses=EnrollmentStatus, course_pages=_course_pages()), status
+                           statuses=EnrollmentStatus), status
 
 
 @bp.get("/workers/<int:worker_id>/training")
@@ -313,5 +306,4 @@ def outcomes():
     rows = [CourseFigures(c, services.status_counts(db.session, c), course_outcomes.ratings(db.session, c, limit=0),
                           {o.months: o for o in course_outcomes.outcomes(db.session, c)}) for c in courses]
     return render_template("training/station/outcomes.html", rows=rows, total=total, page=page,
-                           pages=page_count(total), statuses=EnrollmentStatus, months=course_outcomes.OUTCOME_MONTHS,
-                           course_pages=_course_pages())
+                           pages=page_count(total), statuses=EnrollmentStatus, months=course_outcomes.OUTCOME_MONTHS)

@@ -137,10 +137,14 @@ def course(course_id):
     closed = services.admission_closed(course)
     enrol_link = viewer is not None and viewer.role in STAFF and not closed
     manage_link = services.may_manage(viewer, course)
+    # What a course led to means something once someone finished it, or it is over.
+    show_outcomes = bool(services.status_counts(db.session, course).get(EnrollmentStatus.completed)) \
+        or (course.ends_on is not None and course.ends_on < china_today())
     return render_template("training/course.html", course=course, worker=worker,
                            standing=_standing(worker, course), signed_in=viewer is not None, closed=closed,
                            outcomes=outcomes.outcomes(db.session, course), ratings=outcomes.ratings(db.session, course),
-                           enrol_link=enrol_link, manage_link=manage_link, form=ConfirmForm(),
+                           enrol_link=enrol_link, manage_link=manage_link, show_outcomes=show_outcomes,
+                           form=ConfirmForm(),
                            withdraw_form=WithdrawForm(formdata=None, next=request.path), today=china_today())
 
 

@@ -93,7 +93,8 @@ def test_roles_without_registry_pages_are_refused(login_as, areas):
     assert page.get("/households").status_code == 403
     assert page.get("/").headers["Location"] == "/employer"  # an employer starts on its inbox
     assert login_as("provider").get("/").headers["Location"] == "/provider"  # a provider starts on its courses
-    assert login_as("worker").get("/").status_code == 200  # a welcome page instead of the station's figures
+    start = login_as("worker").get("/")  # a start page instead of the station's figures
+    assert start.status_code == 200 and 'id="start-courses"' in start.get_data(as_text=True)
 
 
 def test_reveal_on_the_page_is_audited(app, login_as, make_worker):
