@@ -86,7 +86,7 @@ def _running_night_class(session: Session, provider: User, rng: random.Random) -
     """Started five days ago, takes people mid-course; eight of the station's villagers attend."""
     today = china_today()
     course = _course(session, provider, "中式烹调师夜校（可插班）", ["中式烹调师"], "中式烹调师职业技能等级证书（五级）",
-                     CertificateKind.skill_level, 5, CourseMode.night, 20, today - timedelta(days=5), 40, 30,
+                     CertificateKind.skill_level, 5, CourseMode.night, 20, today - timedelta(days=5), 22, 30,
                      rolling_admission=True)
     _sessions(session, provider, course, EVENING, every=2)
     for worker in _villagers(session, STATION_VILLAGE, EmploymentStatus.unemployed, 8):
