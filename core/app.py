@@ -57,6 +57,7 @@ def register_blueprints(app: Flask) -> None:
     from core import views as core_views
     from jobs import api as jobs_api
     from jobs import views as jobs_views
+    from matching import api as matching_api
     from registry import api as registry_api
     from registry import views as registry_views
     from training import api as training_api
@@ -65,7 +66,8 @@ def register_blueprints(app: Flask) -> None:
     from training import views as training_views
 
     core_api.api.init_app(app)
-    for bp in (core_api.bp, *registry_api.blueprints, *jobs_api.blueprints, *training_api.blueprints):
+    for bp in (core_api.bp, *registry_api.blueprints, *jobs_api.blueprints, *training_api.blueprints,
+               *matching_api.blueprints):
         core_api.api.register_blueprint(bp)
         csrf.exempt(bp)  # bearer tokens, not cookies: nothing for a forged form to ride on
     app.register_blueprint(core_views.bp)

@@ -1,0 +1,45 @@
+"""Matching endpoints of the JSON API: a worker's recommendations (jobs with reasons, and the
+courses that close their skill gaps), "why not this job", and the allocation plan for an area."""
+from flask_smorest import Blueprint
+
+from core.auth import acting_user, api_roles
+from core.extensions import db
+from core.models import Role
+from matching import services
+from matching.schemas import AllocationIn, AllocationOut, RecommendationArgs, Recommendations, WhyNot
+from registry import services as registry
+
+STAFF = (Role.admin, Role.county, Role.station)
+bp = Blueprint("matching_api", __name__, url_prefix="/api/v1", description="Recommendations and allocation")
+blueprints = (bp,)
+
+
+@bp.get("/workers/<int:worker_id>/recommendations")
+@api_roles(*STAFF, Role.worker)
+@bp.arguments(RecommendationArgs, location="query")
+@bp.response(200, Recommendations)
+def recommendations(args, worker_id):
+    """Jobs best first with their components and reasons, and courses for the missing skills."""
+    actor = acting_user()
+    worker = registry.get_worker(db.session, worker_id, actor)
+    return services.recommend(db.session, worker, actor, limit=args["limit"])
+
+
+@bp.get("/workers/<int:worker_id>/why-not/<int:job_id>")
+@api_roles(*STAFF, Role.worker)
+@bp.response(200, WhyNot)
+def why_not(worker_id, job_id):
+    """How a posting scores for the person, and every hard rule it breaks."""
+    actor = acting_user()
+    worker = registry.get_worker(db.session, worker_id, actor)
+    return services.why_not(db.session, worker, services.get_job(db.session, job_id), actor)
+
+
+@bp.post("/allocations")
+@api_roles(*STAFF)
+@bp.arguments(AllocationIn)
+@bp.response(200, AllocationOut)
+def allocate(data):
+    """A plan for the area: no job above its openings, one job per person, households with nobody
+    in work covered first (monitored, then relocated), then the most total fit."""
+    return services.plan(db.session, data["area_code"], acting_user())

@@ -1,0 +1,186 @@
+"""From the database to the engine's columns: the skill space (every canonical skill, with its
+occupational group), the people looking for work in an area, and the open postings. Normalisation
+happens once, when skills are written (registry.skills resolves them to canonical ids); here they
+only become sparse vectors."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+from scipy import sparse
+from sqlalchemy import exists, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from core.models import china_today
+from core.scoping import within_clause
+from jobs.models import Employer, Job, PhysicalDemand, WageUnit
+from matching import engine
+from registry.models import (
+    EMPLOYED,
+    EmploymentStatus,
+    Health,
+    Household,
+    LabourAbility,
+    MonitoringStatus,
+    Skill,
+    Worker,
+    WorkerSkill,
+)
+
+LOOKING = (EmploymentStatus.unemployed, EmploymentStatus.in_training)
+WORKING_DAYS = 22  # a day wage times this is compared with a monthly expectation
+HEALTH_CODE = {Health.healthy: engine.HEALTHY, Health.chronic: engine.CHRONIC,
+               Health.serious_illness: engine.SERIOUS, Health.disabled: engine.DISABLED}
+DEMAND_CODE = {PhysicalDemand.light: engine.LIGHT, PhysicalDemand.medium: engine.MEDIUM,
+               PhysicalDemand.heavy: engine.HEAVY}
+
+
+@dataclass
+class SkillSpace:
+    ids: np.ndarray  # skill id per column
+    column: dict[int, int]  # skill id -> column
+    group: np.ndarray  # group index per column
+    names: list[str]
+
+
+def skill_space(session: Session) -> SkillSpace:
+    rows = session.execute(select(Skill.id, Skill.group_code, Skill.name).order_by(Skill.id)).all()
+    groups: dict[str, int] = {}
+    group = np.array([groups.setdefault(g or "", len(groups)) for _id, g, _n in rows], np.int32)
+    ids = np.array([r[0] for r in rows], np.int64)
+    return SkillSpace(ids, {int(i): c for c, i in enumerate(ids)}, group, [r[2] for r in rows])
+
+
+@dataclass
+class People:
+    """The engine's columns plus what allocation and explanations need about each person."""
+    table: engine.Workers
+    households: np.ndarray  # household ids, indexed by table.household
+    household_priority: np.ndarray  # per household: 2 monitored, 1 relocated, 0 other
+    household_employed: np.ndarray  # per household: someone already in work
+
+
+def _household_priority(status: MonitoringStatus, relocated: bool) -> int:
+    return 2 if status is not MonitoringStatus.none else (1 if relocated else 0)
+
+
+def looking_for_work(session: Session, area_code: str | None = None, worker_ids: list[int] | None = None,
+                     space: SkillSpace | None = None, today: date | None = None) -> People:
+    """People of an area (or the given ones) without work who can work."""
+    space = space or skill_space(session)
+    today = today or china_today()
+    conditions = [Worker.employment_status.in_(LOOKING), Worker.labour_ability != LabourAbility.none]
+    if area_code:
+        conditions.append(within_clause(area_code, Household.village_code))
+    if worker_ids is not None:
+        conditions = [Worker.id.in_(worker_ids)]
+    member = aliased(Worker)
+    employed = exists().where(member.household_id == Household.id, member.employment_status.in_(EMPLOYED))
+    rows = session.execute(
+        select(Worker.id, Worker.lat, Worker.lon, Worker.birth_date, Worker.health, Worker.needs_flexible_hours,
+               Worker.max_commute_km, Worker.willing_to_migrate, Worker.expected_wage, Household.id,
+               Household.monitoring_status, Household.relocated, Household.lifted_out, employed)
+        .join(Household, Household.id == Worker.household_id).where(*conditions).order_by(Worker.id)).all()
+    ids = np.array([r[0] for r in rows], np.int64)
+    households, household_index = np.unique(np.array([r[9] for r in rows], np.int64), return_inverse=True)
+    priority = np.zeros(len(households), np.int8)
+    taken = np.zeros(len(households), bool)
+    for r, h in zip(rows, household_index):
+        priority[h] = _household_priority(r[10], r[11])
+        taken[h] = bool(r[13])
+    table = engine.Workers(
+        ids=ids,
+        lat=np.array([r[1] if r[1] is not None else np.nan for r in rows], np.float64),
+        lon=np.array([r[2] if r[2] is not None else np.nan for r in rows], np.float64),
+        age=np.array([_age(r[3], today) for r in rows], np.int16),
+        health=np.array([HEALTH_CODE[r[4]] for r in rows], np.int8),
+        flexible=np.array([bool(r[5]) for r in rows], bool),
+        commute_km=np.array([r[6] if r[6] is not None else np.nan for r in rows], np.float32),
+        migrate=np.array([bool(r[7]) for r in rows], bool),
+        wage=np.array([r[8] if r[8] else np.nan for r in rows], np.float32),
+        household=household_index.astype(np.int64),
+        skills=_worker_skills(session, ids, space),
+        welfare_ok=np.array([(r[10] is not MonitoringStatus.none or bool(r[12])) and not r[7] for r in rows], bool),
+    )
+    return People(table, households, priority, taken)
+
+
+def _age(birth: date, today: date) -> int:
+    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+
+
+def _worker_skills(session: Session, ids: np.ndarray, space: SkillSpace) -> sparse.csr_matrix:
+    position = {int(w): i for i, w in enumerate(ids)}
+    values: dict[tuple[int, int], float] = {}
+    for chunk in _chunks(list(position), 5000):
+        for worker_id, skill_id, certified in session.execute(
+                select(WorkerSkill.worker_id, WorkerSkill.skill_id, WorkerSkill.certified)
+                .where(WorkerSkill.worker_id.in_(chunk), WorkerSkill.skill_id.is_not(None))):
+            key = (position[worker_id], space.column[skill_id])
+            values[key] = max(values.get(key, 0.0), engine.CERTIFIED if certified else engine.SELF_REPORTED)
+    return _csr(values, (len(ids), len(space.ids)))
+
+
+def _csr(values: dict[tuple[int, int], float], shape) -> sparse.csr_matrix:
+    if not values:
+        return sparse.csr_matrix(shape, dtype=np.float32)
+    keys = np.array(list(values), np.int64)
+    return sparse.csr_matrix((np.array(list(values.values()), np.float32), (keys[:, 0], keys[:, 1])), shape=shape)
+
+
+def _chunks(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def monthly(wage: int | None, unit: WageUnit) -> float:
+    if wage is None or unit is WageUnit.piece:
+        return np.nan
+    return float(wage * WORKING_DAYS if unit is WageUnit.day else wage)
+
+
+def open_jobs_query(today: date | None = None):
+    today = today or china_today()
+    return (select(Job).join(Employer).where(
+        Job.closed_at.is_(None), Employer.verified_at.is_not(None), Job.hired_count < Job.openings,
+        or_(Job.expires_on.is_(None), Job.expires_on >= today)).order_by(Job.id))
+
+
+@dataclass
+class Postings:
+    table: engine.Jobs
+    jobs: list[Job]
+
+
+def open_postings(session: Session, space: SkillSpace | None = None, job_ids: list[int] | None = None,
+                  include_full: bool = False) -> Postings:
+    """Open postings with openings left (or the given ones, whatever their state: for "why not")."""
+    space = space or skill_space(session)
+    if job_ids is not None:
+        jobs = list(session.scalars(select(Job).where(Job.id.in_(job_ids)).order_by(Job.id)))
+    else:
+        jobs = list(session.scalars(open_jobs_query()))
+    values, unresolved = {}, np.zeros(len(jobs), np.int16)
+    for i, job in enumerate(jobs):
+        for need in job.required_skills:
+            if need.skill_id is None:
+                unresolved[i] += 1
+            else:
+                values[(i, space.column[need.skill_id])] = 1.0
+    table = engine.Jobs(
+        ids=np.array([j.id for j in jobs], np.int64),
+        lat=np.array([j.lat if j.lat is not None else np.nan for j in jobs], np.float64),
+        lon=np.array([j.lon if j.lon is not None else np.nan for j in jobs], np.float64),
+        min_age=np.array([j.min_age if j.min_age is not None else np.nan for j in jobs], np.float32),
+        max_age=np.array([j.max_age if j.max_age is not None else np.nan for j in jobs], np.float32),
+        demand=np.array([DEMAND_CODE[j.physical_demand] for j in jobs], np.int8),
+        flexible=np.array([j.flexible_hours for j in jobs], bool),
+        accommodation=np.array([j.accommodation for j in jobs], bool),
+        wage=np.array([monthly(j.wage_max, j.wage_unit) for j in jobs], np.float32),
+        openings=np.array([max(j.openings - j.hired_count, 0) for j in jobs], np.int32),
+        required=_csr(values, (len(jobs), len(space.ids))),
+        unresolved=unresolved,
+        public_welfare=np.array([j.public_welfare for j in jobs], bool),
+    )
+    return Postings(table, jobs)

@@ -1,0 +1,67 @@
+"""Input checks and output shapes of the matching API."""
+from marshmallow import Schema, fields, validate
+
+from core.schemas import AreaCode
+
+
+class RecommendationArgs(Schema):
+    limit = fields.Integer(load_default=10, validate=validate.Range(1, 50))
+
+
+class Components(Schema):
+    skills = fields.Float()
+    distance = fields.Float()
+    wage = fields.Float()
+
+
+class JobRecommendation(Schema):
+    job_id = fields.Function(lambda m: m.job.id)
+    title = fields.Function(lambda m: m.job.title)
+    employer = fields.Function(lambda m: m.job.employer.name)
+    score = fields.Float()
+    components = fields.Nested(Components)
+    reasons = fields.List(fields.String())
+    missing_skills = fields.List(fields.String())
+
+
+class CourseRecommendation(Schema):
+    course_id = fields.Function(lambda a: a.course.id)
+    title = fields.Function(lambda a: a.course.title)
+    mode = fields.Function(lambda a: a.course.mode.name)
+    starts_on = fields.Function(lambda a: a.course.starts_on.isoformat() if a.course.starts_on else None)
+    address = fields.Function(lambda a: a.course.address)
+    seats_left = fields.Function(lambda a: a.course.seats_left)
+    closes_skills = fields.List(fields.String())
+    for_job_ids = fields.List(fields.Integer())
+
+
+class Recommendations(Schema):
+    jobs = fields.List(fields.Nested(JobRecommendation))
+    courses = fields.List(fields.Nested(CourseRecommendation))
+
+
+class WhyNot(Schema):
+    job_id = fields.Integer()
+    feasible = fields.Boolean()
+    score = fields.Float()
+    components = fields.Nested(Components)
+    reasons = fields.List(fields.String())
+    missing_skills = fields.List(fields.String())
+    blockers = fields.List(fields.String())
+
+
+class AllocationIn(Schema):
+    area_code = AreaCode(required=True)
+
+
+class AssignmentOut(Schema):
+    worker_id = fields.Function(lambda a: a.worker.id)
+    household_code = fields.Function(lambda a: a.worker.household.code)
+    job_id = fields.Function(lambda a: a.job.id)
+    score = fields.Float()
+
+
+class AllocationOut(Schema):
+    assignments = fields.List(fields.Nested(AssignmentOut))
+    households_total = fields.Integer()
+    households_covered = fields.Integer()

@@ -1,0 +1,214 @@
+"""The matcher for the application: recommendations with reasons for a worker, the training gap,
+"why not this job", and the allocation plan for an area. The arithmetic is in engine.py and
+allocation.py; this module loads the columns (data.py) and turns numbers into words."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.errors import Forbidden, NotFound, ValidationFailed
+from core.models import Role, User, china_today
+from core.scoping import user_sees_area
+from jobs.models import OPEN_REFERRAL, Job, Referral
+from matching import allocation, data, engine
+from registry.models import Area, MonitoringStatus, Worker
+from registry.services import can_read_worker
+from training.models import Course
+from training.services import list_courses
+
+GOOD_WITH_SKILLS = 0.6  # a job worth training for: this good once the missing skills are learned
+PLANNERS = (Role.admin, Role.county, Role.station)
+
+
+@dataclass
+class JobMatch:
+    job: Job
+    score: float
+    components: dict[str, float]
+    reasons: list[str]
+    missing_skills: list[str]
+    missing_skill_ids: list[int] = field(default_factory=list)
+
+
+@dataclass
+class CourseAdvice:
+    course: Course
+    closes_skills: list[str]
+    for_job_ids: list[int]
+
+
+@dataclass
+class Recommendations:
+    jobs: list[JobMatch]
+    courses: list[CourseAdvice]
+
+
+def _explain(worker: Worker, job: Job, block: engine.Block, col: int, feasible: bool) -> JobMatch:
+    """Components as numbers, short reasons in words, and the skills the person lacks."""
+    held = {s.skill_id: s for s in worker.skills if s.skill_id is not None}
+    held_groups = {s.skill.group_code for s in worker.skills if s.skill is not None}
+    reasons, missing, missing_ids = [], [], []
+    for need in job.required_skills:
+        mine = held.get(need.skill_id) if need.skill_id is not None else None
+        if mine is not None:
+            reasons.append(_("certified %(skill)s", skill=need.canonical) if mine.certified
+                           else _("knows %(skill)s", skill=need.canonical))
+            continue
+        missing.append(need.canonical or need.name)
+        if need.skill_id is not None:
+            missing_ids.append(need.skill_id)
+            if need.skill is not None and need.skill.group_code in held_groups:
+                reasons.append(_("related skills to %(skill)s", skill=need.canonical))
+    if not job.required_skills:
+        reasons.append(_("no particular skill needed"))
+    km, near = float(block.km[0, col]), float(block.distance[0, col])
+    if not np.isnan(km):
+        if near > engine.AWAY or (near > 0 and worker.max_commute_km is not None and km <= worker.max_commute_km):
+            reasons.append(_("%(km)s km from home", km=round(km)))
+        elif near == engine.AWAY:
+            reasons.append(_("willing to work away; accommodation provided"))
+    wage = data.monthly(job.wage_max, job.wage_unit)
+    if worker.expected_wage and not np.isnan(wage):
+        reasons.append(_("pays more than expected") if wage > worker.expected_wage else
+                       _("pays what they expect") if wage == worker.expected_wage else _("pays less than expected"))
+    components = {"skills": round(float(block.skills[0, col]), 3), "distance": round(near, 3),
+                  "wage": round(float(block.wage[0, col]), 3)}
+    score = round(float(block.total[0, col]), 3) if feasible else 0.0
+    return JobMatch(job, max(score, 0.0), components, reasons, missing, missing_ids)
+
+
+def _score_one(session: Session, worker: Worker, jobs: list[int] | None = None):
+    space = data.skill_space(session)
+    people = data.looking_for_work(session, worker_ids=[worker.id], space=space)
+    postings = data.open_postings(session, space, job_ids=jobs)
+    prepared = engine.prepare(people.table, postings.table, space.group)
+    block = engine.score_block(people.table, postings.table, prepared, np.array([0]), np.arange(len(postings.jobs)))
+    return postings, block
+
+
+def recommend(session: Session, worker: Worker, actor: User, limit: int = 10) -> Recommendations:
+    if not can_read_worker(actor, worker):
+        raise NotFound(_("No worker %(id)s.", id=worker.id))
+    postings, block = _score_one(session, worker)
+    referred = set(session.scalars(select(Referral.job_id).where(Referral.worker_id == worker.id,
+                                                                 Referral.status.in_(OPEN_REFERRAL))))
+    order = np.argsort(-block.total[0], kind="stable")
+    feasible = [int(c) for c in order if block.total[0, c] >= 0 and postings.jobs[c].id not in referred]
+    matches = [_explain(worker, postings.jobs[c], block, c, True) for c in feasible[:limit]]
+    gaps = [_explain(worker, postings.jobs[c], block, c, True) for c in feasible
+            if block.skills[0, c] < 1.0 and block.total[0, c] + engine.WEIGHTS["skills"] * (1 - block.skills[0, c])
+            >= GOOD_WITH_SKILLS]
+    return Recommendations(matches, training_gap(session, [g for g in gaps if g.missing_skill_ids]))
+
+
+def training_gap(session: Session, gaps: list[JobMatch], limit: int = 5) -> list[CourseAdvice]:
+    """Courses one can still join that teach skills good jobs are held back by, each with the jobs
+    whose every missing skill it teaches (or, failing that, the jobs it brings closer)."""
+    wanted = {skill_id for g in gaps for skill_id in g.missing_skill_ids}
+    if not wanted:
+        return []
+    courses, _total = list_courses(session, upcoming=True, limit=500)
+    advice = []
+    for course in courses:
+        taught = {s.skill_id for s in course.skills_taught if s.skill_id is not None}
+        closes = taught & wanted
+        if not closes:
+            continue
+        opens = [g.job.id for g in gaps if set(g.missing_skill_ids) <= taught and len(g.missing_skills) ==
+                 len(g.missing_skill_ids)]
+        nearer = [g.job.id for g in gaps if set(g.missing_skill_ids) & taught and g.job.id not in opens]
+        names = [s.canonical or s.name for s in course.skills_taught if s.skill_id in closes]
+        advice.append((len(opens), len(nearer), course.seats_left > 0, CourseAdvice(course, names, opens or nearer)))
+    advice.sort(key=lambda a: (-a[0], -a[1], not a[2], a[3].course.starts_on or china_today(), a[3].course.id))
+    return [a[3] for a in advice[:limit]]
+
+
+def why_not(session: Session, worker: Worker, job: Job, actor: User) -> dict:
+    """Why this posting is (or is not) among the person's recommendations: its components, and
+    every hard rule it breaks, in words."""
+    if not can_read_worker(actor, worker):
+        raise NotFound(_("No worker %(id)s.", id=worker.id))
+    postings, block = _score_one(session, worker, jobs=[job.id])
+    feasible = bool(block.total[0, 0] >= 0)
+    match = _explain(worker, job, block, 0, feasible)
+    return {"job_id": job.id, "feasible": feasible and job.is_open and job.openings_left > 0,
+            "score": match.score, "components": match.components, "reasons": match.reasons,
+            "missing_skills": match.missing_skills, "blockers": blockers(worker, job, float(block.km[0, 0]))}
+
+
+def blockers(worker: Worker, job: Job, km: float) -> list[str]:
+    problems = []
+    if not job.is_open:
+        problems.append(_("the posting is closed or expired"))
+    if job.openings_left <= 0:
+        problems.append(_("every opening is filled"))
+    age = worker.age
+    if (job.min_age is not None and age < job.min_age) or (job.max_age is not None and age > job.max_age):
+        problems.append(_("age %(age)s is outside %(low)s–%(high)s", age=age, low=job.min_age or "", high=job.max_age or ""))
+    code = data.HEALTH_CODE[worker.health]
+    demand = data.DEMAND_CODE[job.physical_demand]
+    if (demand == engine.HEAVY and code != engine.HEALTHY) or (demand == engine.MEDIUM and code == engine.SERIOUS):
+        problems.append(_("the work is too heavy for their health"))
+    if worker.needs_flexible_hours and not job.flexible_hours:
+        problems.append(_("they need flexible hours, the job has none"))
+    reach = worker.max_commute_km if worker.max_commute_km is not None else engine.DEFAULT_COMMUTE_KM
+    if not np.isnan(km) and km > reach and not (worker.willing_to_migrate and job.accommodation):
+        problems.append(_("%(km)s km away, beyond their %(limit)s km", km=round(km), limit=round(reach)))
+    if job.public_welfare and not _welfare_ok(worker):
+        problems.append(_("public-welfare posts are for monitored or lifted-out households staying home"))
+    return problems
+
+
+def _welfare_ok(worker: Worker) -> bool:
+    household = worker.household
+    return (household.monitoring_status is not MonitoringStatus.none or household.lifted_out) \
+        and not worker.willing_to_migrate
+
+
+@dataclass
+class Assignment:
+    worker: Worker
+    job: Job
+    score: float
+
+
+@dataclass
+class Plan:
+    area: Area
+    assignments: list[Assignment]
+    households_total: int
+    households_covered: int
+
+
+def plan(session: Session, area_code: str, actor: User, k: int = 10) -> Plan:
+    """The allocation for an area: capacity respected, households with nobody in work first."""
+    if actor.role not in PLANNERS:
+        raise Forbidden(_("Your role is not allowed to do this."))
+    area = session.get(Area, area_code)
+    if area is None:
+        raise ValidationFailed(_("Unknown area."), {"area_code": _("no area has this code")})
+    if not user_sees_area(actor, area_code):
+        raise Forbidden(_("This area is not yours."))
+    space = data.skill_space(session)
+    people = data.looking_for_work(session, area_code=area_code, space=space)
+    postings = data.open_postings(session, space)
+    lists = engine.shortlists(people.table, postings.table, space.group, k=k)
+    result = allocation.allocate(people.table.household, people.household_priority, people.household_employed,
+                                 postings.table.openings, allocation.candidate_edges(lists))
+    workers = {w.id: w for w in session.scalars(select(Worker).where(
+        Worker.id.in_([int(people.table.ids[i]) for i in result.workers])))}
+    assignments = [Assignment(workers[int(people.table.ids[w])], postings.jobs[int(j)], round(float(s), 3))
+                   for w, j, s in zip(result.workers, result.jobs, result.scores)]
+    assignments.sort(key=lambda a: (a.worker.household.code, -a.score, a.worker.id))
+    return Plan(area, assignments, result.households_total, result.households_covered)
+
+
+def get_job(session: Session, job_id: int) -> Job:
+    job = session.get(Job, job_id)
+    if job is None:
+        raise NotFound(_("No job %(id)s.", id=job_id))
+    return job

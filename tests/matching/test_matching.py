@@ -1,0 +1,126 @@
+"""The matcher on hand-made villages: recommendations with reasons, hard constraints, the training
+gap, "why not", and allocation that respects openings and covers households with nobody in work
+first. Coordinates: 团结村 sits at 吉强镇's point (35.964, 105.748); 0.1° of latitude is 11 km."""
+
+from tests.conftest import OTHER_VILLAGE, TOWNSHIP, VILLAGE
+from tests.training.conftest import course_body
+
+HOME = (35.964, 105.748)
+
+
+def near(km_north: float = 2.0) -> dict:
+    return {"lat": HOME[0] + km_north / 111.0, "lon": HOME[1]}
+
+
+def recommend(api, worker_id, **query):
+    response = api.get(f"/api/v1/workers/{worker_id}/recommendations", query_string=query)
+    assert response.status_code == 200, response.json
+    return response.json
+
+
+def test_a_welder_who_wrote_dianhan_gets_the_welding_job_with_reasons(api_as, make_worker, make_job):
+    welder = make_worker(skills=["电焊"], max_commute_km=20, expected_wage=4000)
+    welding = make_job(title="焊工", required_skills=["焊工"], wage_max=6000, **near(6))
+    sewing = make_job(title="缝纫工", required_skills=["缝纫"], wage_max=6000, **near(6))
+    station = api_as("station", [VILLAGE])
+    jobs = recommend(station, welder)["jobs"]
+    assert [j["job_id"] for j in jobs][:2] == [welding, sewing]
+    best = jobs[0]
+    assert best["missing_skills"] == [] and best["components"]["skills"] == 0.8  # self-reported, not certified
+    assert 0 < best["score"] <= 1 and best["score"] > jobs[1]["score"]
+    assert any("焊工" in r for r in best["reasons"]) and any("6" in r for r in best["reasons"])
+    assert jobs[1]["missing_skills"] == ["缝纫工"]
+
+
+def test_no_hard_constraint_is_broken(api_as, make_worker, make_job, make_household):
+    station = api_as("station", [VILLAGE])
+    heavy = make_job(title="搬运工", required_skills=[], physical_demand="heavy", **near(3))
+    rigid = make_job(title="流水线", required_skills=[], flexible_hours=False, physical_demand="light", **near(3))
+    young_only = make_job(title="快递员", required_skills=[], max_age=35, physical_demand="light",
+                          flexible_hours=True, **near(3))
+    far = make_job(title="外地工地", required_skills=[], physical_demand="light", flexible_hours=True,
+                   lat=HOME[0] + 2.0, lon=HOME[1])  # 220 km north, no accommodation
+    welfare = make_job(title="护林员", required_skills=[], public_welfare=True, physical_demand="light",
+                       flexible_hours=True, **near(3))
+    ill_carer = make_worker(birth="19800101", health="chronic", needs_flexible_hours=True, max_commute_km=30)
+    shown = {j["job_id"] for j in recommend(station, ill_carer)["jobs"]}
+    assert heavy not in shown and rigid not in shown and far not in shown and welfare not in shown
+    assert young_only not in shown  # born 1980: over 35
+    monitored = make_worker(make_household(monitoring_status="unstable"), birth="19950101", max_commute_km=30)
+    assert {young_only, welfare, heavy, rigid} <= {j["job_id"] for j in recommend(station, monitored)["jobs"]}
+
+    why = station.get(f"/api/v1/workers/{ill_carer}/why-not/{heavy}").json
+    assert why["feasible"] is False and why["blockers"]
+    why_far = station.get(f"/api/v1/workers/{ill_carer}/why-not/{far}").json
+    assert why_far["feasible"] is False and any("220" in b or "22" in b for b in why_far["blockers"])
+    fine = station.get(f"/api/v1/workers/{monitored}/why-not/{young_only}").json
+    assert fine["feasible"] is True and fine["blockers"] == []
+
+
+def test_someone_willing_to_migrate_is_offered_far_jobs_with_accommodation(api_as, make_worker, make_job):
+    away = make_job(title="外地电子厂", required_skills=[], accommodation=True, lat=HOME[0] + 5, lon=HOME[1])
+    stays, goes = make_worker(max_commute_km=20), make_worker(max_commute_km=20, willing_to_migrate=True)
+    station = api_as("station", [VILLAGE])
+    assert away not in {j["job_id"] for j in recommend(station, stays)["jobs"]}
+    assert away in {j["job_id"] for j in recommend(station, goes)["jobs"]}
+
+
+def test_the_course_that_teaches_the_missing_skill_is_advised(api_as, make_worker, make_job):
+    forklift = make_job(title="叉车司机", required_skills=["会开叉车"], wage_max=6000, **near(5))
+    person = make_worker(skills=["种地"], max_commute_km=20, expected_wage=3000)
+    provider = api_as("provider")
+    right = provider.post("/api/v1/courses", json=course_body(title="叉车司机培训", skills_taught=["会开叉车"])).json["id"]
+    provider.post("/api/v1/courses", json=course_body(title="育婴员培训", skills_taught=["育婴员"]))
+    advice = recommend(api_as("station", [VILLAGE]), person)
+    assert forklift in {j["job_id"] for j in advice["jobs"]}
+    assert [c["course_id"] for c in advice["courses"]] == [right]
+    assert advice["courses"][0]["for_job_ids"] == [forklift] and advice["courses"][0]["closes_skills"]
+
+
+def test_the_allocation_fills_no_job_beyond_its_openings_and_covers_households_first(
+        app, api_as, make_worker, make_job, make_household):
+    station = api_as("station", [VILLAGE])
+    # one opening; a better fit from a household that already has someone in work, a weaker fit
+    # from a household with nobody in work: the second gets it
+    working = make_household()
+    make_worker(working, employment_status="local")
+    skilled = make_worker(working, skills=["焊工"], max_commute_km=30)
+    idle_household = make_household()
+    unskilled = make_worker(idle_household, max_commute_km=30)
+    one = make_job(title="焊工", required_skills=["焊工"], openings=1, **near(4))
+    plan = station.post("/api/v1/allocations", json={"area_code": VILLAGE})
+    assert plan.status_code == 200, plan.json
+    placed = {a["worker_id"]: a["job_id"] for a in plan.json["assignments"]}
+    assert placed == {unskilled: one}
+    assert (plan.json["households_total"], plan.json["households_covered"]) == (1, 1)
+    assert skilled not in placed
+
+
+def test_monitored_households_come_before_relocated_ones_and_openings_hold(api_as, make_worker, make_job,
+                                                                           make_household):
+    station = api_as("station", [VILLAGE])
+    relocated = make_worker(make_household(relocated=True, resettlement_site="吉强镇移民安置点"), max_commute_km=30,
+                            skills=["缝纫"])
+    monitored = make_worker(make_household(monitoring_status="marginal"), max_commute_km=30)
+    job = make_job(title="缝纫工", required_skills=["缝纫"], openings=1, physical_demand="light", **near(2))
+    plan = station.post("/api/v1/allocations", json={"area_code": VILLAGE}).json
+    assert [(a["worker_id"], a["job_id"]) for a in plan["assignments"]] == [(monitored, job)]
+    assert relocated not in {a["worker_id"] for a in plan["assignments"]}
+
+    crowd = [make_worker(max_commute_km=30) for _ in range(5)]
+    two = make_job(title="保洁员", required_skills=[], openings=2, physical_demand="light", **near(1))
+    plan = station.post("/api/v1/allocations", json={"area_code": VILLAGE}).json
+    counts = {}
+    for a in plan["assignments"]:
+        counts[a["job_id"]] = counts.get(a["job_id"], 0) + 1
+    assert counts == {job: 1, two: 2}
+    assert len({a["worker_id"] for a in plan["assignments"]}) == 3
+    assert {a["worker_id"] for a in plan["assignments"]} <= set(crowd) | {monitored, relocated}
+    assert plan["households_covered"] == 3 and plan["households_total"] == 7
+
+
+def test_allocation_is_for_staff_of_the_area(api_as, areas):
+    assert api_as("station", [VILLAGE]).post("/api/v1/allocations", json={"area_code": OTHER_VILLAGE}).status_code == 403
+    unknown = api_as("county", ["640422000000"]).post("/api/v1/allocations", json={"area_code": "640422999999"})
+    assert unknown.status_code == 422 and "area_code" in unknown.json["error"]["fields"]
+    assert api_as("employer").post("/api/v1/allocations", json={"area_code": TOWNSHIP}).status_code == 403
