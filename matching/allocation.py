@@ -1,6 +1,7 @@
 """Allocation for an area, solved exactly as a min-cost flow (OR-Tools) on the pruned candidate
-graph: no job above its openings, one job per person; households with nobody in work covered
-first (monitored households before relocated ones before the rest), then the most total fit.
+graph: no job above its openings, one job per person; as many households with nobody in work
+covered as possible, among such plans the most monitored households, then the most relocated
+ones, and after that the most total fit.
 
 The network: source → household → worker → job → sink. A household with nobody in work has two
 arcs from the source: one unit carrying the coverage bonus, the rest without; so its first
@@ -16,12 +17,20 @@ from ortools.graph.python import min_cost_flow
 
 from matching.engine import Shortlists
 
-FIT_SCALE = 1000  # a score of 1.0 is worth this much
-# Coverage outweighs the fit of any one placement many times over, and the tiers keep their order:
-# covering a monitored household is worth more than covering a relocated one, which is worth more
-# than covering any other. (Bounded, so costs stay within 64 bits at any size; the benchmark
-# compares the result with an exact lexicographic solve.)
-COVER_BONUS = {0: 100 * FIT_SCALE, 1: 200 * FIT_SCALE, 2: 400 * FIT_SCALE}
+FIT_SCALE = 1000  # a score of 1.0 is worth this much (scores count to three decimals)
+COST_LIMIT = 2 ** 62  # what the solver's 64-bit costs must stay under, summed over the plan
+
+
+def cover_bonus(priority: np.ndarray, placements: int, households: int) -> np.ndarray:
+    """The bonus for covering a household, by its priority, chosen so the objective is exactly
+    lexicographic: one more household covered outweighs any change in priorities and fit; one
+    more monitored (relocated) household outweighs any change in fit and in lower tiers."""
+    fit = FIT_SCALE * placements + 1  # more than the total fit of any plan
+    tier = 3 * fit  # monitored 2 tiers, relocated 1: more than any fit
+    cover = 2 * tier * households + fit  # more than all the priorities together
+    if (cover + 2 * tier) * households >= COST_LIMIT:
+        raise ValueError("too many households for one allocation; allocate township by township")
+    return cover + tier * priority.astype(np.int64)
 
 
 @dataclass
@@ -67,8 +76,8 @@ def allocate(household: np.ndarray, priority: np.ndarray, employed: np.ndarray, 
     flow = min_cost_flow.SimpleMinCostFlow()
     members = np.bincount(household, minlength=h_count)
     hs = np.flatnonzero(members > 0)
-    bonus = np.array([COVER_BONUS[int(p)] for p in priority[hs]], np.int64)
     cover = wanting[hs]
+    bonus = cover_bonus(priority[hs], placements=int(min(n, openings.sum())), households=int(cover.sum()))
     # source -> household: a bonus unit for households with nobody in work, and the rest at no cost
     tails = [np.full(int(cover.sum()), source), np.full(len(hs), source)]
     heads = [h0 + hs[cover], h0 + hs]

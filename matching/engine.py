@@ -216,19 +216,18 @@ def shortlists(workers: Workers, jobs: Jobs, skill_group: np.ndarray, k: int = 1
     if m == 0 or n == 0:
         return result
     prepared = prepared or prepare(workers, jobs, skill_group)
+    from matching.kernel import Columns, job_tables  # compiled on first use
+    columns = Columns(workers, jobs, prepared, skill_group)
+    per_thread = job_tables(m, t)
     for rows, cols in blocks(workers, jobs, prepared, block):
-        scores = score_block(workers, jobs, prepared, rows, cols).total
-        part, picked = _best(scores, k)
-        kk = part.shape[1]
-        result.worker_jobs[rows, :kk] = np.where(picked >= 0, cols[part], -1)
-        result.worker_scores[rows, :kk] = picked
-        if t:
-            mine, theirs = _best(scores.T, t)  # per job of the block: best workers of the block
-            merged_rows = np.concatenate([result.job_workers[cols], np.where(theirs >= 0, rows[mine], -1)], axis=1)
-            merged_scores = np.concatenate([result.job_scores[cols], theirs], axis=1)
-            keep, kept = _best(merged_scores, t)
-            result.job_workers[cols, :keep.shape[1]] = np.take_along_axis(merged_rows, keep, axis=1)
-            result.job_scores[cols, :keep.shape[1]] = kept
+        columns.shortlist(rows, cols, result, per_thread)
+    result.worker_jobs[result.worker_scores < 0] = -1
+    if t:  # each job's best over the threads' tables: by score, then the lower worker index
+        who = per_thread[0].transpose(1, 0, 2).reshape(m, -1)
+        how = per_thread[1].transpose(1, 0, 2).reshape(m, -1)
+        order = np.lexsort((np.where(who < 0, np.iinfo(np.int32).max, who), -how), axis=1)[:, :t]
+        result.job_workers, result.job_scores = np.take_along_axis(who, order, 1), np.take_along_axis(how, order, 1)
+        result.job_workers[result.job_scores < 0] = -1
     return result
 
 
