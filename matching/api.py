@@ -6,7 +6,15 @@ from core.auth import acting_user, api_roles
 from core.extensions import db
 from core.models import Role
 from matching import services
-from matching.schemas import AllocationIn, AllocationOut, RecommendationArgs, Recommendations, WhyNot
+from matching.schemas import (
+    AllocationIn,
+    AllocationOut,
+    PlanReferralsIn,
+    PlanReferralsOut,
+    RecommendationArgs,
+    Recommendations,
+    WhyNot,
+)
 from registry import services as registry
 
 STAFF = (Role.admin, Role.county, Role.station)
@@ -43,3 +51,14 @@ def allocate(data):
     """A plan for the area: no job above its openings, one job per person, households with nobody
     in work covered first (monitored, then relocated), then the most total fit."""
     return services.plan(db.session, data["area_code"], acting_user())
+
+
+@bp.post("/allocations/referrals")
+@api_roles(*STAFF)
+@bp.arguments(PlanReferralsIn)
+@bp.response(201, PlanReferralsOut)
+def refer_plan(data):
+    """Refers every pair of a reviewed plan at once; if any is refused, none is (409 naming each)."""
+    referrals = services.refer_plan(db.session, [(p["worker_id"], p["job_id"]) for p in data["pairs"]], acting_user())
+    db.session.commit()
+    return {"referral_ids": [r.id for r in referrals]}

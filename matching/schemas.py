@@ -65,3 +65,16 @@ class AllocationOut(Schema):
     assignments = fields.List(fields.Nested(AssignmentOut))
     households_total = fields.Integer()
     households_covered = fields.Integer()
+
+
+class PairIn(Schema):
+    worker_id = fields.Integer(required=True, validate=validate.Range(1, 2**31 - 1))
+    job_id = fields.Integer(required=True, validate=validate.Range(1, 2**31 - 1))
+
+
+class PlanReferralsIn(Schema):
+    pairs = fields.List(fields.Nested(PairIn), required=True, validate=validate.Length(1, 5000))
+
+
+class PlanReferralsOut(Schema):
+    referral_ids = fields.List(fields.Integer())

@@ -10,9 +10,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.errors import Forbidden, NotFound, ValidationFailed
+from core.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 from core.models import Role, User, china_today
 from core.scoping import user_sees_area
+from jobs.hiring import create_referral
 from jobs.models import OPEN_REFERRAL, Job, Referral
 from matching import allocation, data, engine
 from registry.models import Area, MonitoringStatus, Worker
@@ -212,3 +213,44 @@ def get_job(session: Session, job_id: int) -> Job:
     if job is None:
         raise NotFound(_("No job %(id)s.", id=job_id))
     return job
+
+
+@dataclass
+class PlanRefusal:
+    worker_id: int
+    job_id: int
+    message: str
+
+
+def refer_plan(session: Session, pairs: list[tuple[int, int]], actor: User) -> list:
+    """Refers everyone of a reviewed plan in one step: all of it or, if any pair is refused
+    (someone already put forward, a posting filled meanwhile …), none of it, with every refusal
+    named; the caller's rollback undoes the rest. Each referral is an ordinary one (jobs.hiring),
+    so the employer's inbox shows it. No savepoints: with SQLite's Python driver a savepoint
+    opened outside a transaction commits when released, which would break the all-or-nothing."""
+    if actor.role not in PLANNERS:
+        raise Forbidden(_("Your role is not allowed to do this."))
+    seen_workers, referrals, refusals = set(), [], []
+    for worker_id, job_id in pairs:
+        if worker_id in seen_workers:
+            refusals.append(PlanRefusal(worker_id, job_id, _("one job per person")))
+            continue
+        seen_workers.add(worker_id)
+        try:  # refusals come before anything is written, so the session stays usable for the next pair
+            referrals.append(create_referral(session, worker_id, job_id, actor, note=_("allocation plan")))
+        except DomainError as exc:
+            refusals.append(PlanRefusal(worker_id, job_id, exc.message))
+            if not session.is_active:  # a race lost at the database: the transaction is spent
+                break
+    if refusals:
+        raise PlanRefused(refusals)
+    return referrals
+
+
+class PlanRefused(Conflict):
+    """Nothing of the plan was referred; `refusals` says which pairs, and why."""
+
+    def __init__(self, refusals: list[PlanRefusal]):
+        super().__init__(_("Nothing was referred: %(n)s of the plan's pairs were refused.", n=len(refusals)),
+                         {f"{r.worker_id}-{r.job_id}": r.message for r in refusals})
+        self.refusals = refusals

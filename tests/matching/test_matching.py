@@ -124,3 +124,21 @@ def test_allocation_is_for_staff_of_the_area(api_as, areas):
     unknown = api_as("county", ["640422000000"]).post("/api/v1/allocations", json={"area_code": "640422999999"})
     assert unknown.status_code == 422 and "area_code" in unknown.json["error"]["fields"]
     assert api_as("employer").post("/api/v1/allocations", json={"area_code": TOWNSHIP}).status_code == 403
+
+
+def test_a_reviewed_plan_is_referred_in_one_step_or_not_at_all(app, api_as, make_worker, make_job):
+    station = api_as("station", [VILLAGE])
+    a, b = make_worker(max_commute_km=30), make_worker(max_commute_km=30)
+    job = make_job(title="保洁员", required_skills=[], openings=2, physical_demand="light", **near(1))
+    plan = station.post("/api/v1/allocations", json={"area_code": VILLAGE}).json
+    pairs = [{"worker_id": x["worker_id"], "job_id": x["job_id"]} for x in plan["assignments"]]
+    assert sorted(p["worker_id"] for p in pairs) == sorted([a, b])
+    done = station.post("/api/v1/allocations/referrals", json={"pairs": pairs})
+    assert done.status_code == 201 and len(done.json["referral_ids"]) == 2
+    again = station.post("/api/v1/allocations/referrals", json={"pairs": pairs})  # both already referred
+    assert again.status_code == 409 and len(again.json["error"]["fields"]) == 2
+    c = make_worker(max_commute_km=30)
+    mixed = station.post("/api/v1/allocations/referrals", json={"pairs": [{"worker_id": c, "job_id": job}, pairs[0]]})
+    assert mixed.status_code == 409
+    referrals = station.get("/api/v1/referrals", query_string={"job_id": job})
+    assert referrals.status_code == 200 and c not in {r["worker_id"] for r in referrals.json["items"]}
