@@ -7,7 +7,7 @@ from core.errors import Forbidden
 from core.extensions import db
 from core.models import Role
 from jobs import hiring, services
-from jobs.candidates import rank_candidates
+from jobs.candidates import candidates_for
 from jobs.schemas import (
     CandidateArgs,
     CandidateList,
@@ -144,7 +144,7 @@ def candidates(args, job_id):
     return {"items": [{"worker_id": c.worker.id, "score": c.score, "reasons": c.reasons,
                        "missing_skills": c.missing_skills, "components": c.components,
                        "display": services.person_view(c.worker, actor, c.worker.id in referred)}
-                      for c in rank_candidates(db.session, job, actor, limit=args["limit"])]}
+                      for c in candidates_for(db.session, job, actor, limit=args["limit"])]}
 
 
 @jobs.get("/<int:job_id>/stable-employment")

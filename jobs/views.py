@@ -25,7 +25,7 @@ from core.pages import (
     submit,
 )
 from jobs import hiring, services
-from jobs.candidates import rank_candidates
+from jobs.candidates import candidates_for
 from jobs.forms import (
     AnswerForm,
     EmployerForm,
@@ -308,7 +308,7 @@ def candidates(job_id):
         raise Forbidden(_("You see candidates for your own postings only."))
     referred = hiring.referred_worker_ids(db.session, job.employer_id) if actor.role is Role.employer else set()
     rows = [(c, services.person_view(c.worker, actor, c.worker.id in referred))
-            for c in rank_candidates(db.session, job, actor, limit=CANDIDATES)]
+            for c in candidates_for(db.session, job, actor, limit=CANDIDATES)]
     can_refer = actor.role in (Role.station, Role.employer) and job.is_open and job.openings_left > 0
     return render_template("jobs/candidates.html", job=job, rows=rows, can_refer=can_refer,
                            form=ReferCandidateForm(formdata=None))

@@ -20,6 +20,8 @@ from registry import services as registry
 STAFF = (Role.admin, Role.county, Role.station)
 bp = Blueprint("matching_api", __name__, url_prefix="/api/v1", description="Recommendations and allocation")
 blueprints = (bp,)
+# Candidates for a posting (jobs/) are ranked by the matcher once it is part of the app.
+bp.record_once(lambda state: state.app.extensions.__setitem__("candidate_ranker", services.rank_candidates))
 
 
 @bp.get("/workers/<int:worker_id>/recommendations")

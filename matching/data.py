@@ -9,7 +9,7 @@ from datetime import date
 
 import numpy as np
 from scipy import sparse
-from sqlalchemy import exists, or_, select
+from sqlalchemy import exists, false, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from core.models import china_today
@@ -66,13 +66,16 @@ def _household_priority(status: MonitoringStatus, relocated: bool) -> int:
 
 
 def looking_for_work(session: Session, area_code: str | None = None, worker_ids: list[int] | None = None,
-                     space: SkillSpace | None = None, today: date | None = None) -> People:
-    """People of an area (or the given ones) without work who can work."""
+                     space: SkillSpace | None = None, today: date | None = None,
+                     area_codes: list[str] | None = None) -> People:
+    """People of an area (or of several, or the given ones) without work who can work."""
     space = space or skill_space(session)
     today = today or china_today()
     conditions = [Worker.employment_status.in_(LOOKING), Worker.labour_ability != LabourAbility.none]
     if area_code:
         conditions.append(within_clause(area_code, Household.village_code))
+    if area_codes is not None:
+        conditions.append(or_(false(), *(within_clause(code, Household.village_code) for code in area_codes)))
     if worker_ids is not None:
         conditions = [Worker.id.in_(worker_ids)]
     member = aliased(Worker)

@@ -254,3 +254,39 @@ class PlanRefused(Conflict):
         super().__init__(_("Nothing was referred: %(n)s of the plan's pairs were refused.", n=len(refusals)),
                          {f"{r.worker_id}-{r.job_id}": r.message for r in refusals})
         self.refusals = refusals
+
+
+@dataclass
+class Candidate:
+    worker: Worker
+    score: float
+    components: dict[str, float]
+    reasons: list[str]
+    missing_skills: list[str]
+
+
+def rank_candidates(session: Session, job: Job, actor: User, limit: int = 20) -> list[Candidate]:
+    """People looking for work who fit a posting, best first, with the same rule and reasons as
+    their own recommendations. Station and county staff see their areas; the posting's employer
+    and admins everyone (employers see them masked: jobs.services.person_view)."""
+    space = data.skill_space(session)
+    area = None if actor.role not in (Role.station, Role.county) else actor.area_codes
+    people = data.looking_for_work(session, space=space, area_codes=area)
+    postings = data.open_postings(session, space, job_ids=[job.id])
+    already = set(session.scalars(select(Referral.worker_id).where(Referral.job_id == job.id)))
+    if not len(people.table) or not postings.jobs:
+        return []
+    prepared = engine.prepare(people.table, postings.table, space.group)
+    block = engine.score_block(people.table, postings.table, prepared, np.arange(len(people.table)), np.array([0]))
+    order = np.argsort(-block.total[:, 0], kind="stable")
+    chosen = [int(r) for r in order if block.total[r, 0] >= 0 and int(people.table.ids[r]) not in already][:limit]
+    workers = {w.id: w for w in session.scalars(select(Worker).where(
+        Worker.id.in_([int(people.table.ids[r]) for r in chosen])))}
+    result = []
+    for r in chosen:
+        worker = workers[int(people.table.ids[r])]
+        one = engine.Block(np.array([r]), np.array([0]), block.total[r:r + 1], block.skills[r:r + 1],
+                           block.distance[r:r + 1], block.wage[r:r + 1], block.km[r:r + 1])
+        match = _explain(worker, job, one, 0, True)
+        result.append(Candidate(worker, match.score, match.components, match.reasons, match.missing_skills))
+    return result

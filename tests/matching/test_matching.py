@@ -142,3 +142,18 @@ def test_a_reviewed_plan_is_referred_in_one_step_or_not_at_all(app, api_as, make
     assert mixed.status_code == 409
     referrals = station.get("/api/v1/referrals", query_string={"job_id": job})
     assert referrals.status_code == 200 and c not in {r["worker_id"] for r in referrals.json["items"]}
+
+
+def test_candidates_for_a_posting_come_from_the_matcher_best_first(api_as, make_worker, make_job, make_employer):
+    employer_id = make_employer()
+    job = make_job(employer_id, title="焊工", required_skills=["焊工"], **near(3))
+    welder = make_worker(skills=["电焊"], max_commute_km=20)
+    cousin = make_worker(skills=["钢筋工"], max_commute_km=20)  # building trade: no welding
+    too_far = make_worker(skills=["电焊"], max_commute_km=1)
+    station = api_as("station", [VILLAGE])
+    items = station.get(f"/api/v1/jobs/{job}/candidates").json["items"]
+    assert [i["worker_id"] for i in items][:1] == [welder] and too_far not in [i["worker_id"] for i in items]
+    assert items[0]["missing_skills"] == [] and items[0]["reasons"]
+    assert cousin in [i["worker_id"] for i in items]
+    employer = api_as("employer", employer_id=employer_id).get(f"/api/v1/jobs/{job}/candidates").json["items"]
+    assert employer[0]["worker_id"] == welder and "*" in employer[0]["display"]["name"]
