@@ -58,6 +58,7 @@ def register_blueprints(app: Flask) -> None:
     from jobs import api as jobs_api
     from jobs import views as jobs_views
     from matching import api as matching_api
+    from matching import planning_views
     from registry import api as registry_api
     from registry import views as registry_views
     from training import api as training_api
@@ -77,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(training_views.bp)
     app.register_blueprint(training_provider_views.bp)
     app.register_blueprint(training_station_views.bp)
+    app.register_blueprint(planning_views.bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -5,10 +5,12 @@ from flask_smorest import Blueprint
 from core.auth import acting_user, api_roles
 from core.extensions import db
 from core.models import Role
-from matching import services
+from matching import planning, services
 from matching.schemas import (
     AllocationIn,
     AllocationOut,
+    PlanningArgs,
+    PlanningOut,
     PlanReferralsIn,
     PlanReferralsOut,
     RecommendationArgs,
@@ -64,3 +66,13 @@ def refer_plan(data):
     referrals = services.refer_plan(db.session, [(p["worker_id"], p["job_id"]) for p in data["pairs"]], acting_user())
     db.session.commit()
     return {"referral_ids": [r.id for r in referrals]}
+
+
+@bp.get("/course-planning")
+@api_roles(*STAFF)
+@bp.arguments(PlanningArgs, location="query")
+@bp.response(200, PlanningOut)
+def course_planning(args):
+    """People of the area one skill away from open jobs, by township and skill, with the courses
+    that teach it: "N workers in township T are one skill X away from M open jobs"."""
+    return {"items": planning.one_skill_away(db.session, args["area_code"], acting_user())}

@@ -115,6 +115,7 @@ class Block:
     distance: np.ndarray
     wage: np.ndarray
     km: np.ndarray
+    missing: np.ndarray  # b×c required skills not held (resolved or not)
 
 
 def score_block(workers: Workers, jobs: Jobs, prepared: Prepared, rows: np.ndarray, cols: np.ndarray) -> Block:
@@ -152,7 +153,7 @@ def score_block(workers: Workers, jobs: Jobs, prepared: Prepared, rows: np.ndarr
 
     total = WEIGHTS["skills"] * coverage + WEIGHTS["distance"] * near + WEIGHTS["wage"] * pay
     total = np.where(feasible, total, np.float32(-1.0)).astype(np.float32)
-    return Block(rows, cols, total, coverage, near, pay.astype(np.float32), km)
+    return Block(rows, cols, total, coverage, near, pay.astype(np.float32), km, needed - exact_count)
 
 
 def blocks(workers: Workers, jobs: Jobs, prepared: Prepared, block: int = BLOCK):

@@ -78,3 +78,27 @@ class PlanReferralsIn(Schema):
 
 class PlanReferralsOut(Schema):
     referral_ids = fields.List(fields.Integer())
+
+
+class PlanningArgs(Schema):
+    area_code = AreaCode(required=True)
+
+
+class PlanningCourse(Schema):
+    id = fields.Integer()
+    title = fields.String()
+    seats_left = fields.Integer()
+
+
+class SkillGapOut(Schema):
+    township_code = fields.String()
+    township = fields.String()
+    skill = fields.String()
+    workers = fields.Function(lambda g: len(g.workers))
+    job_ids = fields.Function(lambda g: sorted(g.jobs))
+    openings = fields.Integer()
+    courses = fields.List(fields.Nested(PlanningCourse))
+
+
+class PlanningOut(Schema):
+    items = fields.List(fields.Nested(SkillGapOut))

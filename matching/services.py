@@ -286,7 +286,7 @@ def rank_candidates(session: Session, job: Job, actor: User, limit: int = 20) ->
     for r in chosen:
         worker = workers[int(people.table.ids[r])]
         one = engine.Block(np.array([r]), np.array([0]), block.total[r:r + 1], block.skills[r:r + 1],
-                           block.distance[r:r + 1], block.wage[r:r + 1], block.km[r:r + 1])
+                           block.distance[r:r + 1], block.wage[r:r + 1], block.km[r:r + 1], block.missing[r:r + 1])
         match = _explain(worker, job, one, 0, True)
         result.append(Candidate(worker, match.score, match.components, match.reasons, match.missing_skills))
     return result

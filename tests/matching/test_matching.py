@@ -2,6 +2,9 @@
 gap, "why not", and allocation that respects openings and covers households with nobody in work
 first. Coordinates: 团结村 sits at 吉强镇's point (35.964, 105.748); 0.1° of latitude is 11 km."""
 
+from core.auth import authenticate
+from core.extensions import db
+from matching.planning import one_skill_away
 from tests.conftest import OTHER_VILLAGE, TOWNSHIP, VILLAGE
 from tests.training.conftest import course_body
 
@@ -157,3 +160,36 @@ def test_candidates_for_a_posting_come_from_the_matcher_best_first(api_as, make_
     assert cousin in [i["worker_id"] for i in items]
     employer = api_as("employer", employer_id=employer_id).get(f"/api/v1/jobs/{job}/candidates").json["items"]
     assert employer[0]["worker_id"] == welder and "*" in employer[0]["display"]["name"]
+
+
+def test_course_planning_counts_people_one_skill_away_from_open_jobs(app, api_as, make_worker, make_job, make_user):
+    first = make_job(title="叉车司机", required_skills=["会开叉车"], openings=3, **near(4))
+    second = make_job(title="仓库叉车工", required_skills=["会开叉车"], openings=2, **near(6))
+    make_job(title="电工", required_skills=["电工", "焊工"], **near(4))  # two skills away: not counted
+    people = [make_worker(max_commute_km=30) for _ in range(3)]
+    make_worker(skills=["会开叉车"], max_commute_km=30)  # has it already
+    provider = api_as("provider")
+    course = provider.post("/api/v1/courses", json=course_body(title="叉车培训", skills_taught=["叉车司机"])).json["id"]
+    username, password = make_user("station", [VILLAGE])
+    with app.test_request_context():
+        gaps = one_skill_away(db.session, VILLAGE, authenticate(username, password))
+    assert len(gaps) == 1
+    gap = gaps[0]
+    canonical = provider.get(f"/api/v1/jobs/{first}").json["required_skills"][0]["canonical"]
+    assert (gap.township_code, gap.skill, gap.workers, gap.jobs) == (TOWNSHIP, canonical, set(people), {first, second})
+    assert gap.openings == 5 and [c.id for c in gap.courses] == [course]
+
+
+def test_the_course_planning_page_lists_the_gap_and_the_course_to_plan(login_as, make_worker, make_job):
+    make_job(title="叉车司机", required_skills=["会开叉车"], openings=3, **near(4))
+    make_worker(max_commute_km=30)
+    html = login_as("station", [VILLAGE]).get("/training/planning").get_data(as_text=True)
+    assert 'data-workers="1" data-jobs="1"' in html and 'class="warn plan-one"' in html
+    assert login_as("provider").get("/training/planning").status_code == 403
+
+
+def test_course_planning_through_the_api(api_as, make_worker, make_job):
+    job = make_job(title="叉车司机", required_skills=["会开叉车"], openings=3, **near(4))
+    make_worker(max_commute_km=30)
+    items = api_as("station", [VILLAGE]).get("/api/v1/course-planning", query_string={"area_code": VILLAGE}).json["items"]
+    assert [(i["workers"], i["job_ids"], i["openings"], i["courses"]) for i in items] == [(1, [job], 3, [])]

@@ -1,0 +1,102 @@
+"""Course planning: "N people in township T are one skill X away from M open jobs". For every
+person looking for work in an area and every open posting they could take (every hard rule
+met), the postings held back by exactly one missing skill are counted by township and skill,
+beside the courses one can still join that teach it. Where no course teaches it, that is the
+course to plan."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.errors import Forbidden, ValidationFailed
+from core.models import Role, User
+from core.scoping import user_sees_area
+from jobs.models import Job
+from matching import data, engine
+from registry.models import Area, Household, Worker
+from training.models import Course
+from training.services import list_courses
+
+PLANNERS = (Role.admin, Role.county, Role.station)
+GOOD_ENOUGH = 0.5  # a posting worth training for: at least this good once the skill is learned
+
+
+@dataclass
+class SkillGap:
+    township_code: str
+    township: str
+    skill_id: int
+    skill: str
+    workers: set[int] = field(default_factory=set)
+    jobs: set[int] = field(default_factory=set)
+    openings: int = 0
+    courses: list[Course] = field(default_factory=list)
+
+
+def one_skill_away(session: Session, area_code: str, actor: User, limit: int = 30) -> list[SkillGap]:
+    if actor.role not in PLANNERS:
+        raise Forbidden(_("Your role is not allowed to do this."))
+    if session.get(Area, area_code) is None:
+        raise ValidationFailed(_("Unknown area."), {"area_code": _("no area has this code")})
+    if not user_sees_area(actor, area_code):
+        raise Forbidden(_("This area is not yours."))
+    space = data.skill_space(session)
+    people = data.looking_for_work(session, area_code=area_code, space=space)
+    postings = data.open_postings(session, space)
+    if not len(people.table) or not postings.jobs:
+        return []
+    villages = dict(session.execute(
+        select(Worker.id, Household.village_code).join(Household)
+        .where(Worker.id.in_([int(i) for i in people.table.ids]))).all())
+    prepared = engine.prepare(people.table, postings.table, space.group)
+    required = postings.table.required.tocsr()
+    gaps: dict[tuple[str, int], SkillGap] = {}
+    for rows, cols in engine.blocks(people.table, postings.table, prepared):
+        block = engine.score_block(people.table, postings.table, prepared, rows, cols)
+        # once learned, the skill counts as held (self-reported): the posting must then be good enough
+        once_learned = block.total + engine.WEIGHTS["skills"] * engine.SELF_REPORTED / np.maximum(
+            prepared.needed[cols][None, :], 1)
+        hits = np.argwhere((block.total >= 0) & (block.missing == 1) & (once_learned >= GOOD_ENOUGH)
+                           & (postings.table.unresolved[cols] == 0)[None, :])
+        for a, b in hits:
+            row, col = int(rows[a]), int(cols[b])
+            held = set(people.table.skills[row].indices.tolist())
+            lacking = [c for c in required[col].indices.tolist() if c not in held]
+            if len(lacking) != 1:
+                continue
+            worker_id = int(people.table.ids[row])
+            township = villages[worker_id][:9] + "000"
+            gap = gaps.setdefault((township, lacking[0]), SkillGap(township, township, int(space.ids[lacking[0]]),
+                                                                   space.names[lacking[0]]))
+            gap.workers.add(worker_id)
+            gap.jobs.add(int(postings.table.ids[col]))
+    ranked = sorted(gaps.values(), key=lambda g: (-len(g.workers), -len(g.jobs), g.skill))[:limit]
+    _name_townships(session, ranked)
+    _add_openings_and_courses(session, ranked)
+    return ranked
+
+
+def _name_townships(session: Session, gaps: list[SkillGap]) -> None:
+    names = dict(session.execute(select(Area.code, Area.name).where(
+        Area.code.in_({g.township_code for g in gaps}))).all())
+    for gap in gaps:
+        gap.township = names.get(gap.township_code, gap.township_code)
+
+
+def _add_openings_and_courses(session: Session, gaps: list[SkillGap]) -> None:
+    jobs = {j.id: j for j in session.scalars(select(Job).where(Job.id.in_({i for g in gaps for i in g.jobs})))}
+    courses, _total = list_courses(session, upcoming=True, limit=500)
+    teaching = defaultdict(list)
+    for course in courses:
+        for taught in course.skills_taught:
+            if taught.skill_id is not None:
+                teaching[taught.skill_id].append(course)
+    for gap in gaps:
+        gap.openings = sum(jobs[i].openings_left for i in gap.jobs if i in jobs)
+        gap.courses = teaching.get(gap.skill_id, [])
+
