@@ -25,7 +25,7 @@ def cover_bonus(priority: np.ndarray, placements: int, households: int) -> np.nd
     """The bonus for covering a household, by its priority, chosen so the objective is exactly
     lexicographic: one more household covered outweighs any change in priorities and fit; one
     more monitored (relocated) household outweighs any change in fit and in lower tiers."""
-    fit = FIT_SCALE * placements + 1  # more than the total fit of any plan
+    fit = FIT_SCALE * placements * 2 + 1  # more than the total fit of any plan (with group bonuses)
     tier = 3 * fit  # monitored 2 tiers, relocated 1: more than any fit
     cover = 2 * tier * households + fit  # more than all the priorities together
     if (cover + 2 * tier) * households >= COST_LIMIT:
@@ -58,9 +58,13 @@ def candidate_edges(lists: Shortlists) -> tuple[np.ndarray, np.ndarray, np.ndarr
     return w[first], j[first], s[first]
 
 
+GROUP_BONUS = 0.1  # with group placement: the fit added for joining fellow villagers at an employer
+
+
 def allocate(household: np.ndarray, priority: np.ndarray, employed: np.ndarray, openings: np.ndarray,
-             edges: tuple[np.ndarray, np.ndarray, np.ndarray]) -> Allocation:
-    """`household`: household index of each worker; `priority` and `employed`: per household."""
+             edges: tuple[np.ndarray, np.ndarray, np.ndarray], bonus: np.ndarray | None = None) -> Allocation:
+    """`household`: household index of each worker; `priority` and `employed`: per household.
+    `bonus`, per edge, is added to the fit the plan maximises (not to the scores it reports)."""
     w, j, s = edges
     n, h_count, m = len(household), len(priority), len(openings)
     wanting = ~employed
@@ -77,19 +81,20 @@ def allocate(household: np.ndarray, priority: np.ndarray, employed: np.ndarray, 
     members = np.bincount(household, minlength=h_count)
     hs = np.flatnonzero(members > 0)
     cover = wanting[hs]
-    bonus = cover_bonus(priority[hs], placements=int(min(n, openings.sum())), households=int(cover.sum()))
+    covering = cover_bonus(priority[hs], placements=int(min(n, openings.sum())), households=int(cover.sum()))
     # source -> household: a bonus unit for households with nobody in work, and the rest at no cost
     tails = [np.full(int(cover.sum()), source), np.full(len(hs), source)]
     heads = [h0 + hs[cover], h0 + hs]
     caps = [np.ones(int(cover.sum()), np.int64), members[hs] - cover.astype(np.int64)]
-    costs = [-bonus[cover], np.zeros(len(hs), np.int64)]
+    costs = [-covering[cover], np.zeros(len(hs), np.int64)]
     # household -> worker, worker -> job, job -> sink, and the bypass source -> sink
     workers_used = np.unique(w)
     tails += [h0 + household[workers_used], w0 + w, j0 + np.arange(m), np.array([source])]
     heads += [w0 + workers_used, j0 + j, np.full(m, sink), np.array([sink])]
     caps += [np.ones(len(workers_used), np.int64), np.ones(len(w), np.int64), openings.astype(np.int64),
              np.array([n], np.int64)]
-    costs += [np.zeros(len(workers_used), np.int64), -np.round(s * FIT_SCALE).astype(np.int64),
+    fit = s if bonus is None else s + bonus
+    costs += [np.zeros(len(workers_used), np.int64), -np.round(fit * FIT_SCALE).astype(np.int64),
               np.zeros(m, np.int64), np.array([0], np.int64)]
     first_fit = sum(len(t) for t in tails[:3])
     arcs = flow.add_arcs_with_capacity_and_unit_cost(
@@ -104,3 +109,19 @@ def allocate(household: np.ndarray, priority: np.ndarray, employed: np.ndarray, 
     covered = np.unique(household[placed_w])
     return Allocation(placed_w, placed_j, placed_s, households_total,
                       int(np.count_nonzero(wanting[covered])))
+
+
+def together(village: np.ndarray, employer: np.ndarray, edges, first: Allocation) -> np.ndarray:
+    """Group placement: each village's main employer in the plan `first` (where most of its people
+    were placed; the lower id on a tie) earns a bonus on every edge that sends one of the village's
+    people there. Solving again with it gathers villagers at one employer where the fit allows,
+    within the openings, and covers no fewer households (the bonus changes only fit, which counts
+    after coverage)."""
+    w, j, _s = edges
+    counts: dict[int, dict[int, int]] = {}
+    for v, e in zip(village[first.workers].tolist(), employer[first.jobs].tolist()):
+        counts.setdefault(v, {}).setdefault(e, 0)
+        counts[v][e] += 1
+    main = {v: min(c, key=lambda e: (-c[e], e)) for v, c in counts.items()}
+    return np.array([GROUP_BONUS if main.get(v) == e else 0.0
+                     for v, e in zip(village[w].tolist(), employer[j].tolist())], np.float32)

@@ -59,6 +59,7 @@ class People:
     households: np.ndarray  # household ids, indexed by table.household
     household_priority: np.ndarray  # per household: 2 monitored, 1 relocated, 0 other
     household_employed: np.ndarray  # per household: someone already in work
+    village: np.ndarray  # village index of each person (for placing villagers together)
 
 
 def _household_priority(status: MonitoringStatus, relocated: bool) -> int:
@@ -83,7 +84,8 @@ def looking_for_work(session: Session, area_code: str | None = None, worker_ids:
     rows = session.execute(
         select(Worker.id, Worker.lat, Worker.lon, Worker.birth_date, Worker.health, Worker.needs_flexible_hours,
                Worker.max_commute_km, Worker.willing_to_migrate, Worker.expected_wage, Household.id,
-               Household.monitoring_status, Household.relocated, Household.lifted_out, employed)
+               Household.monitoring_status, Household.relocated, Household.lifted_out, employed,
+               Household.village_code)
         .join(Household, Household.id == Worker.household_id).where(*conditions).order_by(Worker.id)).all()
     ids = np.array([r[0] for r in rows], np.int64)
     households, household_index = np.unique(np.array([r[9] for r in rows], np.int64), return_inverse=True)
@@ -106,7 +108,8 @@ def looking_for_work(session: Session, area_code: str | None = None, worker_ids:
         skills=_worker_skills(session, ids, space),
         welfare_ok=np.array([(r[10] is not MonitoringStatus.none or bool(r[12])) and not r[7] for r in rows], bool),
     )
-    return People(table, households, priority, taken)
+    _villages, village = np.unique(np.array([r[14] for r in rows], dtype=object).astype(str), return_inverse=True)
+    return People(table, households, priority, taken, village.astype(np.int64))
 
 
 def _age(birth: date, today: date) -> int:

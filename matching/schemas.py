@@ -52,6 +52,8 @@ class WhyNot(Schema):
 
 class AllocationIn(Schema):
     area_code = AreaCode(required=True)
+    group_placement = fields.Boolean(load_default=False, metadata={
+        "description": "gather villagers of one village at the same employers where the fit allows"})
 
 
 class AssignmentOut(Schema):

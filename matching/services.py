@@ -185,8 +185,9 @@ class Plan:
     households_covered: int
 
 
-def plan(session: Session, area_code: str, actor: User, k: int = 10) -> Plan:
-    """The allocation for an area: capacity respected, households with nobody in work first."""
+def plan(session: Session, area_code: str, actor: User, k: int = 10, group: bool = False) -> Plan:
+    """The allocation for an area: capacity respected, households with nobody in work first;
+    with `group`, villagers of one village gathered at the same employers where the fit allows."""
     if actor.role not in PLANNERS:
         raise Forbidden(_("Your role is not allowed to do this."))
     area = session.get(Area, area_code)
@@ -198,8 +199,14 @@ def plan(session: Session, area_code: str, actor: User, k: int = 10) -> Plan:
     people = data.looking_for_work(session, area_code=area_code, space=space)
     postings = data.open_postings(session, space)
     lists = engine.shortlists(people.table, postings.table, space.group, k=k)
+    edges = allocation.candidate_edges(lists)
     result = allocation.allocate(people.table.household, people.household_priority, people.household_employed,
-                                 postings.table.openings, allocation.candidate_edges(lists))
+                                 postings.table.openings, edges)
+    if group and len(result.workers):
+        employer = np.array([j.employer_id for j in postings.jobs], np.int64)
+        bonus = allocation.together(people.village, employer, edges, result)
+        result = allocation.allocate(people.table.household, people.household_priority, people.household_employed,
+                                     postings.table.openings, edges, bonus=bonus)
     workers = {w.id: w for w in session.scalars(select(Worker).where(
         Worker.id.in_([int(people.table.ids[i]) for i in result.workers])))}
     assignments = [Assignment(workers[int(people.table.ids[w])], postings.jobs[int(j)], round(float(s), 3))

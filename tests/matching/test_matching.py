@@ -193,3 +193,18 @@ def test_course_planning_through_the_api(api_as, make_worker, make_job):
     make_worker(max_commute_km=30)
     items = api_as("station", [VILLAGE]).get("/api/v1/course-planning", query_string={"area_code": VILLAGE}).json["items"]
     assert [(i["workers"], i["job_ids"], i["openings"], i["courses"]) for i in items] == [(1, [job], 3, [])]
+
+
+def test_group_placement_gathers_villagers_at_one_employer_within_openings(api_as, make_worker, make_job,
+                                                                           make_employer):
+    station = api_as("station", [VILLAGE])
+    north, south = make_employer(), make_employer()
+    up = make_job(north, title="保洁员", required_skills=[], openings=2, physical_demand="light", **near(2))
+    down = make_job(south, title="保洁员", required_skills=[], openings=2, physical_demand="light", **near(-2))
+    a = make_worker(max_commute_km=30, **near(3))  # 1 km from the northern job, 5 from the southern
+    b = make_worker(max_commute_km=30, **near(-3))  # and the other way round
+    plain = station.post("/api/v1/allocations", json={"area_code": VILLAGE}).json
+    assert {(x["worker_id"], x["job_id"]) for x in plain["assignments"]} == {(a, up), (b, down)}
+    grouped = station.post("/api/v1/allocations", json={"area_code": VILLAGE, "group_placement": True}).json
+    assert {(x["worker_id"], x["job_id"]) for x in grouped["assignments"]} == {(a, up), (b, up)}  # two openings
+    assert grouped["households_covered"] == plain["households_covered"] == 2
