@@ -59,6 +59,7 @@ def register_blueprints(app: Flask) -> None:
     from jobs import views as jobs_views
     from matching import api as matching_api
     from matching import planning_views
+    from matching import views as matching_views
     from registry import api as registry_api
     from registry import views as registry_views
     from training import api as training_api
@@ -78,6 +79,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(training_views.bp)
     app.register_blueprint(training_provider_views.bp)
     app.register_blueprint(training_station_views.bp)
+    app.register_blueprint(matching_views.bp)
     app.register_blueprint(planning_views.bp)
 
 

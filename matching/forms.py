@@ -1,0 +1,43 @@
+"""Page forms of the matcher. WTForms renders them and checks CSRF on what writes (a referral, a
+plan's referrals); the two look-ups (an area to plan, a posting to explain) are GET forms without
+a token, like the other filters of the site. The service decides what may be referred."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, SelectMultipleField
+
+
+def _id_or_none(value):
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class ReferJobForm(FlaskForm):
+    """One button per recommended posting: refer the person to it."""
+    job_id = HiddenField()
+
+
+class WhyNotForm(FlaskForm):
+    """"Why not this job?": any open posting (choices set by the view), sent by GET."""
+    class Meta:
+        csrf = False
+
+    job = SelectField(_l("Posting"), coerce=_id_or_none, choices=[], validate_choice=False)
+
+
+class AreaForm(FlaskForm):
+    """The area to plan for: one of the user's villages, townships (or counties), sent by GET."""
+    class Meta:
+        csrf = False
+
+    area = SelectField(_l("Area"), choices=[], validate_choice=False)
+
+
+class PlanReferForm(FlaskForm):
+    """"Refer all ticked": the area planned and the ticked pairs, each `worker_id-job_id`. The
+    checkboxes sit in the plan's table, tied to this form by their `form` attribute."""
+    area = HiddenField()
+    pair = SelectMultipleField(choices=[], validate_choice=False)
