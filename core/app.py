@@ -47,6 +47,7 @@ def _import_models() -> None:
     """Every table must be known to the metadata before migrations or create_all look at it."""
     import core.models  # noqa: F401
     import jobs.models  # noqa: F401
+    import matching.models  # noqa: F401
     import registry.models  # noqa: F401
     import training.models  # noqa: F401
 

@@ -22,6 +22,8 @@ class JobRecommendation(Schema):
     components = fields.Nested(Components)
     reasons = fields.List(fields.String())
     missing_skills = fields.List(fields.String())
+    recommended_to_others = fields.Integer(attribute="others", metadata={
+        "description": "how many other people this posting is recommended to (last re-match)"})
 
 
 class CourseRecommendation(Schema):

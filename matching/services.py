@@ -15,7 +15,7 @@ from core.models import Role, User, china_today
 from core.scoping import user_sees_area
 from jobs.hiring import create_referral
 from jobs.models import OPEN_REFERRAL, Job, Referral
-from matching import allocation, data, engine
+from matching import allocation, data, demand, engine
 from registry.models import Area, MonitoringStatus, Worker
 from registry.services import can_read_worker
 from training.models import Course
@@ -33,6 +33,7 @@ class JobMatch:
     reasons: list[str]
     missing_skills: list[str]
     missing_skill_ids: list[int] = field(default_factory=list)
+    others: int = 0  # other people this posting is recommended to (from the last re-match)
 
 
 @dataclass
@@ -99,7 +100,15 @@ def recommend(session: Session, worker: Worker, actor: User, limit: int = 10) ->
                                                                  Referral.status.in_(OPEN_REFERRAL))))
     order = np.argsort(-block.total[0], kind="stable")
     feasible = [int(c) for c in order if block.total[0, c] >= 0 and postings.jobs[c].id not in referred]
-    matches = [_explain(worker, postings.jobs[c], block, c, True) for c in feasible[:limit]]
+    # spread: each posting priced by how many others were shown it against its openings left
+    counts = demand.recommended_counts(session, [postings.jobs[c].id for c in feasible])
+    mine = set(feasible[:demand.TOP])
+    others = {c: max(counts.get(postings.jobs[c].id, 0) - (c in mine), 0) for c in feasible}
+    spread = sorted(feasible, key=lambda c: -demand.priced(float(block.total[0, c]), others[c] + 1,
+                                                            int(postings.table.openings[c])))
+    matches = [_explain(worker, postings.jobs[c], block, c, True) for c in spread[:limit]]
+    for match, c in zip(matches, spread):
+        match.others = others[c]
     gaps = [_explain(worker, postings.jobs[c], block, c, True) for c in feasible
             if block.skills[0, c] < 1.0 and block.total[0, c] + engine.WEIGHTS["skills"] * (1 - block.skills[0, c])
             >= GOOD_WITH_SKILLS]

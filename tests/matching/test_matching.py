@@ -208,3 +208,23 @@ def test_group_placement_gathers_villagers_at_one_employer_within_openings(api_a
     grouped = station.post("/api/v1/allocations", json={"area_code": VILLAGE, "group_placement": True}).json
     assert {(x["worker_id"], x["job_id"]) for x in grouped["assignments"]} == {(a, up), (b, up)}  # two openings
     assert grouped["households_covered"] == plain["households_covered"] == 2
+
+
+def test_recommendations_are_spread_away_from_crowded_postings(app, api_as, make_worker, make_job):
+    from matching.demand import rematch
+    station = api_as("station", [VILLAGE])
+    crowded = make_job(title="保洁员", required_skills=[], openings=1, physical_demand="light", **near(2.0))
+    quiet = make_job(title="保洁员", required_skills=[], openings=5, physical_demand="light", **near(2.2))
+    me = make_worker(max_commute_km=30)
+    crowd = [make_worker(max_commute_km=30) for _ in range(6)]
+    before = recommend(station, me)["jobs"]
+    assert [j["job_id"] for j in before] == [crowded, quiet]  # a little nearer: first, before any re-match
+    with app.app_context():
+        rematch(db.session)
+        db.session.commit()
+    after = recommend(station, me)["jobs"]
+    assert [j["job_id"] for j in after] == [quiet, crowded]  # 7 people for 1 opening: it drops behind
+    by_id = {j["job_id"]: j for j in after}
+    assert by_id[crowded]["recommended_to_others"] == len(crowd) and by_id[crowded]["score"] > by_id[quiet]["score"]
+    result = app.test_cli_runner().invoke(args=["matching", "rematch"])
+    assert result.exit_code == 0 and "2" in result.output
