@@ -57,6 +57,8 @@ test-postgres:
 bench: setup
 	$(BIN)/python bench/resolve_eval.py
 	$(BIN)/python bench/import_workers.py
+	$(BIN)/python bench/matching.py
+	$(BIN)/python bench/matching_app.py
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor translations/.stamp
