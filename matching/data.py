@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, aliased
 
 from core.models import china_today
 from core.scoping import within_clause
-from jobs.models import Employer, Job, PhysicalDemand, WageUnit
+from jobs.models import Employer, Job, JobSkill, PhysicalDemand, WageUnit
 from matching import engine
 from registry.models import (
     EMPLOYED,
@@ -146,47 +146,60 @@ def monthly(wage: int | None, unit: WageUnit) -> float:
     return float(wage * WORKING_DAYS if unit is WageUnit.day else wage)
 
 
-def open_jobs_query(today: date | None = None):
+def open_jobs_conditions(today: date | None = None) -> list:
     today = today or china_today()
-    return (select(Job).join(Employer).where(
-        Job.closed_at.is_(None), Employer.verified_at.is_not(None), Job.hired_count < Job.openings,
-        or_(Job.expires_on.is_(None), Job.expires_on >= today)).order_by(Job.id))
+    return [Job.closed_at.is_(None), Employer.verified_at.is_not(None), Job.hired_count < Job.openings,
+            or_(Job.expires_on.is_(None), Job.expires_on >= today)]
 
 
 @dataclass
 class Postings:
+    """The engine's columns of the postings, with their ids and employers; the ORM objects are
+    loaded only for the few a page or a plan shows (`load`)."""
     table: engine.Jobs
-    jobs: list[Job]
+    employer: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.table.ids)
+
+    def load(self, session: Session, cols) -> list[Job]:
+        """The Job objects of some columns, in their order."""
+        ids = [int(self.table.ids[c]) for c in cols]
+        found = {j.id: j for j in session.scalars(select(Job).where(Job.id.in_(ids)))} if ids else {}
+        return [found[i] for i in ids]
 
 
-def open_postings(session: Session, space: SkillSpace | None = None, job_ids: list[int] | None = None,
-                  include_full: bool = False) -> Postings:
-    """Open postings with openings left (or the given ones, whatever their state: for "why not")."""
+def open_postings(session: Session, space: SkillSpace | None = None, job_ids: list[int] | None = None) -> Postings:
+    """Open postings with openings left (or the given ones, whatever their state: for "why not"),
+    read as plain columns: a request that ranks two thousand postings builds no ORM objects."""
     space = space or skill_space(session)
-    if job_ids is not None:
-        jobs = list(session.scalars(select(Job).where(Job.id.in_(job_ids)).order_by(Job.id)))
-    else:
-        jobs = list(session.scalars(open_jobs_query()))
-    values, unresolved = {}, np.zeros(len(jobs), np.int16)
-    for i, job in enumerate(jobs):
-        for need in job.required_skills:
-            if need.skill_id is None:
-                unresolved[i] += 1
+    query = select(Job.id, Job.lat, Job.lon, Job.min_age, Job.max_age, Job.physical_demand, Job.flexible_hours,
+                   Job.accommodation, Job.wage_max, Job.wage_unit, Job.openings, Job.hired_count,
+                   Job.public_welfare, Job.employer_id).join(Employer, Employer.id == Job.employer_id)
+    query = query.where(Job.id.in_(job_ids)) if job_ids is not None else query.where(*open_jobs_conditions())
+    rows = session.execute(query.order_by(Job.id)).all()
+    position = {r[0]: i for i, r in enumerate(rows)}
+    values, unresolved = {}, np.zeros(len(rows), np.int16)
+    for chunk in _chunks(list(position), 5000):
+        for job_id, skill_id in session.execute(select(JobSkill.job_id, JobSkill.skill_id)
+                                                .where(JobSkill.job_id.in_(chunk))):
+            if skill_id is None:
+                unresolved[position[job_id]] += 1
             else:
-                values[(i, space.column[need.skill_id])] = 1.0
+                values[(position[job_id], space.column[skill_id])] = 1.0
     table = engine.Jobs(
-        ids=np.array([j.id for j in jobs], np.int64),
-        lat=np.array([j.lat if j.lat is not None else np.nan for j in jobs], np.float64),
-        lon=np.array([j.lon if j.lon is not None else np.nan for j in jobs], np.float64),
-        min_age=np.array([j.min_age if j.min_age is not None else np.nan for j in jobs], np.float32),
-        max_age=np.array([j.max_age if j.max_age is not None else np.nan for j in jobs], np.float32),
-        demand=np.array([DEMAND_CODE[j.physical_demand] for j in jobs], np.int8),
-        flexible=np.array([j.flexible_hours for j in jobs], bool),
-        accommodation=np.array([j.accommodation for j in jobs], bool),
-        wage=np.array([monthly(j.wage_max, j.wage_unit) for j in jobs], np.float32),
-        openings=np.array([max(j.openings - j.hired_count, 0) for j in jobs], np.int32),
-        required=_csr(values, (len(jobs), len(space.ids))),
+        ids=np.array([r[0] for r in rows], np.int64),
+        lat=np.array([r[1] if r[1] is not None else np.nan for r in rows], np.float64),
+        lon=np.array([r[2] if r[2] is not None else np.nan for r in rows], np.float64),
+        min_age=np.array([r[3] if r[3] is not None else np.nan for r in rows], np.float32),
+        max_age=np.array([r[4] if r[4] is not None else np.nan for r in rows], np.float32),
+        demand=np.array([DEMAND_CODE[r[5]] for r in rows], np.int8),
+        flexible=np.array([bool(r[6]) for r in rows], bool),
+        accommodation=np.array([bool(r[7]) for r in rows], bool),
+        wage=np.array([monthly(r[8], r[9]) for r in rows], np.float32),
+        openings=np.array([max(r[10] - r[11], 0) for r in rows], np.int32),
+        required=_csr(values, (len(rows), len(space.ids))),
         unresolved=unresolved,
-        public_welfare=np.array([j.public_welfare for j in jobs], bool),
+        public_welfare=np.array([bool(r[12]) for r in rows], bool),
     )
-    return Postings(table, jobs)
+    return Postings(table, np.array([r[13] for r in rows], np.int64))

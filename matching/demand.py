@@ -23,14 +23,14 @@ def rematch(session: Session) -> int:
     space = data.skill_space(session)
     people = data.looking_for_work(session, space=space)
     postings = data.open_postings(session, space)
-    counts = np.zeros(len(postings.jobs), np.int64)
-    if len(people.table) and postings.jobs:
+    counts = np.zeros(len(postings), np.int64)
+    if len(people.table) and len(postings):
         chosen, _scores = engine.top_k(people.table, postings.table, space.group, k=TOP)
-        counts = np.bincount(chosen[chosen >= 0], minlength=len(postings.jobs))
+        counts = np.bincount(chosen[chosen >= 0], minlength=len(postings))
     session.execute(delete(JobDemand))
     now = utcnow()
-    rows = [{"job_id": j.id, "recommended": int(c), "openings_left": int(o), "computed_at": now}
-            for j, c, o in zip(postings.jobs, counts, postings.table.openings)]
+    rows = [{"job_id": int(j), "recommended": int(c), "openings_left": int(o), "computed_at": now}
+            for j, c, o in zip(postings.table.ids, counts, postings.table.openings)]
     if rows:
         session.execute(insert(JobDemand), rows)
     return len(rows)

@@ -229,6 +229,9 @@ def shortlists(workers: Workers, jobs: Jobs, skill_group: np.ndarray, k: int = 1
         order = np.lexsort((np.where(who < 0, np.iinfo(np.int32).max, who), -how), axis=1)[:, :t]
         result.job_workers, result.job_scores = np.take_along_axis(who, order, 1), np.take_along_axis(how, order, 1)
         result.job_workers[result.job_scores < 0] = -1
+        # each job keeps per_opening × its own openings (the tables are as wide as the largest needs)
+        beyond = np.arange(t)[None, :] >= np.minimum(per_opening * jobs.openings, t)[:, None]
+        result.job_workers[beyond], result.job_scores[beyond] = -1, -1.0
     return result
 
 

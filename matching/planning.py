@@ -48,7 +48,7 @@ def one_skill_away(session: Session, area_code: str, actor: User, limit: int = 3
     space = data.skill_space(session)
     people = data.looking_for_work(session, area_code=area_code, space=space)
     postings = data.open_postings(session, space)
-    if not len(people.table) or not postings.jobs:
+    if not len(people.table) or not len(postings):
         return []
     villages = dict(session.execute(
         select(Worker.id, Household.village_code).join(Household)

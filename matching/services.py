@@ -22,6 +22,7 @@ from training.models import Course
 from training.services import list_courses
 
 GOOD_WITH_SKILLS = 0.6  # a job worth training for: this good once the missing skills are learned
+GAP_POSTINGS = 30  # postings looked at for course advice, the most promising first
 PLANNERS = (Role.admin, Role.county, Role.station)
 
 
@@ -88,7 +89,7 @@ def _score_one(session: Session, worker: Worker, jobs: list[int] | None = None):
     people = data.looking_for_work(session, worker_ids=[worker.id], space=space)
     postings = data.open_postings(session, space, job_ids=jobs)
     prepared = engine.prepare(people.table, postings.table, space.group)
-    block = engine.score_block(people.table, postings.table, prepared, np.array([0]), np.arange(len(postings.jobs)))
+    block = engine.score_block(people.table, postings.table, prepared, np.array([0]), np.arange(len(postings)))
     return postings, block
 
 
@@ -98,20 +99,23 @@ def recommend(session: Session, worker: Worker, actor: User, limit: int = 10) ->
     postings, block = _score_one(session, worker)
     referred = set(session.scalars(select(Referral.job_id).where(Referral.worker_id == worker.id,
                                                                  Referral.status.in_(OPEN_REFERRAL))))
+    ids = postings.table.ids
     order = np.argsort(-block.total[0], kind="stable")
-    feasible = [int(c) for c in order if block.total[0, c] >= 0 and postings.jobs[c].id not in referred]
+    feasible = [int(c) for c in order if block.total[0, c] >= 0 and int(ids[c]) not in referred]
     # spread: each posting priced by how many others were shown it against its openings left
-    counts = demand.recommended_counts(session, [postings.jobs[c].id for c in feasible])
+    counts = demand.recommended_counts(session, [int(ids[c]) for c in feasible])
     mine = set(feasible[:demand.TOP])
-    others = {c: max(counts.get(postings.jobs[c].id, 0) - (c in mine), 0) for c in feasible}
+    others = {c: max(counts.get(int(ids[c]), 0) - (c in mine), 0) for c in feasible}
     spread = sorted(feasible, key=lambda c: -demand.priced(float(block.total[0, c]), others[c] + 1,
-                                                            int(postings.table.openings[c])))
-    matches = [_explain(worker, postings.jobs[c], block, c, True) for c in spread[:limit]]
+                                                            int(postings.table.openings[c])))[:limit]
+    matches = [_explain(worker, job, block, c, True) for job, c in zip(postings.load(session, spread), spread)]
     for match, c in zip(matches, spread):
         match.others = others[c]
-    gaps = [_explain(worker, postings.jobs[c], block, c, True) for c in feasible
-            if block.skills[0, c] < 1.0 and block.total[0, c] + engine.WEIGHTS["skills"] * (1 - block.skills[0, c])
-            >= GOOD_WITH_SKILLS]
+    # the training gap: good postings held back only by skills (the most promising few)
+    complete = block.total[0] + engine.WEIGHTS["skills"] * (1 - block.skills[0])
+    held_back = [c for c in feasible if block.skills[0, c] < 1.0 and complete[c] >= GOOD_WITH_SKILLS]
+    held_back = sorted(held_back, key=lambda c: -complete[c])[:GAP_POSTINGS]
+    gaps = [_explain(worker, job, block, c, True) for job, c in zip(postings.load(session, held_back), held_back)]
     return Recommendations(matches, training_gap(session, [g for g in gaps if g.missing_skill_ids]))
 
 
@@ -212,14 +216,14 @@ def plan(session: Session, area_code: str, actor: User, k: int = 10, group: bool
     result = allocation.allocate(people.table.household, people.household_priority, people.household_employed,
                                  postings.table.openings, edges)
     if group and len(result.workers):
-        employer = np.array([j.employer_id for j in postings.jobs], np.int64)
-        bonus = allocation.together(people.village, employer, edges, result)
+        bonus = allocation.together(people.village, postings.employer, edges, result)
         result = allocation.allocate(people.table.household, people.household_priority, people.household_employed,
                                      postings.table.openings, edges, bonus=bonus)
     workers = {w.id: w for w in session.scalars(select(Worker).where(
         Worker.id.in_([int(people.table.ids[i]) for i in result.workers])))}
-    assignments = [Assignment(workers[int(people.table.ids[w])], postings.jobs[int(j)], round(float(s), 3))
-                   for w, j, s in zip(result.workers, result.jobs, result.scores)]
+    jobs = postings.load(session, [int(j) for j in result.jobs])
+    assignments = [Assignment(workers[int(people.table.ids[w])], job, round(float(s), 3))
+                   for w, job, s in zip(result.workers, jobs, result.scores)]
     assignments.sort(key=lambda a: (a.worker.household.code, -a.score, a.worker.id))
     return Plan(area, assignments, result.households_total, result.households_covered)
 
@@ -290,7 +294,7 @@ def rank_candidates(session: Session, job: Job, actor: User, limit: int = 20) ->
     people = data.looking_for_work(session, space=space, area_codes=area)
     postings = data.open_postings(session, space, job_ids=[job.id])
     already = set(session.scalars(select(Referral.worker_id).where(Referral.job_id == job.id)))
-    if not len(people.table) or not postings.jobs:
+    if not len(people.table) or not len(postings):
         return []
     prepared = engine.prepare(people.table, postings.table, space.group)
     block = engine.score_block(people.table, postings.table, prepared, np.arange(len(people.table)), np.array([0]))
