@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from core.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 from core.models import Role, User, china_today
 from core.scoping import user_sees_area
+from core.validators import MAX_ID
 from jobs.hiring import create_referral
 from jobs.models import OPEN_REFERRAL, Job, Referral
 from matching import allocation, data, demand, engine
@@ -229,7 +230,7 @@ def plan(session: Session, area_code: str, actor: User, k: int = 10, group: bool
 
 
 def get_job(session: Session, job_id: int) -> Job:
-    job = session.get(Job, job_id)
+    job = session.get(Job, job_id) if 0 < job_id <= MAX_ID else None
     if job is None:
         raise NotFound(_("No job %(id)s.", id=job_id))
     return job

@@ -228,3 +228,9 @@ def test_recommendations_are_spread_away_from_crowded_postings(app, api_as, make
     assert by_id[crowded]["recommended_to_others"] == len(crowd) and by_id[crowded]["score"] > by_id[quiet]["score"]
     result = app.test_cli_runner().invoke(args=["matching", "rematch"])
     assert result.exit_code == 0 and "2" in result.output
+
+
+def test_unknown_or_absurd_ids_are_not_found(api_as, make_worker):
+    station, worker = api_as("station", [VILLAGE]), make_worker()
+    assert station.get(f"/api/v1/workers/{worker}/why-not/99999999999").status_code == 404
+    assert station.get("/api/v1/workers/99999999999/recommendations").status_code == 404
