@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import importlib.util
 import os
 import random
 import resource
@@ -30,8 +29,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
+from county_generator import DATA, generate  # noqa: E402
 from cryptography.fernet import Fernet  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
+from pipeline import pipeline, skill_space  # noqa: E402
 from sqlalchemy import func, insert, select  # noqa: E402
 
 from core.auth import create_user, issue_token  # noqa: E402
@@ -50,19 +51,9 @@ from registry.models import (  # noqa: E402
     Worker,
 )
 from registry.services import insert_workers, worker_values  # noqa: E402
+from registry.skills import load_taxonomy  # noqa: E402
 from registry.taxonomy import get_index, sync_taxonomy  # noqa: E402
 
-
-def _generator():
-    """bench/matching.py by path: `import matching` would be the application's package."""
-    spec = importlib.util.spec_from_file_location("bench_matching", ROOT / "bench" / "matching.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_matching"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-gen = _generator()
 COUNTY_CODE = "640422000000"
 HEALTH = [Health.healthy, Health.chronic, Health.serious_illness, Health.disabled]
 DEMAND = [PhysicalDemand.light, PhysicalDemand.medium, PhysicalDemand.heavy]
@@ -210,7 +201,7 @@ def run(args, url: str) -> None:
     from core.app import create_app
     app = create_app({"APP_ENV": "production", "SECRET_KEY": uuid.uuid4().hex,
                       "PII_KEY": Fernet.generate_key().decode()})
-    raw = gen.generate("county", args.seed)
+    raw = generate("county", args.seed)
     rng = random.Random(args.seed)
     print(f"matcher through the application: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}; "
           f"database {app.config['SQLALCHEMY_DATABASE_URI'].split('@')[-1]}")
@@ -269,7 +260,7 @@ def run(args, url: str) -> None:
           f"p95 {percentile(gets, 95):.0f} ms, max {max(gets):.0f} ms; {gc_ms[0] / sum(gets):.0%} of it in Python's "
           f"cyclic garbage collector")
     # the same data in memory: the application's plan must be the pipeline's
-    memory = gen.pipeline(raw, gen.skill_space(gen.load_taxonomy(gen.DATA)))
+    memory = pipeline(raw, skill_space(load_taxonomy(DATA)))
     looking = np.array(worker_ids)
     mine = sorted((int(looking[w]), int(built["job_ids"][j])) for w, j in zip(memory["result"].workers,
                                                                                   memory["result"].jobs))
