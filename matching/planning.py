@@ -19,6 +19,7 @@ from core.scoping import user_sees_area
 from jobs.models import Job
 from matching import data, engine
 from registry.models import Area, Household, Worker
+from registry.services import area_names
 from training.models import Course
 from training.services import list_courses
 
@@ -82,8 +83,7 @@ def one_skill_away(session: Session, area_code: str, actor: User, limit: int = 3
 
 
 def _name_townships(session: Session, gaps: list[SkillGap]) -> None:
-    names = dict(session.execute(select(Area.code, Area.name).where(
-        Area.code.in_({g.township_code for g in gaps}))).all())
+    names = area_names(session, {g.township_code for g in gaps})
     for gap in gaps:
         gap.township = names.get(gap.township_code, gap.township_code)
 

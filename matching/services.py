@@ -14,10 +14,10 @@ from core.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFa
 from core.models import Role, User, china_today
 from core.scoping import user_sees_area
 from core.validators import MAX_ID
-from jobs.hiring import create_referral
+from jobs.hiring import create_referral, may_hold_public_welfare_post
 from jobs.models import OPEN_REFERRAL, Job, Referral
 from matching import allocation, data, demand, engine
-from registry.models import Area, MonitoringStatus, Worker
+from registry.models import Area, Worker
 from registry.services import can_read_worker
 from training.models import Course
 from training.services import list_courses
@@ -173,15 +173,9 @@ def blockers(worker: Worker, job: Job, km: float) -> list[str]:
     reach = worker.max_commute_km if worker.max_commute_km is not None else engine.DEFAULT_COMMUTE_KM
     if not np.isnan(km) and km > reach and not (worker.willing_to_migrate and job.accommodation):
         problems.append(_("%(km)s km away, beyond their %(limit)s km", km=round(km), limit=round(reach)))
-    if job.public_welfare and not _welfare_ok(worker):
+    if job.public_welfare and not may_hold_public_welfare_post(worker):
         problems.append(_("public-welfare posts are for monitored or lifted-out households staying home"))
     return problems
-
-
-def _welfare_ok(worker: Worker) -> bool:
-    household = worker.household
-    return (household.monitoring_status is not MonitoringStatus.none or household.lifted_out) \
-        and not worker.willing_to_migrate
 
 
 @dataclass

@@ -47,6 +47,14 @@ def get_area(session: Session, code: str) -> Area:
     return area
 
 
+def area_names(session: Session, codes) -> dict[str, str]:
+    """Code → name for the given area codes (those on file)."""
+    codes = set(codes)
+    if not codes:
+        return {}
+    return dict(session.execute(select(Area.code, Area.name).where(Area.code.in_(codes))).all())
+
+
 def list_areas(session: Session, parent_code: str | None = None, level: AreaLevel | None = None,
                limit: int = 500, offset: int = 0) -> tuple[list[Area], int]:
     """Areas are public reference data (the statistical division codes): no scoping."""

@@ -204,3 +204,9 @@ def make_worker(app, make_household):
             db.session.commit()
             return worker.id
     return make
+
+
+def credit_code(body: str) -> str:
+    """A unified social credit code: 17 characters and their GB 32100 check digit."""
+    from stdnum.cn import uscc
+    return body + uscc.calc_check_digit(body)

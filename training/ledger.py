@@ -12,6 +12,7 @@ from core import audit
 from core.models import Role, User, china_today
 from core.scoping import scope_clause, within_clause
 from registry.models import Household, Worker
+from registry.services import area_names
 from training.models import Attendance, Course, CourseSession, Enrollment
 
 
@@ -65,7 +66,7 @@ def person_lines(session: Session, actor: User, area_code: str | None = None,
     if course_id is not None:
         query = query.where(Course.id == course_id)
     rows = session.execute(query).all()
-    names = _village_names(session, {r[4] for r in rows})
+    names = area_names(session, {r[4] for r in rows})
     return [PersonLine(r[0], r[1], r[2], r[3], names.get(r[4], r[4]), r[5], r[6], r[7], r[8]) for r in rows]
 
 
@@ -79,13 +80,6 @@ def household_lines(lines: list[PersonLine]) -> list[HouseholdLine]:
         entry["amount"] += line.amount
     return [HouseholdLine(code, e["village"], len(e["people"]), e["days"], e["amount"])
             for code, e in sorted(totals.items())]
-
-
-def _village_names(session: Session, codes: set[str]) -> dict[str, str]:
-    from registry.models import Area
-    if not codes:
-        return {}
-    return dict(session.execute(select(Area.code, Area.name).where(Area.code.in_(codes))).all())
 
 
 def export(session: Session, actor: User, area_code: str | None = None,

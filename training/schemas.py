@@ -43,17 +43,24 @@ class CourseIn(Schema):
 
     @validates_schema(skip_on_field_errors=False)
     def _consistent(self, data, **kwargs):
-        problems = {}
-        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
-            problems["ends_on"] = _("must not be before the start")
-        if data.get("min_age") is not None and data.get("max_age") is not None and data["min_age"] > data["max_age"]:
-            problems["max_age"] = _("must not be below the lowest age")
-        if data.get("hire_commitment") and not data.get("employer_id"):
-            problems["hire_commitment"] = _("only for a course ordered by an employer")
-        if data.get("certificate_level") and data.get("certificate_kind") is not CertificateKind.skill_level:
-            problems["certificate_level"] = _("only for a vocational skill level certificate")
+        problems = course_problems(data.get)
         if problems:
             raise ValidationError(problems)
+
+
+def course_problems(value) -> dict[str, str]:
+    """What keeps a course from holding together, by field; `value(name)` gives a field's value
+    (None when unset). A new course's data and a changed course are checked by this one rule."""
+    problems = {}
+    if value("starts_on") and value("ends_on") and value("ends_on") < value("starts_on"):
+        problems["ends_on"] = _("must not be before the start")
+    if value("min_age") is not None and value("max_age") is not None and value("min_age") > value("max_age"):
+        problems["max_age"] = _("must not be below the lowest age")
+    if value("hire_commitment") and not value("employer_id"):
+        problems["hire_commitment"] = _("only for a course ordered by an employer")
+    if value("certificate_level") and value("certificate_kind") is not CertificateKind.skill_level:
+        problems["certificate_level"] = _("only for a vocational skill level certificate")
+    return problems
 
 
 class CoursePatch(Schema):

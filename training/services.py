@@ -20,7 +20,6 @@ from registry.services import can_read_worker, skill_values
 from training.models import (
     DAYTIME,
     Attendance,
-    CertificateKind,
     Course,
     CourseMode,
     CourseSession,
@@ -28,6 +27,7 @@ from training.models import (
     Enrollment,
     EnrollmentStatus,
 )
+from training.schemas import course_problems
 
 PUBLISHERS = {Role.admin, Role.county, Role.provider}
 ACTIVE = (EnrollmentStatus.enrolled, EnrollmentStatus.waitlisted)
@@ -69,17 +69,7 @@ def update_course(session: Session, course: Course, data: dict, actor: User) -> 
 
 def _check_merged(course: Course, data: dict) -> None:
     """A change must leave the whole course consistent, not only the fields it touches."""
-    def value(name):
-        return data[name] if name in data else getattr(course, name)
-    problems = {}
-    if value("starts_on") and value("ends_on") and value("ends_on") < value("starts_on"):
-        problems["ends_on"] = _("must not be before the start")
-    if value("min_age") is not None and value("max_age") is not None and value("min_age") > value("max_age"):
-        problems["max_age"] = _("must not be below the lowest age")
-    if value("hire_commitment") and not value("employer_id"):
-        problems["hire_commitment"] = _("only for a course ordered by an employer")
-    if value("certificate_level") and value("certificate_kind") is not CertificateKind.skill_level:
-        problems["certificate_level"] = _("only for a vocational skill level certificate")
+    problems = course_problems(lambda name: data[name] if name in data else getattr(course, name))
     if problems:
         raise ValidationFailed(_("The course does not hold together."), problems)
 

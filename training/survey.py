@@ -12,8 +12,8 @@ from core.errors import Conflict, Forbidden, NotFound
 from core.models import Role, User, china_today
 from core.scoping import scope_clause, within_clause
 from core.validators import MAX_ID
-from registry.models import Area, Household, Skill, Worker
-from registry.services import can_read_worker, skill_values
+from registry.models import Household, Skill, Worker
+from registry.services import area_names, can_read_worker, skill_values
 from training.models import Course, CourseMode, CourseSkill, TrainingWish
 
 WISH_WRITERS = (Role.admin, Role.county, Role.station, Role.worker)
@@ -73,10 +73,7 @@ def demand(session: Session, actor: User, area_code: str | None = None) -> list[
     if area_code:
         query = query.where(within_clause(area_code, Household.village_code))
     rows = session.execute(query).all()
-    names = {}
-    codes = {r[2] + "000" for r in rows}
-    if codes:
-        names = dict(session.execute(select(Area.code, Area.name).where(Area.code.in_(codes))).all())
+    names = area_names(session, {r[2] + "000" for r in rows})
     seats = _seats_by_skill(session, {r[1] for r in rows if r[1] is not None})
     result = [Demand(r[0], r[1], r[2] + "000", names.get(r[2] + "000", r[2] + "000"), r[3], seats.get(r[1], 0))
               for r in rows]

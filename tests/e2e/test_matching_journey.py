@@ -14,6 +14,8 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
+from tests.conftest import credit_code, id_number
+
 pytestmark = pytest.mark.e2e
 
 PHONE = {"width": 390, "height": 844}
@@ -30,17 +32,8 @@ HOUSEHOLDS = [("XS-MATCH-0001", "unstable"), ("XS-MATCH-0002", "none")]
 MEMBERS = [("马建国", "19880303", 71), ("马建华", "19900909", 72)]  # one per household, both weld
 WELDING, FORKLIFT, FAR = "电焊工（秀山）", "叉车司机（秀山）", "银川建筑工（秀山）"
 COURSE = "叉车司机培训（吉强镇）"
-W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 
 
-def id_number(birth: str, seq: int, area: str = "640422") -> str:
-    body = f"{area}{birth}{seq:03d}"
-    return body + "10X98765432"[sum(int(c) * w for c, w in zip(body, W)) % 11]
-
-
-def credit_code(body: str = "91640422MA76XQ001") -> str:
-    from stdnum.cn import uscc
-    return body + uscc.calc_check_digit(body)
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +66,7 @@ def world(live_server):
         home = (workers[0].lat, workers[0].lon)  # the village's point
         assert home[0] is not None
         employer = jobs.create_employer(db.session, EmployerIn().load(
-            {"name": EMPLOYER, "uscc": credit_code(), "kind": "enterprise", "contact_name": "马厂长",
+            {"name": EMPLOYER, "uscc": credit_code("91640422MA76XQ001"), "kind": "enterprise", "contact_name": "马厂长",
              "contact_phone": "13895007777", "address": "吉强镇秀山社区工业园", "area_code": TOWNSHIP,
              "lat": home[0] + 0.02, "lon": home[1]}), admin)  # made by an administrator: verified
         create_user(db.session, *EMPLOYER_LOGIN, Role.employer, employer_id=employer.id, display_name=EMPLOYER)

@@ -7,17 +7,13 @@ import pytest
 from openpyxl import Workbook
 from playwright.sync_api import expect
 
+from tests.conftest import id_number
+
 pytestmark = pytest.mark.e2e
 
-W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 HOUSEHOLD = "TJ-2025-0001"
 PHONE = {"width": 390, "height": 844}  # a common phone, CSS pixels
 
-
-def id_number(birth: str, seq: int, area: str = "640422") -> str:
-    """A valid resident ID number: GB 11643 check digit (as tests/conftest.py computes it)."""
-    body = f"{area}{birth}{seq:03d}"
-    return body + "10X98765432"[sum(int(c) * w for c, w in zip(body, W)) % 11]
 
 
 def wrong_check_digit(number: str) -> str:

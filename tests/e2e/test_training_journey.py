@@ -11,6 +11,8 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
+from tests.conftest import id_number
+
 pytestmark = pytest.mark.e2e
 
 PHONE = {"width": 390, "height": 844}
@@ -28,13 +30,8 @@ SKILL = "焊工"
 NIGHT = "电焊工夜校（吉强镇）"  # the course of the journey: one seat, two evenings
 FAR_NIGHT = "电焊工夜校（田坪乡）"  # also at night, but far from home
 DAYTIME = "焊工集中面授班"  # near home, but in the daytime
-W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 CERTIFICATE_NO = re.compile(r"^PX\d{4}-\d{5}-\d{6}$")
 
-
-def id_number(birth: str, seq: int, area: str = "640422") -> str:
-    body = f"{area}{birth}{seq:03d}"
-    return body + "10X98765432"[sum(int(c) * w for c, w in zip(body, W)) % 11]
 
 
 @pytest.fixture(scope="module")
