@@ -1,36 +1,34 @@
-"""Allocation for an area, solved exactly as a min-cost flow (OR-Tools) on the pruned candidate
-graph: no job above its openings, one job per person; as many households with nobody in work
-covered as possible, among such plans the most monitored households, then the most relocated
-ones, and after that the most total fit.
+"""Allocation for an area, solved exactly on the pruned candidate graph: no job above its
+openings, one job per person; as many households with nobody in work covered as possible, among
+such plans the most monitored households, then the most relocated ones, and after that the most
+total fit.
 
-The network: source → household → worker → job → sink. A household with nobody in work has two
-arcs from the source: one unit carrying the coverage bonus, the rest without; so its first
-placement earns the bonus and further ones only their fit. A source → sink arc lets flow stay
-home, so nobody is placed in a job that would cost more than it gives.
+Two solves (OR-Tools), each with small numbers:
+
+1. **Coverage.** The sets of households that can be covered at once (one placement each, within
+   the openings) are the independent sets of a transversal matroid. So one set is best at every
+   level of priority together (Gale): the largest number of monitored households coverable, of
+   monitored and relocated ones, and of all are three maximum flows, and one plan reaches all three.
+2. **Fit.** A min-cost flow source → household → worker → job → sink in which the first placement
+   of a household with nobody in work must come from its priority's pool, and each pool supplies
+   exactly the number found in 1. Every plan it may choose covers the best numbers, and it picks
+   the one with the most fit. A bypass source → sink lets flow stay home, so nobody is placed in a
+   job that would cost more than it gives.
+
+(One solve with large bonuses for coverage is also exact, but the bonuses must outweigh any total
+fit; the solver's cost scaling then runs many more phases: 6.5 s instead of 2.4 s on a prefecture.)
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import numpy as np
-from ortools.graph.python import min_cost_flow
+from ortools.graph.python import max_flow, min_cost_flow
 
 from matching.engine import Shortlists
 
 FIT_SCALE = 1000  # a score of 1.0 is worth this much (scores count to three decimals)
-COST_LIMIT = 2 ** 62  # what the solver's 64-bit costs must stay under, summed over the plan
-
-
-def cover_bonus(priority: np.ndarray, placements: int, households: int) -> np.ndarray:
-    """The bonus for covering a household, by its priority, chosen so the objective is exactly
-    lexicographic: one more household covered outweighs any change in priorities and fit; one
-    more monitored (relocated) household outweighs any change in fit and in lower tiers."""
-    fit = FIT_SCALE * placements * 2 + 1  # more than the total fit of any plan (with group bonuses)
-    tier = 3 * fit  # monitored 2 tiers, relocated 1: more than any fit
-    cover = 2 * tier * households + fit  # more than all the priorities together
-    if (cover + 2 * tier) * households >= COST_LIMIT:
-        raise ValueError("too many households for one allocation; allocate township by township")
-    return cover + tier * priority.astype(np.int64)
+TIERS = (2, 1, 0)  # household priority, most urgent first: monitored, relocated, others
 
 
 @dataclass
@@ -58,53 +56,77 @@ def candidate_edges(lists: Shortlists) -> tuple[np.ndarray, np.ndarray, np.ndarr
     return w[first], j[first], s[first]
 
 
+def best_coverage(household: np.ndarray, priority: np.ndarray, wanting: np.ndarray, openings: np.ndarray,
+                  w: np.ndarray, j: np.ndarray) -> list[int]:
+    """How many households with nobody in work the best plan covers, per tier of `TIERS`: the
+    ranks of the nested sets (monitored; monitored and relocated; all), as maximum flows
+    source → household → job → sink, differenced."""
+    m = len(openings)
+    needing = wanting[household[w]]
+    pairs = np.unique(household[w[needing]].astype(np.int64) * m + j[needing])
+    h, jobs = pairs // m, pairs % m
+    h_count = len(priority)
+    ranks = []
+    for level in range(len(TIERS)):
+        allowed = np.isin(priority, TIERS[:level + 1])[h]
+        hs = np.unique(h[allowed])
+        flow = max_flow.SimpleMaxFlow()
+        source, sink, h0, j0 = 0, 1, 2, 2 + h_count
+        flow.add_arcs_with_capacity(
+            np.concatenate([np.full(len(hs), source), h0 + h[allowed], j0 + np.arange(m)]).astype(np.int32),
+            np.concatenate([h0 + hs, j0 + jobs[allowed], np.full(m, sink)]).astype(np.int32),
+            np.concatenate([np.ones(len(hs) + int(allowed.sum()), np.int64), openings.astype(np.int64)]))
+        if flow.solve(source, sink) != flow.OPTIMAL:
+            raise RuntimeError("maximum flow did not finish")
+        ranks.append(flow.optimal_flow())
+    return np.diff([0, *ranks]).tolist()
+
+
 GROUP_BONUS = 0.1  # with group placement: the fit added for joining fellow villagers at an employer
 
 
 def allocate(household: np.ndarray, priority: np.ndarray, employed: np.ndarray, openings: np.ndarray,
              edges: tuple[np.ndarray, np.ndarray, np.ndarray], bonus: np.ndarray | None = None) -> Allocation:
-    """`household`: household index of each worker; `priority` and `employed`: per household.
-    `bonus`, per edge, is added to the fit the plan maximises (not to the scores it reports)."""
+    """`household`: household index of each worker; `priority` (2 monitored, 1 relocated, 0 other)
+    and `employed`: per household. `bonus`, per edge, is added to the fit the plan maximises (not to
+    the scores it reports)."""
     w, j, s = edges
     n, h_count, m = len(household), len(priority), len(openings)
     wanting = ~employed
-    with_candidates = np.zeros(h_count, bool)
-    with_candidates[household[np.unique(w)]] = True
-    households_total = int(np.count_nonzero(wanting & np.isin(np.arange(h_count), np.unique(household))))
+    households_total = int(np.count_nonzero(wanting[np.unique(household)]))
     if len(w) == 0:
         return Allocation(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32), households_total, 0)
+    per_tier = best_coverage(household, priority, wanting, openings, w, j)
+    covering = sum(per_tier)
 
-    # node numbering: 0 source, 1 sink, then households, workers, jobs
-    source, sink = 0, 1
-    h0, w0, j0 = 2, 2 + h_count, 2 + h_count + n
-    flow = min_cost_flow.SimpleMinCostFlow()
+    # nodes: source, sink, one pool per tier, then households, workers, jobs
+    source, sink, pool0 = 0, 1, 2
+    h0 = pool0 + len(TIERS)
+    w0, j0 = h0 + h_count, h0 + h_count + n
     members = np.bincount(household, minlength=h_count)
     hs = np.flatnonzero(members > 0)
-    cover = wanting[hs]
-    covering = cover_bonus(priority[hs], placements=int(min(n, openings.sum())), households=int(cover.sum()))
-    # source -> household: a bonus unit for households with nobody in work, and the rest at no cost
-    tails = [np.full(int(cover.sum()), source), np.full(len(hs), source)]
-    heads = [h0 + hs[cover], h0 + hs]
-    caps = [np.ones(int(cover.sum()), np.int64), members[hs] - cover.astype(np.int64)]
-    costs = [-covering[cover], np.zeros(len(hs), np.int64)]
-    # household -> worker, worker -> job, job -> sink, and the bypass source -> sink
+    first = wanting[hs]  # a household with nobody in work: its first placement comes from its pool
+    tier_of = np.zeros(max(TIERS) + 1, np.int32)
+    tier_of[list(TIERS)] = np.arange(len(TIERS))
+    pool = pool0 + tier_of[priority[hs[first]]]
     workers_used = np.unique(w)
-    tails += [h0 + household[workers_used], w0 + w, j0 + np.arange(m), np.array([source])]
-    heads += [w0 + workers_used, j0 + j, np.full(m, sink), np.array([sink])]
-    caps += [np.ones(len(workers_used), np.int64), np.ones(len(w), np.int64), openings.astype(np.int64),
-             np.array([n], np.int64)]
     fit = s if bonus is None else s + bonus
-    costs += [np.zeros(len(workers_used), np.int64), -np.round(fit * FIT_SCALE).astype(np.int64),
-              np.zeros(m, np.int64), np.array([0], np.int64)]
-    first_fit = sum(len(t) for t in tails[:3])
+    tails = [pool, np.full(len(hs), source), h0 + household[workers_used], w0 + w, j0 + np.arange(m), [source]]
+    heads = [h0 + hs[first], h0 + hs, w0 + workers_used, j0 + j, np.full(m, sink), [sink]]
+    caps = [np.ones(len(pool)), members[hs] - first, np.ones(len(workers_used)), np.ones(len(w)), openings, [n]]
+    costs = [np.zeros(len(pool)), np.zeros(len(hs)), np.zeros(len(workers_used)),
+             -np.round(fit * FIT_SCALE), np.zeros(m), [0]]
+    flow = min_cost_flow.SimpleMinCostFlow()
     arcs = flow.add_arcs_with_capacity_and_unit_cost(
         np.concatenate(tails).astype(np.int32), np.concatenate(heads).astype(np.int32),
-        np.concatenate(caps), np.concatenate(costs))
-    flow.set_nodes_supplies(np.array([source, sink], np.int32), np.array([n, -n], np.int64))
+        np.concatenate(caps).astype(np.int64), np.concatenate(costs).astype(np.int64))
+    flow.set_nodes_supplies(np.array([source, sink, *range(pool0, h0)], np.int32),
+                            np.array([n - covering, -n, *per_tier], np.int64))
     status = flow.solve()
     if status != flow.OPTIMAL:
         raise RuntimeError(f"min-cost flow ended with status {status}")
-    used = flow.flows(arcs[first_fit:first_fit + len(w)]) > 0
+    fit_arcs = sum(len(t) for t in tails[:3])
+    used = flow.flows(arcs[fit_arcs:fit_arcs + len(w)]) > 0
     placed_w, placed_j, placed_s = w[used], j[used], s[used]
     covered = np.unique(household[placed_w])
     return Allocation(placed_w, placed_j, placed_s, households_total,

@@ -69,6 +69,7 @@ class Jobs:
 
 DEFAULT_COMMUTE_KM = 20.0  # reach assumed for someone whose commute limit is unknown (no credit for it)
 CELL_KM = 25.0  # grid cells that bound which jobs a block of workers can reach
+REACH_BAND_KM = 10.0  # within a cell, workers whose commute limits fall in one band share a block
 KM_PER_DEG_LAT = 110.57
 
 
@@ -158,8 +159,8 @@ def score_block(workers: Workers, jobs: Jobs, prepared: Prepared, rows: np.ndarr
 
 def blocks(workers: Workers, jobs: Jobs, prepared: Prepared, block: int = BLOCK):
     """(worker rows, job columns) pairs that together cover every feasible pair: workers grouped by
-    grid cell meet only the jobs within their reach, jobs of unknown place, and (for those willing
-    to migrate) jobs with accommodation."""
+    grid cell and by how far they would travel (in bands of REACH_BAND_KM) meet only the jobs within
+    their reach, jobs of unknown place, and (for those willing to migrate) jobs with accommodation."""
     all_jobs = np.arange(len(jobs))
     unplaced_jobs = all_jobs[np.isnan(prepared.jx) | np.isnan(prepared.jy)]
     housing = all_jobs[jobs.accommodation]
@@ -169,9 +170,10 @@ def blocks(workers: Workers, jobs: Jobs, prepared: Prepared, block: int = BLOCK)
         yield unplaced[start:start + block], all_jobs
     cx = np.floor(np.where(located, prepared.wx, 0) / CELL_KM).astype(np.int64)
     cy = np.floor(np.where(located, prepared.wy, 0) / CELL_KM).astype(np.int64)
+    band = np.ceil(prepared.reach / REACH_BAND_KM).astype(np.int64)
     placed = np.flatnonzero(located)
-    order = placed[np.lexsort((workers.migrate[placed], cy[placed], cx[placed]))]
-    keys = np.stack([cx[order], cy[order], workers.migrate[order].astype(np.int64)], axis=1)
+    order = placed[np.lexsort((band[placed], workers.migrate[placed], cy[placed], cx[placed]))]
+    keys = np.stack([cx[order], cy[order], workers.migrate[order].astype(np.int64), band[order]], axis=1)
     cuts = np.flatnonzero(np.any(np.diff(keys, axis=0) != 0, axis=1)) + 1
     jx, jy = prepared.jx, prepared.jy
     for group in np.split(order, cuts):

@@ -275,10 +275,15 @@ class SkillIndex:
         cosine = self._entry_post.dot({g: w / norm for g, w in weights.items()}, len(self.entries))
         return f1, cosine
 
-    def _lexical(self, q: str) -> np.ndarray:
-        """Exact hits, containment either way, and edit similarity, per entry (its best form)."""
+    def _ratios(self, queries: Sequence[str], workers: int = 1) -> np.ndarray:
+        """Edit similarity (0–100) of each query with every name and alias, one row per query."""
+        return process.cdist(queries, self._forms, scorer=fuzz.ratio, dtype=np.uint8, workers=workers)
+
+    def _lexical(self, q: str, ratios: dict[str, np.ndarray] | None = None) -> np.ndarray:
+        """Exact hits, containment either way, and edit similarity, per entry (its best form).
+        `ratios`: edit similarities already computed for several queries at once."""
         scores = np.zeros(len(self.entries))
-        ratios = process.cdist([q], self._forms, scorer=fuzz.ratio, dtype=np.uint8, workers=1)[0]
+        ratios = ratios[q] if ratios is not None and q in ratios else self._ratios([q])[0]
         np.maximum.at(scores, self._form_entry_arr, FUZZY_WEIGHT * ratios / 100.0)
         n = len(q)
         for start in range(n):  # names and aliases inside the text: the more they cover, the better
@@ -295,11 +300,11 @@ class SkillIndex:
                 scores[i] = max(scores[i], 0.45 + 0.4 * n / len(self._forms[pos]))
         return scores
 
-    def _scores(self, text: str) -> np.ndarray:
+    def _scores(self, text: str, ratios: dict[str, np.ndarray] | None = None) -> np.ndarray:
         best = np.zeros(len(self.entries))
         for spaced, weight in _variants(text):
             f1, cosine = self._overlap(_grams(spaced))
-            lexical = self._lexical(_compact(spaced))
+            lexical = self._lexical(_compact(spaced), ratios)
             combined = W_LEXICAL * lexical + W_OVERLAP * f1 + W_COSINE * cosine
             best = np.maximum(best, combined * weight)
         raw = _compact(_fold(text[: MAX_QUERY_CHARS * 4])) if isinstance(text, str) else ""
@@ -309,34 +314,44 @@ class SkillIndex:
 
     def resolve(self, text: str, limit: int = 5) -> list[Match]:
         """The best `limit` entries for the text, best first; [] when nothing resembles it."""
+        return self._ranked(text, limit)
+
+    def _ranked(self, text: str, limit: int, ratios: dict[str, np.ndarray] | None = None) -> list[Match]:
         if not self.entries or limit <= 0:
             return []
-        scores = self._scores(text)
+        scores = self._scores(text, ratios)
         order = np.lexsort((np.arange(len(scores)), -(scores + self._tiebreak)))[:limit]
         return [Match(self.entries[i].key, self.entries[i].name, self.entries[i].code,
                       float(min(1.0, scores[i]))) for i in order if scores[i] > 0]
 
     def resolve_one(self, text: str) -> Match | None:
         """The best entry if it is confidently the one meant; None keeps the text unresolved."""
-        best = self.resolve(text, limit=1)
+        return self._confident(text)
+
+    def _confident(self, text: str, ratios: dict[str, np.ndarray] | None = None) -> Match | None:
+        best = self._ranked(text, 1, ratios)
         return best[0] if best and best[0].score >= THRESHOLD else None
 
     def resolve_many(self, texts: Sequence[str]) -> list[str | None]:
         """The key of what resolve_one gives each text (None where it gives nothing), each distinct
         text resolved once, and most of them without scoring (`_shortcut`: ~6 µs against ~1.3 ms);
-        the rest (junk, posts with noise, framings naming two entries) costs what resolve_one does.
-        On bench/matching.py's county, 6,876 distinct strings of which 4% need scoring: ~20×."""
+        the rest (junk, posts with noise, framings naming two entries) are scored as resolve_one
+        scores them, with the edit similarities of all their readings computed in one call on every
+        core. On bench/matching.py's county, 6,876 distinct strings of which 4% need scoring: ~20×."""
         answers: dict[str, str | None] = {}
-        out = []
-        for text in texts:
-            if text not in answers:
-                key = self._shortcut(text)
-                if key is _SCORE:
-                    match = self.resolve_one(text)
-                    key = match.key if match is not None else None
+        scoring = []
+        for text in dict.fromkeys(texts):
+            key = self._shortcut(text)
+            if key is _SCORE:
+                scoring.append(text)
+            else:
                 answers[text] = key
-            out.append(answers[text])
-        return out
+        readings = list(dict.fromkeys(_compact(spaced) for text in scoring for spaced, _w in _variants(text)))
+        ratios = dict(zip(readings, self._ratios(readings, workers=-1))) if readings else {}
+        for text in scoring:
+            match = self._confident(text, ratios)
+            answers[text] = match.key if match is not None else None
+        return [answers[text] for text in texts]
 
     def _shortcut(self, text: str):
         """The answer without scoring, or _SCORE when only scoring can tell.

@@ -105,3 +105,57 @@ def test_the_allocation_is_the_best_possible_on_small_villages(seed):
            round(float(result.scores.sum()), 3))
     assert key == _best_by_brute_force(household, priority, employed, openings, score)
     assert result.households_covered == len(covered)
+
+
+def _best_by_integer_programming(household, priority, employed, openings, w, j, s):
+    """The same lexicographic best, by an independent method: CP-SAT maximising one level at a
+    time, each level's best value held as a constraint for the next."""
+    from ortools.sat.python import cp_model
+
+    model = cp_model.CpModel()
+    x = [model.new_bool_var(f"x{e}") for e in range(len(w))]
+    for worker in np.unique(w):
+        model.add(sum(x[e] for e in np.flatnonzero(w == worker)) <= 1)
+    for job in range(len(openings)):
+        model.add(sum(x[e] for e in np.flatnonzero(j == job)) <= int(openings[job]))
+    covered = {}
+    for h in np.flatnonzero(~employed):
+        edges = np.flatnonzero(household[w] == h)
+        if len(edges):
+            covered[h] = model.new_bool_var(f"c{h}")
+            model.add(covered[h] <= sum(x[e] for e in edges))
+    levels = [sum(covered.values()),
+              sum(c for h, c in covered.items() if priority[h] == 2),
+              sum(c for h, c in covered.items() if priority[h] == 1),
+              sum(int(round(float(s[e]) * allocation.FIT_SCALE)) * x[e] for e in range(len(w)))]
+    best = []
+    for level in levels:
+        model.maximize(level)
+        solver = cp_model.CpSolver()
+        assert solver.solve(model) == cp_model.OPTIMAL
+        best.append(round(solver.objective_value))
+        model.add(level >= best[-1])
+    return tuple(best)
+
+
+@pytest.mark.parametrize("seed", range(15))
+def test_the_allocation_matches_integer_programming_on_crowded_villages(seed):
+    """Villages large enough for a plan to trade one monitored household against several others,
+    with more people than openings."""
+    rng = np.random.default_rng(100 + seed)
+    n, m = 30, 6
+    household = np.sort(rng.integers(0, 14, n))
+    h_count = household.max() + 1
+    priority = rng.choice(3, h_count, p=[.5, .25, .25]).astype(np.int8)
+    employed = rng.random(h_count) < 0.2
+    openings = rng.integers(1, 4, m)
+    feasible = rng.random((n, m)) < 0.35
+    w, j = np.nonzero(feasible)
+    s = np.round(rng.random(len(w)), 3).astype(np.float32)
+    result = allocation.allocate(household, priority, employed, openings, (w, j, s))
+    assert np.all(np.bincount(result.jobs, minlength=m) <= openings)
+    assert len(set(result.workers.tolist())) == len(result.workers)
+    covered = set(household[result.workers].tolist()) - set(np.flatnonzero(employed).tolist())
+    fit = sum(int(round(float(x) * allocation.FIT_SCALE)) for x in result.scores)
+    key = (len(covered), sum(priority[h] == 2 for h in covered), sum(priority[h] == 1 for h in covered), fit)
+    assert key == _best_by_integer_programming(household, priority, employed, openings, w, j, s)
