@@ -48,6 +48,7 @@ def _import_models() -> None:
     import core.models  # noqa: F401
     import jobs.models  # noqa: F401
     import matching.models  # noqa: F401
+    import monitoring.models  # noqa: F401
     import registry.models  # noqa: F401
     import training.models  # noqa: F401
 
@@ -61,6 +62,7 @@ def register_blueprints(app: Flask) -> None:
     from matching import api as matching_api
     from matching import planning_views
     from matching import views as matching_views
+    from monitoring import api as monitoring_api
     from registry import api as registry_api
     from registry import views as registry_views
     from training import api as training_api
@@ -70,7 +72,7 @@ def register_blueprints(app: Flask) -> None:
 
     core_api.api.init_app(app)
     for bp in (core_api.bp, *registry_api.blueprints, *jobs_api.blueprints, *training_api.blueprints,
-               *matching_api.blueprints):
+               *matching_api.blueprints, *monitoring_api.blueprints):
         core_api.api.register_blueprint(bp)
         csrf.exempt(bp)  # bearer tokens, not cookies: nothing for a forged form to ride on
     app.register_blueprint(core_views.bp)

@@ -53,6 +53,12 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "TOKEN_TTL_DAYS": int(env.get("TOKEN_TTL_DAYS", "30")),
         "REFERRAL_REMIND_DAYS": int(env.get("REFERRAL_REMIND_DAYS", "7")),
         "REFERRAL_CLOSE_DAYS": int(env.get("REFERRAL_CLOSE_DAYS", "30")),
+        # early warning: how far back an event is news; grace before a follow-up is overdue;
+        # notice before a public-welfare post's term ends; how early follow-ups are reminded
+        "ALERT_LOOKBACK_DAYS": int(env.get("ALERT_LOOKBACK_DAYS", "30")),
+        "FOLLOW_UP_GRACE_DAYS": int(env.get("FOLLOW_UP_GRACE_DAYS", "7")),
+        "WELFARE_NOTICE_DAYS": int(env.get("WELFARE_NOTICE_DAYS", "30")),
+        "FOLLOW_UP_REMIND_DAYS": int(env.get("FOLLOW_UP_REMIND_DAYS", "7")),
         "DATA_DIR": str(ROOT / "data"),
         "API_TITLE": "村级劳保站 API",
         "API_VERSION": "v1",

@@ -27,6 +27,7 @@ from jobs.schemas import (
     ReferralListArgs,
     ReferralOut,
     ReferralPatch,
+    RenewalIn,
     StableEmploymentOut,
 )
 
@@ -192,6 +193,19 @@ def patch_referral(data, referral_id):
     actor = acting_user()
     referral = hiring.change_referral(db.session, hiring.get_referral(db.session, referral_id, actor),
                                         data["status"], actor, data.get("reason"), data.get("leave_reason"))
+    db.session.commit()
+    return referral
+
+
+@referrals.post("/<int:referral_id>/renewal")
+@api_roles(Role.admin, Role.station)
+@referrals.arguments(RenewalIn)
+@referrals.response(200, ReferralOut)
+def renew_post(data, referral_id):
+    """Renew a public-welfare post (续聘) until a later day."""
+    actor = acting_user()
+    referral = hiring.renew_welfare_post(db.session, hiring.get_referral(db.session, referral_id, actor),
+                                         data["until"], actor)
     db.session.commit()
     return referral
 

@@ -5,7 +5,7 @@ Hiring keeps two promises under concurrent requests without locks held across a 
 posting never goes above its openings (a conditional UPDATE of its counter), and a worker never
 holds two jobs (a partial unique index on hired referrals).
 """
-from datetime import timedelta
+from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 from flask_babel import gettext as _
@@ -23,6 +23,7 @@ from registry.models import EmploymentStatus, Household, LabourAbility, Monitori
 from registry.services import can_read_worker
 
 FOLLOW_UP_MONTHS = (1, 3, 6)
+WELFARE_TERM_MONTHS = 12  # a public-welfare post (公益性岗位) is held for a year unless renewed
 NEXT = {  # allowed moves of a referral
     ReferralStatus.referred: {ReferralStatus.interviewing, ReferralStatus.hired, ReferralStatus.rejected},
     ReferralStatus.interviewing: {ReferralStatus.hired, ReferralStatus.rejected},
@@ -190,6 +191,8 @@ def _hire(session: Session, referral: Referral) -> None:
         other.status = ReferralStatus.obsolete
     referral.follow_ups = [FollowUp(months=m, due_on=referral.hired_on + relativedelta(months=m))
                            for m in FOLLOW_UP_MONTHS]
+    if job.public_welfare:
+        referral.term_ends_on = referral.hired_on + relativedelta(months=WELFARE_TERM_MONTHS)
 
 
 def _leave(session: Session, referral: Referral, reason: LeaveReason) -> None:
@@ -231,6 +234,20 @@ def sweep_unanswered(session: Session, remind_after_days: int, close_after_days:
     return remind, closed
 
 
+def renew_welfare_post(session: Session, referral: Referral, until: date, actor: User) -> Referral:
+    """Renew a public-welfare post (续聘) until a later day; station staff of the person's area."""
+    if not (actor.role is Role.admin
+            or (actor.role is Role.station and user_sees_area(actor, referral.worker.household.village_code))):
+        raise Forbidden(_("Your role is not allowed to do this."))
+    if referral.status is not ReferralStatus.hired or not referral.job.public_welfare:
+        raise Conflict(_("Only a public-welfare post someone holds can be renewed."), {"status": referral.status.name})
+    if until <= max(referral.term_ends_on or china_today(), china_today()):
+        raise ValidationFailed(_("The new end must be later than the current one."), {"until": _("too early")})
+    referral.term_ends_on = until
+    session.flush()
+    return referral
+
+
 # --- follow-ups --------------------------------------------------------------------------------
 
 def record_follow_up(session: Session, follow_up: FollowUp, data: dict, actor: User) -> FollowUp:
@@ -269,6 +286,34 @@ def due_follow_ups(session: Session, actor: User, until=None, limit: int = 100) 
         select(FollowUp).join(Referral).join(Job).join(Worker, Referral.worker_id == Worker.id)
         .join(Household, Worker.household_id == Household.id).where(*conditions)
         .order_by(FollowUp.due_on).limit(limit)))
+
+
+def expire_postings(session: Session, today: date) -> tuple[int, int]:
+    """Postings past their expiry are closed, and the referrals nobody answered on them too (run
+    by the scheduler). Returns (postings closed, referrals closed)."""
+    expired = list(session.scalars(select(Job).where(Job.closed_at.is_(None), Job.expires_on < today)))
+    now = utcnow()
+    for job in expired:
+        job.closed_at = now
+    referrals = list(session.scalars(select(Referral).where(Referral.job_id.in_([j.id for j in expired]),
+                                                            Referral.status.in_(OPEN_REFERRAL)))) if expired else []
+    for referral in referrals:
+        referral.status = ReferralStatus.expired
+    session.flush()
+    return len(expired), len(referrals)
+
+
+def remind_follow_ups(session: Session, today: date, ahead_days: int = 7) -> int:
+    """Marks follow-ups of people in work that fall due within `ahead_days` (or are overdue) and
+    were not reminded yet; station pages show them as reminded. Returns how many (scheduler)."""
+    due = list(session.scalars(select(FollowUp).join(Referral).where(
+        FollowUp.done_at.is_(None), FollowUp.reminded_at.is_(None), Referral.status == ReferralStatus.hired,
+        FollowUp.due_on <= today + timedelta(days=ahead_days))))
+    now = utcnow()
+    for follow_up in due:
+        follow_up.reminded_at = now
+    session.flush()
+    return len(due)
 
 
 def stable_employment(session: Session, months: int = 3, employer_id: int | None = None,

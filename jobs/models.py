@@ -195,6 +195,7 @@ class Referral(db.Model):
     reminded_at: Mapped[datetime | None]
     hired_on: Mapped[date | None]
     left_on: Mapped[date | None]
+    term_ends_on: Mapped[date | None]  # public-welfare posts: the term, until renewed
 
     worker: Mapped[Worker] = relationship(lazy="joined")
     job: Mapped[Job] = relationship(lazy="joined")
@@ -213,6 +214,7 @@ class FollowUp(db.Model):
     months: Mapped[int]
     due_on: Mapped[date] = mapped_column(index=True)
     done_at: Mapped[datetime | None]
+    reminded_at: Mapped[datetime | None]  # the scheduler's reminder that it is due
     done_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     still_employed: Mapped[bool | None]
     wage: Mapped[int | None]

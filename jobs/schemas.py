@@ -229,7 +229,12 @@ class ReferralOut(Schema):
     created_at = fields.DateTime()
     hired_on = fields.Date(allow_none=True)
     left_on = fields.Date(allow_none=True)
+    term_ends_on = fields.Date(allow_none=True, metadata={"description": "public-welfare posts: the term, until renewed"})
     follow_ups = fields.List(fields.Nested(FollowUpOut))
+
+
+class RenewalIn(Schema):
+    until = fields.Date(required=True, metadata={"description": "the post's new end"})
 
 
 class ReferralList(Schema):

@@ -117,6 +117,8 @@ class Household(db.Model):
     relocated: Mapped[bool] = mapped_column(default=False)
     resettlement_site: Mapped[str | None] = mapped_column(String(128))
     helper_name: Mapped[str | None] = mapped_column(String(64))
+    # the responsible helper (帮扶责任人) when they have an account: early warnings go to them
+    helper_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     address: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -141,6 +141,7 @@ class Enrollment(db.Model):
     pre_score: Mapped[int | None]  # assessment before and after the course, 0–100
     post_score: Mapped[int | None]
     completed_on: Mapped[date | None]
+    withdrawn_on: Mapped[date | None]
     certificate_no: Mapped[str | None] = mapped_column(String(32), unique=True)
     rating: Mapped[int | None]  # 1–5, given by completers only
     rating_comment: Mapped[str | None] = mapped_column(String(500))

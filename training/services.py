@@ -263,7 +263,7 @@ def withdraw(session: Session, enrollment: Enrollment, actor: User) -> Enrollmen
     if enrollment.status not in ACTIVE:
         raise Conflict(_("This enrolment is already closed."), {"status": enrollment.status.name})
     had_seat = enrollment.status is EnrollmentStatus.enrolled
-    enrollment.status = EnrollmentStatus.withdrawn
+    enrollment.status, enrollment.withdrawn_on = EnrollmentStatus.withdrawn, china_today()
     session.flush()
     if had_seat:
         course = enrollment.course
@@ -290,6 +290,14 @@ def promote_waitlist(session: Session, course: Course) -> list[Enrollment]:
     session.flush()
     session.refresh(course, ["enrolled_count"])
     return promoted
+
+
+def promote_all_waitlists(session: Session) -> int:
+    """Every course with free seats and people waiting seats them in order (scheduler). Returns
+    how many people got a seat."""
+    courses = session.scalars(select(Course).where(Course.enrolled_count < Course.capacity, select(Enrollment.id).where(
+        Enrollment.course_id == Course.id, Enrollment.status == EnrollmentStatus.waitlisted).exists()))
+    return sum(len(promote_waitlist(session, course)) for course in courses.all())
 
 
 def waitlist_position(session: Session, enrollment: Enrollment) -> int | None:
