@@ -42,7 +42,7 @@ def raise_alerts(session: Session, rule: Rule, findings: Iterable[Finding], now:
         alert = latest.get(finding.household_id)
         if alert is None:
             alert = Alert(household_id=finding.household_id, rule=rule.name, severity=severity, opened_at=now,
-                          detail=finding.detail)
+                          status=AlertStatus.open, reopened_count=0, detail=finding.detail)
             session.add(alert)
             latest[finding.household_id] = alert
             counts["raised"] += 1

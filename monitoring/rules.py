@@ -63,8 +63,10 @@ def _someone_employed(household_id_column):
 
 
 def _last_employment_ended():
-    """Per household: the day its members' most recent job ended (None: never recorded)."""
-    return (select(Worker.household_id, func.max(EmploymentSpell.ended_on).label("ended_on"))
+    """Per household: the day its members' most recent job ended, and that spell of work (the
+    highest id: spells are written in order)."""
+    return (select(Worker.household_id, func.max(EmploymentSpell.ended_on).label("ended_on"),
+                   func.max(EmploymentSpell.id).label("spell_id"))
             .join(EmploymentSpell, EmploymentSpell.worker_id == Worker.id)
             .where(EmploymentSpell.status.in_(EMPLOYED), EmploymentSpell.ended_on.is_not(None))
             .group_by(Worker.household_id).subquery())
@@ -75,10 +77,11 @@ def employment_lost(session: Session, today: date, settings: Settings) -> Iterab
     """Someone's job ended recently, and now nobody in the household is in work."""
     last = _last_employment_ended()
     since = today - timedelta(days=settings.lookback_days)
-    rows = session.execute(select(Household.id, last.c.ended_on).join(last, last.c.household_id == Household.id)
+    rows = session.execute(select(Household.id, last.c.ended_on, last.c.spell_id)
+                           .join(last, last.c.household_id == Household.id)
                            .where(last.c.ended_on >= since, ~_someone_employed(Household.id)))
-    for household_id, ended_on in rows:
-        yield Finding(household_id, f"lost:{ended_on.isoformat()}",
+    for household_id, ended_on, spell_id in rows:
+        yield Finding(household_id, f"lost:{spell_id}",
                       _("The last job in the household ended on %(day)s; nobody is employed now.",
                         day=ended_on.isoformat()), ended_on)
 

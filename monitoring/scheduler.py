@@ -33,8 +33,8 @@ def _run(app: Flask, name: str) -> None:
 
 def build(app: Flask) -> BlockingScheduler:
     """Every task once at a time (max_instances=1); missed runs are folded into one (coalesce)."""
-    scheduler = BlockingScheduler(timezone=CHINA, job_defaults={
-        "coalesce": True, "max_instances": 1, "misfire_grace_time": 3600})
+    scheduler = BlockingScheduler(timezone=CHINA)
     for name, task in TASKS.items():
-        scheduler.add_job(_run, CronTrigger(timezone=CHINA, **task.schedule), args=(app, name), id=name, name=name)
+        scheduler.add_job(_run, CronTrigger(timezone=CHINA, **task.schedule), args=(app, name), id=name, name=name,
+                          coalesce=True, max_instances=1, misfire_grace_time=3600)
     return scheduler

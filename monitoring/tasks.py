@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -145,7 +146,7 @@ def run_task(session: Session, name: str, config: dict, now: datetime | None = N
     period of its own (a hand run after the period's run)."""
     task = TASKS[name]
     now = now or utcnow()
-    period = task.period(now) + (f"+{now.astimezone(CHINA):%H%M%S.%f}" if again else "")
+    period = task.period(now) + (f"+again-{uuid.uuid4().hex[:8]}" if again else "")
     runner = runner or runner_name()
     if not _claim(session, name, period, runner, now):
         holder = session.scalar(select(TaskRun.runner).where(TaskRun.task == name, TaskRun.period == period))
