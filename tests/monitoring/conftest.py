@@ -34,7 +34,7 @@ def run(app):
 
 
 @pytest.fixture
-def hire(app, make_job, refer):
+def hire(app, make_job, refer):  # noqa: F811  (the imported fixtures)
     """`hire(worker_id, **job fields)` -> referral id of a hire on a new posting."""
     def go(worker_id: int, **job_fields) -> int:
         referral_id = refer(worker_id, make_job(**job_fields))
@@ -65,9 +65,3 @@ def alerts_of(app):
             alerts = db.session.scalars(select(Alert).where(Alert.household_id == household.id)).all()
             return {a.rule: (a.severity.name, a.status.name, len(a.events)) for a in alerts}
     return read
-
-
-def household_of(app, worker_id: int) -> str:
-    from registry.models import Worker
-    with app.app_context():
-        return db.session.get(Worker, worker_id).household.code

@@ -8,7 +8,7 @@ from core.extensions import db
 from core.models import china_today
 from jobs.models import LeaveReason, Referral
 from monitoring.models import Alert, AlertEvent
-from tests.monitoring.conftest import ADMIN, household_of
+from tests.monitoring.conftest import ADMIN
 
 
 def test_a_household_whose_last_job_ends_is_warned_at_once(app, make_household, make_worker, hire, leave, run, alerts_of):
