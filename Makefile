@@ -21,16 +21,19 @@ static/vendor/.stamp: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	mkdir -p static/vendor
 	cp node_modules/@picocss/pico/css/pico.min.css static/vendor/pico.min.css
+	cp node_modules/chart.js/dist/chart.umd.min.js static/vendor/chart.umd.min.js
 	touch $@
 
 translations/.stamp: $(wildcard translations/*/LC_MESSAGES/messages.po) | $(VENV)/.deps
 	$(BIN)/pybabel compile -d translations >/dev/null
 	touch $@
 
+# The scheduler runs beside the dev server (in production: a process, a systemd unit, of its own).
 run: setup
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo load
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	$(BIN)/flask scheduler & scheduler=$$!; trap 'kill $$scheduler' EXIT INT TERM; \
+		$(BIN)/flask run --host 127.0.0.1 --port 5000
 
 test: setup lint
 	@$(MAKE) --no-print-directory test-sqlite

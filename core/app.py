@@ -63,6 +63,7 @@ def register_blueprints(app: Flask) -> None:
     from matching import planning_views
     from matching import views as matching_views
     from monitoring import api as monitoring_api
+    from monitoring import views as monitoring_views
     from registry import api as registry_api
     from registry import views as registry_views
     from training import api as training_api
@@ -84,6 +85,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(training_station_views.bp)
     app.register_blueprint(matching_views.bp)
     app.register_blueprint(planning_views.bp)
+    app.register_blueprint(monitoring_views.bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

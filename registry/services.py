@@ -378,6 +378,7 @@ class WorkerQuery:
     monitoring_status: MonitoringStatus | None = None
     employment_status: object | None = None
     nobody_employed: bool | None = None
+    employed: bool | None = None  # only people in work (any employed status)
     limit: int = 50
     offset: int = 0
 
@@ -396,6 +397,8 @@ def search_workers(session: Session, actor: User, query: WorkerQuery) -> tuple[l
         conditions.append(Worker.employment_status == query.employment_status)
     if query.nobody_employed:
         conditions.append(~_has_employed_member())
+    if query.employed:
+        conditions.append(Worker.employment_status.in_(EMPLOYED))
     base = select(Worker).join(Household).where(*conditions)
     total = session.scalar(select(func.count()).select_from(base.subquery()))
     rows = session.scalars(base.order_by(Household.code, Worker.birth_date, Worker.id)

@@ -49,9 +49,11 @@ def _villages():
 @page_roles()
 def home():
     user = acting_user()
+    home = role_home(current_app, user.role)  # each role's start page, named by its package
+    if home:
+        return redirect(url_for(home))
     if user.role not in STAFF:
-        home = role_home(current_app, user.role)
-        return redirect(url_for(home)) if home else render_template("registry/welcome.html")
+        return render_template("registry/welcome.html")
     counts = services.household_counts(db.session, user)
     unresolved = services.unresolved_skills(db.session, user, limit=20)
     return render_template("registry/home.html", counts=counts, unresolved=unresolved)
@@ -211,7 +213,7 @@ def workers():
     query = services.WorkerQuery(
         area_code=args.get("area") or None, q=args.get("q") or None,
         employment_status=EmploymentStatus[status] if status in EmploymentStatus.__members__ else None,
-        nobody_employed=args.get("nobody_employed") == "1",
+        nobody_employed=args.get("nobody_employed") == "1", employed=args.get("employed") == "1",
         limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     items, total = services.search_workers(db.session, acting_user(), query)
     return render_template("registry/workers.html", items=items, total=total, page=page,

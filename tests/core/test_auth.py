@@ -71,8 +71,8 @@ def test_login_and_logout_through_the_pages(app, make_user):
     token = csrf_token(page.get("/login").get_data(as_text=True))
     signed_in = page.post("/login", data={"username": username, "password": password, "csrf_token": token})
     assert signed_in.status_code == 302
-    assert page.get("/").status_code == 200
-    token = csrf_token(page.get("/").get_data(as_text=True))
+    assert page.get("/", follow_redirects=True).status_code == 200  # the role's start page
+    token = csrf_token(page.get("/", follow_redirects=True).get_data(as_text=True))
     assert page.post("/logout", data={"csrf_token": token}).status_code == 302
     assert page.get("/").status_code == 302
 

@@ -48,11 +48,11 @@ def test_openapi_document_describes_the_registry(client):
 def test_pages_are_chinese_by_default_and_english_on_request(login_as):
     from tests.conftest import csrf_token
     page = login_as("admin")
-    html = page.get("/").get_data(as_text=True)
+    html = page.get("/", follow_redirects=True).get_data(as_text=True)
     assert 'lang="zh-CN"' in html and "退出" in html
     token = csrf_token(html)
     page.post("/lang/en", data={"csrf_token": token, "next": "/"})
-    html = page.get("/").get_data(as_text=True)
+    html = page.get("/", follow_redirects=True).get_data(as_text=True)
     assert 'lang="en"' in html and "Sign out" in html
 
 

@@ -15,18 +15,6 @@ def post_form(page, url, data):
     return page.post(url, data={**data, "csrf_token": token})
 
 
-def test_home_shows_the_figures_of_the_station_villages(login_as, make_household, make_worker):
-    idle = make_household(monitoring_status="unstable")
-    make_worker(idle, skills=["编草帽子"])
-    make_worker(make_household(), employment_status="local")
-    make_worker(make_household(OTHER_VILLAGE))
-    html = login_as("station", [VILLAGE]).get("/").get_data(as_text=True)
-    assert "劳保站首页" in html
-    figures = dict(zip(["households", "monitored", "nobody"], [2, 1, 1]))
-    assert f"<strong>{figures['households']}</strong>" in html
-    assert "编草帽子" in html  # an unresolved skill waits for review
-
-
 def test_register_a_household_and_see_it(login_as, areas):
     page = login_as("station", [VILLAGE])
     response = post_form(page, "/households/new", {"code": "TJ-001", "village_code": VILLAGE,

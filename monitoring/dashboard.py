@@ -1,0 +1,150 @@
+"""The figures of the station home and the county overview, read from every package. Each
+figure is a count a page can link to the list behind it."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, aliased
+
+from core.models import User, china_today
+from core.scoping import area_prefix, scope_clause, within_clause
+from jobs.hiring import FOLLOW_UP_MONTHS
+from jobs.models import FollowUp, Referral
+from monitoring.alerts import counts_by_rule
+from monitoring.models import OPEN_ALERT, Alert
+from registry.models import EMPLOYED, Area, AreaLevel, Household, MonitoringStatus, Worker
+from registry.services import household_counts
+from training.models import Enrollment, EnrollmentStatus
+
+MONTHS_SHOWN = 12
+
+
+def _scoped(actor: User, area_code: str | None):
+    conditions = [scope_clause(actor, Household.village_code)]
+    if area_code:
+        conditions.append(within_clause(area_code, Household.village_code))
+    return conditions
+
+
+def open_alerts(session: Session, actor: User, area_code: str | None = None) -> int:
+    return session.scalar(select(func.count(Alert.id)).join(Household)
+                          .where(*_scoped(actor, area_code), Alert.status.in_(OPEN_ALERT)))
+
+
+def training_pipeline(session: Session, actor: User, area_code: str | None = None) -> dict[str, int]:
+    """People enrolled or waiting now, and results of the last twelve months."""
+    since = china_today() - timedelta(days=365)
+    base = (select(Enrollment.status, func.count(Enrollment.id)).join(Worker, Enrollment.worker_id == Worker.id)
+            .join(Household).where(*_scoped(actor, area_code)).group_by(Enrollment.status))
+    current = dict(session.execute(base.where(Enrollment.status.in_(
+        [EnrollmentStatus.enrolled, EnrollmentStatus.waitlisted]))).all())
+    recent = dict(session.execute(base.where(Enrollment.status.in_(
+        [EnrollmentStatus.completed, EnrollmentStatus.failed]), Enrollment.completed_on >= since)).all())
+    dropped = session.scalar(select(func.count(Enrollment.id)).join(Worker, Enrollment.worker_id == Worker.id)
+                             .join(Household).where(*_scoped(actor, area_code),
+                                                    Enrollment.status == EnrollmentStatus.withdrawn,
+                                                    Enrollment.withdrawn_on >= since))
+    return {"enrolled": current.get(EnrollmentStatus.enrolled, 0),
+            "waitlisted": current.get(EnrollmentStatus.waitlisted, 0),
+            "completed": recent.get(EnrollmentStatus.completed, 0),
+            "failed": recent.get(EnrollmentStatus.failed, 0), "dropped_out": dropped}
+
+
+def _month(day: date) -> str:
+    return f"{day.year}-{day.month:02d}"
+
+
+def placements_by_month(session: Session, actor: User, area_code: str | None = None) -> dict:
+    """Hires and departures per month for the last twelve months, oldest first."""
+    first = china_today().replace(day=1) - relativedelta(months=MONTHS_SHOWN - 1)
+    months = [_month(first + relativedelta(months=n)) for n in range(MONTHS_SHOWN)]
+    rows = session.execute(select(Referral.hired_on, Referral.left_on).join(Worker, Referral.worker_id == Worker.id)
+                           .join(Household).where(*_scoped(actor, area_code),
+                                                  (Referral.hired_on >= first) | (Referral.left_on >= first))).all()
+    hires = Counter(_month(h) for h, _ in rows if h and h >= first)
+    departures = Counter(_month(left) for _, left in rows if left and left >= first)
+    return {"months": months, "hires": [hires[m] for m in months], "departures": [departures[m] for m in months]}
+
+
+def stable_rates(session: Session, actor: User, area_code: str | None = None) -> list[dict]:
+    """Of the hires followed up at 1, 3 and 6 months, the share still in work."""
+    out = []
+    for months in FOLLOW_UP_MONTHS:
+        followed, stable = session.execute(
+            select(func.count(FollowUp.id), func.count(FollowUp.id).filter(FollowUp.still_employed.is_(True)))
+            .join(Referral).join(Worker, Referral.worker_id == Worker.id).join(Household)
+            .where(*_scoped(actor, area_code), FollowUp.months == months, FollowUp.done_at.is_not(None))).one()
+        out.append({"months": months, "followed_up": followed, "still_employed": stable,
+                    "rate": round(stable / followed, 3) if followed else None})
+    return out
+
+
+def station_home(session: Session, actor: User, area_code: str | None = None) -> dict:
+    return {"counts": household_counts(session, actor, area_code),
+            "open_alerts": open_alerts(session, actor, area_code),
+            "alerts_by_rule": counts_by_rule(session, actor, area_code),
+            "training": training_pipeline(session, actor, area_code),
+            "placements": placements_by_month(session, actor, area_code),
+            "stable": stable_rates(session, actor, area_code)}
+
+
+@dataclass
+class AreaRow:
+    code: str
+    name: str
+    households: int = 0
+    nobody_employed: int = 0
+    monitored: int = 0
+    workers: int = 0
+    employed: int = 0
+    open_alerts: int = 0
+    completed: int = 0  # courses completed in the last twelve months
+    completed_in_work: int = 0  # of them, in work now
+
+    @property
+    def employment_rate(self) -> float | None:
+        return self.employed / self.workers if self.workers else None
+
+
+def by_area(session: Session, actor: User, parent_code: str) -> list[AreaRow]:
+    """The same figures for each township of a county, or each village of a township."""
+    parent = session.get(Area, parent_code)
+    child_level = AreaLevel.township if parent.level is AreaLevel.county else AreaLevel.village
+    width = 9 if child_level is AreaLevel.township else 12
+    children = session.scalars(select(Area).where(Area.parent_code == parent_code, Area.level == child_level)
+                               .order_by(Area.code)).all()
+    rows = {area_prefix(a.code)[:width]: AreaRow(a.code, a.name) for a in children}
+    key = func.substr(Household.village_code, 1, width)
+    scope = _scoped(actor, parent_code)
+    member = aliased(Worker)
+    someone = select(member.id).where(member.household_id == Household.id,
+                                      member.employment_status.in_(EMPLOYED)).exists()
+    for k, households, nobody, monitored in session.execute(
+            select(key, func.count(Household.id), func.count(Household.id).filter(~someone),
+                   func.count(Household.id).filter(Household.monitoring_status != MonitoringStatus.none))
+            .where(*scope).group_by(key)):
+        if k in rows:
+            rows[k].households, rows[k].nobody_employed, rows[k].monitored = households, nobody, monitored
+    for k, workers, employed in session.execute(
+            select(key, func.count(Worker.id), func.count(Worker.id).filter(Worker.employment_status.in_(EMPLOYED)))
+            .join(Household, Worker.household_id == Household.id).where(*scope).group_by(key)):
+        if k in rows:
+            rows[k].workers, rows[k].employed = workers, employed
+    for k, alerts in session.execute(select(key, func.count(Alert.id)).join(Household, Alert.household_id == Household.id)
+                                     .where(*scope, Alert.status.in_(OPEN_ALERT)).group_by(key)):
+        if k in rows:
+            rows[k].open_alerts = alerts
+    since = china_today() - timedelta(days=365)
+    for k, completed, in_work in session.execute(
+            select(key, func.count(Enrollment.id), func.count(Enrollment.id).filter(Worker.employment_status.in_(EMPLOYED)))
+            .join(Worker, Enrollment.worker_id == Worker.id).join(Household, Worker.household_id == Household.id)
+            .where(*scope, Enrollment.status == EnrollmentStatus.completed, Enrollment.completed_on >= since)
+            .group_by(key)):
+        if k in rows:
+            rows[k].completed, rows[k].completed_in_work = completed, in_work
+    return list(rows.values())
+

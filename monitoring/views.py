@@ -1,0 +1,152 @@
+"""Monitoring pages: the station home (figures, charts and open alerts), the county overview by
+township and village, and the alerts with their handling (acknowledge, record an action, close).
+
+Thin: parse, call monitoring.alerts or monitoring.dashboard, commit once, render. Each figure
+links to the list behind it."""
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from core.auth import acting_user, page_roles, set_role_home
+from core.extensions import db
+from core.models import Role
+from core.pages import PAGE_SIZE, form_status, page_count, page_number, submit
+from core.scoping import user_sees_area
+from monitoring import alerts, dashboard
+from monitoring.forms import AcknowledgeForm, ActionForm, CloseForm
+from monitoring.models import ActionKind
+from monitoring.rules import RULES
+from monitoring.schemas import ActionIn, CloseIn
+from registry import services as registry
+from registry.models import Area, AreaLevel
+
+bp = Blueprint("monitoring", __name__)
+STAFF = (Role.admin, Role.county, Role.station)
+bp.record_once(lambda state: set_role_home(state.app, Role.station, "monitoring.station_home"))
+bp.record_once(lambda state: set_role_home(state.app, Role.county, "monitoring.county_overview"))
+bp.record_once(lambda state: set_role_home(state.app, Role.admin, "monitoring.county_overview"))
+
+
+def _rule_titles() -> dict[str, str]:
+    return {name: str(rule.title) for name, rule in RULES.items()}
+
+
+@bp.get("/station")
+@page_roles(*STAFF)
+def station_home():
+    actor = acting_user()
+    figures = dashboard.station_home(db.session, actor)
+    urgent, _total = alerts.list_alerts(db.session, actor, open=True, limit=8)
+    unresolved = registry.unresolved_skills(db.session, actor, limit=20)
+    chart = {"type": "bar", "labels": figures["placements"]["months"], "series": [
+        {"label": _("Hires"), "data": figures["placements"]["hires"]},
+        {"label": _("Departures"), "data": figures["placements"]["departures"]}]}
+    return render_template("monitoring/station_home.html", figures=figures, urgent=urgent, unresolved=unresolved,
+                           rules=_rule_titles(), placements_chart=chart)
+
+
+def _default_area(actor) -> str | None:
+    """The user's own area, else the first county."""
+    if actor.area_codes:
+        return actor.area_codes[0]
+    return db.session.scalar(select(Area.code).where(Area.level == AreaLevel.county).order_by(Area.code))
+
+
+@bp.get("/county")
+@page_roles(Role.admin, Role.county, Role.station)
+def county_overview():
+    actor = acting_user()
+    code = request.args.get("area_code") or _default_area(actor)
+    area = db.session.get(Area, code) if code else None
+    if area is None or not user_sees_area(actor, area.code) or area.level is AreaLevel.village:
+        area = db.session.get(Area, _default_area(actor)) if _default_area(actor) else None
+    if area is None:
+        return render_template("monitoring/county.html", area=None)
+    rows = dashboard.by_area(db.session, actor, area.code) if area.level is not AreaLevel.village else []
+    by_rule = alerts.counts_by_rule(db.session, actor, area.code)
+    titles = _rule_titles()
+    figures = dashboard.station_home(db.session, actor, area.code)
+    charts = {
+        "employment": {"type": "bar", "labels": [r.name for r in rows], "percent": True, "series": [
+            {"label": _("Employment rate"), "data": [round(100 * (r.employment_rate or 0), 1) for r in rows]}]},
+        "alerts": {"type": "bar", "horizontal": True, "labels": [titles.get(k, k) for k in by_rule], "series": [
+            {"label": _("Open alerts"), "data": list(by_rule.values())}]},
+        "placements": {"type": "bar", "labels": figures["placements"]["months"], "series": [
+            {"label": _("Hires"), "data": figures["placements"]["hires"]},
+            {"label": _("Departures"), "data": figures["placements"]["departures"]}]},
+    }
+    return render_template("monitoring/county.html", area=area, rows=rows, by_rule=by_rule, rules=titles,
+                           figures=figures, charts=charts, parent=area.parent if area.level is AreaLevel.township
+                           else None)
+
+
+@bp.get("/alerts")
+@page_roles(*STAFF)
+def alert_list():
+    actor = acting_user()
+    open_arg = request.args.get("open", "1")
+    only_open = {"1": True, "0": False}.get(open_arg)
+    rule = request.args.get("rule") if request.args.get("rule") in RULES else None
+    mine = request.args.get("mine") == "1"
+    area_code = request.args.get("area_code") or None
+    page = page_number()
+    items, total = alerts.list_alerts(db.session, actor, area_code=area_code, open=only_open, rule=rule, mine=mine,
+                                      limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    return render_template("monitoring/alerts.html", items=items, total=total, page=page, pages=page_count(total),
+                           rules=_rule_titles(), rule=rule, open_arg=open_arg, mine=mine, area_code=area_code)
+
+
+def _alert_page(alert, action_form=None, close_form=None, status=200):
+    return render_template("monitoring/alert.html", alert=alert, rules=_rule_titles(),
+                           ack_form=AcknowledgeForm(), action_form=action_form or ActionForm(),
+                           close_form=close_form or CloseForm(), kinds=ActionKind,
+                           may_handle=acting_user().role in alerts.HANDLERS), status
+
+
+@bp.get("/alerts/<int:alert_id>")
+@page_roles(*STAFF)
+def alert_page(alert_id):
+    return _alert_page(alerts.get_alert(db.session, alert_id, acting_user()))
+
+
+@bp.post("/alerts/<int:alert_id>/acknowledge")
+@page_roles(*alerts.HANDLERS)
+def acknowledge(alert_id):
+    actor = acting_user()
+    alert = alerts.get_alert(db.session, alert_id, actor)
+    if AcknowledgeForm().validate_on_submit():
+        alerts.acknowledge(db.session, alert, actor)
+        db.session.commit()
+    return redirect(url_for("monitoring.alert_page", alert_id=alert.id))
+
+
+@bp.post("/alerts/<int:alert_id>/actions")
+@page_roles(*alerts.HANDLERS)
+def record_action(alert_id):
+    actor = acting_user()
+    alert = alerts.get_alert(db.session, alert_id, actor)
+    form = ActionForm()
+    if form.validate_on_submit():
+        def record(data):
+            action = alerts.record_action(db.session, alert, data["kind"], data["note"], actor)
+            db.session.commit()
+            return action
+        if submit(form, ActionIn(), {"kind": form.kind.data, "note": form.note.data or ""}, record):
+            return redirect(url_for("monitoring.alert_page", alert_id=alert.id))
+    return _alert_page(alert, action_form=form, status=form_status())
+
+
+@bp.post("/alerts/<int:alert_id>/close")
+@page_roles(*alerts.HANDLERS)
+def close(alert_id):
+    actor = acting_user()
+    alert = alerts.get_alert(db.session, alert_id, actor)
+    form = CloseForm()
+    if form.validate_on_submit():
+        def shut(data):
+            closed = alerts.close(db.session, alert, data["note"], actor)
+            db.session.commit()
+            return closed
+        if submit(form, CloseIn(), {"note": form.note.data or ""}, shut):
+            return redirect(url_for("monitoring.alert_page", alert_id=alert.id))
+    return _alert_page(alert, close_form=form, status=form_status())

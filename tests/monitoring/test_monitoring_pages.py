@@ -1,0 +1,77 @@
+"""The station home, the county overview and handling an alert through the pages."""
+import re
+
+from jobs.models import LeaveReason
+from tests.conftest import OTHER_VILLAGE, VILLAGE, csrf_token
+
+
+def figure(html: str, element_id: str) -> int:
+    match = re.search(rf'id="{element_id}"[^>]*><strong[^>]*>(\d+)</strong>', html)
+    assert match, f"no figure #{element_id}"
+    return int(match.group(1))
+
+
+def test_the_station_home_shows_its_villages_figures_and_alerts(login_as, make_household, make_worker, hire, leave,
+                                                                run):
+    idle = make_household(monitoring_status="unstable")
+    make_worker(idle, skills=["编草帽子"])
+    make_worker(make_household(), employment_status="local")
+    make_worker(make_household(OTHER_VILLAGE))
+    lost = make_household()
+    leave(hire(make_worker(lost)), LeaveReason.closure)
+    run()
+    page = login_as("station", [VILLAGE])
+    html = page.get("/", follow_redirects=True).get_data(as_text=True)
+    assert "劳保站首页" in html
+    assert figure(html, "figure-workers") == 3
+    assert figure(html, "figure-employed") == 1
+    assert figure(html, "figure-nobody-employed") == 2
+    assert figure(html, "figure-open-alerts") == 2  # the monitored household idle, the job lost
+    assert html.count('class="alert-row"') == 2
+    assert "全家无人就业" in html and "监测户无人就业" in html
+    assert "编草帽子" in html  # an unresolved skill waits for review
+    assert 'data-chart="' in html and "vendor/chart.umd.min.js" in html
+    employed = page.get("/workers?employed=1").get_data(as_text=True)  # the list behind the figure
+    assert employed.count("<tr>") - 1 == 1  # one row besides the header
+
+
+def test_the_county_overview_by_township_and_village(login_as, make_household, make_worker, run):
+    make_worker(make_household(monitoring_status="marginal"))
+    make_worker(make_household(OTHER_VILLAGE), employment_status="local")
+    run()
+    page = login_as("county", ["640422000000"])
+    html = page.get("/", follow_redirects=True).get_data(as_text=True)
+    assert "西吉县" in html and "吉强镇" in html and 'id="chart-employment"' in html
+    row = re.search(r"吉强镇</a></th>(.*?)</tr>", html, re.S).group(1)
+    cells = re.findall(r"<td>(?:<a[^>]*>)?([^<]*)", row)
+    assert cells[:4] == ["2", "1", "50.0%", "1"]
+    township = page.get("/county?area_code=640422100000").get_data(as_text=True)
+    assert "团结村委会" in township and "龙王坝村委会" in township and "按村" in township
+
+
+def test_handling_an_alert_through_the_pages(app, login_as, make_household, make_worker, hire, leave, run):
+    household = make_household(relocated=True, resettlement_site="兴隆安置区")
+    make_worker(household, birth="19900101")
+    leave(hire(make_worker(household)), LeaveReason.adaptation)
+    run()
+    page = login_as("station", [VILLAGE])
+    listed = page.get("/alerts?rule=placement_ended_adaptation").get_data(as_text=True)
+    alert_id = re.search(r'data-alert-id="(\d+)"', listed).group(1)
+    url = f"/alerts/{alert_id}"
+    html = page.get(url).get_data(as_text=True)
+    assert "不适应" in html and 'id="close-form"' not in html  # nothing done yet: no closing
+    refused = page.post(url + "/actions", data={"csrf_token": csrf_token(html), "kind": "visit", "note": ""})
+    assert refused.status_code == 422 and "field-error" in refused.get_data(as_text=True)
+    done = page.post(url + "/actions", data={"csrf_token": csrf_token(html), "kind": "visit",
+                                             "note": "入户走访：夜班不适应，想在县城做白班"})
+    assert done.status_code == 302
+    html = page.get(url).get_data(as_text=True)
+    assert "入户走访：夜班不适应" in html and "处理中" in html
+    closed = page.post(url + "/close", data={"csrf_token": csrf_token(html), "note": "已推荐县城白班岗位"})
+    assert closed.status_code == 302
+    html = page.get(url).get_data(as_text=True)
+    assert "已关闭" in html and "已推荐县城白班岗位" in html
+    officer = login_as("county", ["640422000000"])  # reads, does not handle
+    shown = officer.get(url).get_data(as_text=True)
+    assert "已推荐县城白班岗位" in shown and 'id="record-action"' not in shown
+    assert officer.post(url + "/close", data={"csrf_token": csrf_token(shown), "note": "x"}).status_code == 403
