@@ -45,10 +45,12 @@ demo = AppGroup("demo", help="Demonstration data.")
 def load_demo_command(households, seed):
     """西吉县 with believable households, workers, employers, postings, courses and a demo account per role."""
     from jobs.demo import load_jobs_demo
+    from monitoring.demo import load_monitoring_demo
     from registry.demo import load_demo
     from training.demo import load_training_demo
     summary = load_demo(db.session, Path(current_app.config["DATA_DIR"]), households=households, seed=seed)
     lines = load_jobs_demo(db.session, seed=seed) + load_training_demo(db.session)
+    lines += load_monitoring_demo(db.session, seed=seed)
     db.session.commit()
     click.echo("\n".join([summary.describe(), *lines]))
 

@@ -46,7 +46,7 @@ class AlertOut(Schema):
     closed_at = fields.DateTime(allow_none=True)
     closing_note = fields.String(allow_none=True)
     reopened_count = fields.Integer()
-    helper_name = fields.Function(lambda a: a.household.helper_name)
+    helper_name = fields.Function(lambda a: a.household.helper_label)
 
 
 class AlertDetail(AlertOut):

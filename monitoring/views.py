@@ -58,17 +58,18 @@ def county_overview():
     actor = acting_user()
     code = request.args.get("area_code") or _default_area(actor)
     area = db.session.get(Area, code) if code else None
-    if area is None or not user_sees_area(actor, area.code) or area.level is AreaLevel.village:
+    if area is None or not user_sees_area(actor, area.code):
         area = db.session.get(Area, _default_area(actor)) if _default_area(actor) else None
     if area is None:
         return render_template("monitoring/county.html", area=None)
     rows = dashboard.by_area(db.session, actor, area.code) if area.level is not AreaLevel.village else []
+    charted = [r for r in rows if r.workers]  # areas with no one registered yet have no rate
     by_rule = alerts.counts_by_rule(db.session, actor, area.code)
     titles = _rule_titles()
     figures = dashboard.station_home(db.session, actor, area.code)
     charts = {
-        "employment": {"type": "bar", "labels": [r.name for r in rows], "percent": True, "series": [
-            {"label": _("Employment rate"), "data": [round(100 * (r.employment_rate or 0), 1) for r in rows]}]},
+        "employment": {"type": "bar", "labels": [r.name for r in charted], "percent": True, "series": [
+            {"label": _("Employment rate"), "data": [round(100 * r.employment_rate, 1) for r in charted]}]},
         "alerts": {"type": "bar", "horizontal": True, "labels": [titles.get(k, k) for k in by_rule], "series": [
             {"label": _("Open alerts"), "data": list(by_rule.values())}]},
         "placements": {"type": "bar", "labels": figures["placements"]["months"], "series": [

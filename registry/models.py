@@ -6,7 +6,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from core.enums import LabelledEnum
 from core.extensions import db
-from core.models import china_today, utcnow
+from core.models import User, china_today, utcnow
 
 
 def enum_column(cls):
@@ -124,6 +124,7 @@ class Household(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     village: Mapped[Area] = relationship(lazy="joined")
+    helper: Mapped[User | None] = relationship()
     members: Mapped[list["Worker"]] = relationship(
         back_populates="household", order_by="Worker.birth_date", lazy="selectin")
 
@@ -138,6 +139,13 @@ class Household(db.Model):
     @property
     def village_name(self) -> str:
         return self.village.name
+
+    @property
+    def helper_label(self) -> str | None:
+        """The responsible helper: their account's name, or the name written down."""
+        if self.helper is not None:
+            return self.helper.display_name or self.helper.username
+        return self.helper_name
 
 
 class Skill(db.Model):

@@ -149,6 +149,6 @@ def sign_in(page, live_server):
         page.locator("#username").fill(live_server.username)
         page.locator("#password").fill(live_server.password)
         page.locator("main form button[type=submit]").click()
-        page.wait_for_url(re.compile(r"/$"))
+        page.wait_for_url(lambda url: "/login" not in url)  # the station's home
         return page
     return do

@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import credit_code, id_number
+from tests.e2e.accounts import sign_in, sign_out
 
 pytestmark = pytest.mark.e2e
 
@@ -60,17 +61,6 @@ def people(live_server):
     return ids
 
 
-def sign_in(page, username: str, password: str) -> None:
-    page.goto("/login")
-    page.locator("#username").fill(username)
-    page.locator("#password").fill(password)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(lambda url: "/login" not in url)  # each role lands on its own home
-
-
-def sign_out(page) -> None:
-    page.locator('header form[action="/logout"] button').click()
-    expect(page).to_have_url(re.compile(r"/login$"))
 
 
 def assert_fits_the_phone(page, what: str) -> None:

@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from tests.conftest import credit_code, id_number
+from tests.e2e.accounts import sign_in, sign_out
 
 pytestmark = pytest.mark.e2e
 
@@ -90,17 +91,6 @@ def world(live_server):
     return ids
 
 
-def sign_in(page, username: str, password: str) -> None:
-    page.goto("/login")
-    page.locator("#username").fill(username)
-    page.locator("#password").fill(password)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(lambda url: "/login" not in url)  # each role lands on its own home
-
-
-def sign_out(page) -> None:
-    page.locator('header form[action="/logout"] button').click()
-    expect(page).to_have_url(re.compile(r"/login$"))
 
 
 def test_from_recommendations_to_the_plan_to_the_employers_inbox(page, world, snap):

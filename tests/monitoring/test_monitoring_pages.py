@@ -47,6 +47,8 @@ def test_the_county_overview_by_township_and_village(login_as, make_household, m
     assert cells[:4] == ["2", "1", "50.0%", "1"]
     township = page.get("/county?area_code=640422100000").get_data(as_text=True)
     assert "团结村委会" in township and "龙王坝村委会" in township and "按村" in township
+    village = login_as("station", [VILLAGE]).get("/county").get_data(as_text=True)  # a station: its village
+    assert "团结村委会" in village and 'id="by-area"' not in village
 
 
 def test_handling_an_alert_through_the_pages(app, login_as, make_household, make_worker, hire, leave, run):
