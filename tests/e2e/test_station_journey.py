@@ -50,7 +50,7 @@ def test_station_worker_journey(page, live_server, snap, tmp_path):
     page.locator("#username").fill(live_server.username)
     page.locator("#password").fill(live_server.password)
     submit.click()
-    expect(page).to_have_url(live_server.url + "/")
+    expect(page).to_have_url(live_server.url + "/station")  # the station lands on its home
     expect(page.locator("header")).to_contain_text(live_server.username)
     snap("1-home")
 
