@@ -57,12 +57,10 @@ def load_demo_command(households, seed):
 
 def register(app: Flask) -> None:
     from jobs.cli import register as register_jobs
-    from matching.cli import register as register_matching
     from monitoring.cli import register as register_monitoring
     from registry.cli import register as register_registry
     app.cli.add_command(users)
     app.cli.add_command(demo)
     register_registry(app)
     register_jobs(app)
-    register_matching(app)
     register_monitoring(app)

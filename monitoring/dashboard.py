@@ -14,6 +14,7 @@ from core.models import User, china_today
 from core.scoping import area_prefix, scope_clause, within_clause
 from jobs.hiring import FOLLOW_UP_MONTHS
 from jobs.models import FollowUp, Referral
+from matching.models import PlanSummary
 from monitoring.alerts import counts_by_rule
 from monitoring.models import OPEN_ALERT, Alert
 from registry.models import EMPLOYED, Area, AreaLevel, Household, MonitoringStatus, Worker
@@ -83,8 +84,14 @@ def stable_rates(session: Session, actor: User, area_code: str | None = None) ->
     return out
 
 
+def plan_summaries(session: Session, actor: User) -> list[PlanSummary]:
+    """Last night's allocation figures for the user's areas."""
+    return list(session.scalars(select(PlanSummary).where(scope_clause(actor, PlanSummary.area_code))
+                                .order_by(PlanSummary.area_code)))
+
+
 def station_home(session: Session, actor: User, area_code: str | None = None) -> dict:
-    return {"counts": household_counts(session, actor, area_code),
+    return {"plans": plan_summaries(session, actor),"counts": household_counts(session, actor, area_code),
             "open_alerts": open_alerts(session, actor, area_code),
             "alerts_by_rule": counts_by_rule(session, actor, area_code),
             "training": training_pipeline(session, actor, area_code),

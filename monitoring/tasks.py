@@ -71,7 +71,8 @@ def early_warning(ctx: Context) -> dict:
 
 def rematch(ctx: Context) -> dict:
     from matching.demand import rematch as count_demand
-    return {"postings counted": count_demand(ctx.session)}
+    from matching.demand import summarise_plans
+    return {"postings counted": count_demand(ctx.session), "areas planned": summarise_plans(ctx.session)}
 
 
 def expire_jobs(ctx: Context) -> dict:
@@ -98,7 +99,7 @@ def referral_sweep(ctx: Context) -> dict:
 
 TASKS: dict[str, Task] = {t.name: t for t in (
     Task("early_warning", _l("Run the early-warning rules and raise alerts"), {"minute": 5}, True, early_warning),
-    Task("rematch", _l("Recount how many people each open posting is recommended to"),
+    Task("rematch", _l("Recount how many people each open posting is recommended to, and plan each station's area"),
          {"hour": 2, "minute": 0}, False, rematch),
     Task("expire_jobs", _l("Close postings past their expiry"), {"hour": 0, "minute": 10}, False, expire_jobs),
     Task("followup_reminders", _l("Remind follow-ups falling due"), {"hour": 7, "minute": 0}, False,

@@ -77,3 +77,17 @@ def test_handling_an_alert_through_the_pages(app, login_as, make_household, make
     shown = officer.get(url).get_data(as_text=True)
     assert "已推荐县城白班岗位" in shown and 'id="record-action"' not in shown
     assert officer.post(url + "/close", data={"csrf_token": csrf_token(shown), "note": "x"}).status_code == 403
+
+
+def test_the_station_home_shows_last_nights_plan(login_as, make_household, make_worker, make_job, run):
+    page = login_as("station", [VILLAGE])
+    make_worker(make_household(monitoring_status="unstable"), max_commute_km=50)
+    make_job(lat=35.96, lon=105.74, required_skills=[], openings=3)
+    html = page.get("/station").get_data(as_text=True)
+    assert 'class="plan-summary"' not in html  # nothing planned yet
+    run("rematch")
+    html = page.get("/station").get_data(as_text=True)
+    summary = re.search(r'id="plan-640422100200">(.*?)</p>', html, re.S).group(1)
+    figures, link = summary.split("<a", 1)
+    assert re.findall(r"\d+", figures) == ["1", "1", "1"]  # 1 placed, covering 1 of 1 household
+    assert f'href="/allocations?area={VILLAGE}"' in link

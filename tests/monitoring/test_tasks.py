@@ -138,10 +138,17 @@ def test_promote_waitlists_seats_people_when_seats_free_up(app, make_worker, api
         assert dict(counted) == {EnrollmentStatus.enrolled: 2, EnrollmentStatus.waitlisted: 1}
 
 
-def test_rematch_counts_demand_for_open_postings(app, make_worker, make_job, run):
-    make_worker(skills=["电焊"], max_commute_km=50)
-    make_job(lat=35.96, lon=105.74)
-    assert run("rematch").summary == {"postings counted": 1}
+def test_rematch_counts_demand_and_plans_each_station_area(app, make_worker, make_household, make_job, make_user,
+                                                           run):
+    from matching.models import PlanSummary
+    make_user("station", ["640422100200"])
+    make_worker(make_household(monitoring_status="unstable"), max_commute_km=50)
+    make_worker(make_household(), max_commute_km=50)
+    make_job(lat=35.96, lon=105.74, required_skills=[], openings=1)
+    assert run("rematch").summary == {"postings counted": 1, "areas planned": 1}
+    with app.app_context():
+        summary = db.session.get(PlanSummary, "640422100200")
+        assert (summary.households_total, summary.households_covered, summary.placements) == (2, 1, 1)
 
 
 def test_tasks_from_the_command_line(app):
