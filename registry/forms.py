@@ -49,6 +49,8 @@ class HouseholdForm(FlaskForm):
     relocated = BooleanField(_l("Relocated household (易地搬迁)"))
     resettlement_site = StringField(_l("Resettlement site"))
     helper_name = StringField(_l("Responsible helper (帮扶责任人)"))
+    helper_id = SelectField(_l("Helper's account (receives the early warnings)"), choices=[],
+                            coerce=lambda v: int(v) if v not in (None, "", "None") else None, validate_choice=False)
     address = StringField(_l("Address"))
 
 

@@ -115,6 +115,8 @@ class HouseholdIn(Schema):
     relocated = Flag(load_default=False)
     resettlement_site = Text(allow_none=True, validate=validate.Length(max=128))
     helper_name = Text(allow_none=True, validate=validate.Length(max=64))
+    helper_id = fields.Integer(allow_none=True, validate=validate.Range(1, MAX_ID), metadata={
+        "description": "the helper's account (station or county staff of the village): early warnings go to them"})
     address = Text(allow_none=True, validate=validate.Length(max=200))
 
 
@@ -251,6 +253,7 @@ class HouseholdSummary(Schema):
     relocated = fields.Boolean()
     resettlement_site = fields.String(allow_none=True)
     helper_name = fields.String(allow_none=True)
+    helper_id = fields.Integer(allow_none=True)
     address = fields.String(allow_none=True)
     member_count = fields.Integer()
     employed_count = fields.Integer()

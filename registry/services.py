@@ -123,8 +123,28 @@ def visible_village(session: Session, code: str, actor: User, field: str = "vill
     return area
 
 
+def helper_accounts(session: Session, village_codes: list[str]) -> list[User]:
+    """Accounts that may be the responsible helper of a household in one of these villages:
+    active station and county staff whose areas hold it."""
+    from core.models import UserArea
+    staff = session.scalars(select(User).join(UserArea).where(User.role.in_((Role.station, Role.county)),
+                                                             User.active.is_(True)).distinct().order_by(User.id))
+    return [u for u in staff if any(user_sees_area(u, code) for code in village_codes)]
+
+
+def _check_helper(session: Session, data: dict, village_code: str) -> None:
+    helper_id = data.get("helper_id")
+    if helper_id is None:
+        return
+    helper = session.get(User, helper_id)
+    if helper is None or helper.role not in (Role.station, Role.county) or not user_sees_area(helper, village_code):
+        raise ValidationFailed(_("The helper must be station or county staff of the household's village."),
+                               {"helper_id": _("not staff of this village")})
+
+
 def create_household(session: Session, data: dict, actor: User) -> Household:
     visible_village(session, data["village_code"], actor)
+    _check_helper(session, data, data["village_code"])
     if session.scalar(select(Household.id).where(Household.code == data["code"])) is not None:
         raise Conflict(_("Household %(code)s already exists.", code=data["code"]), {"code": _("already exists")})
     household = new_household(session, data)
@@ -142,6 +162,7 @@ def new_household(session: Session, data: dict) -> Household:
 def update_household(session: Session, household: Household, data: dict, actor: User) -> Household:
     if "village_code" in data:
         visible_village(session, data["village_code"], actor)
+    _check_helper(session, data, data.get("village_code", household.village_code))
     for key, value in data.items():
         setattr(household, key, value)
     return household

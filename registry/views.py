@@ -80,12 +80,20 @@ def households():
                            statuses=MonitoringStatus, args=args)
 
 
+def _household_choices(form: HouseholdForm) -> None:
+    villages = _villages()
+    form.village_code.choices = [SelectChoice(v.code, f"{v.parent.name if v.parent else ''} {v.name}")
+                                 for v in villages]
+    form.helper_id.choices = [SelectChoice("", _("— none —"))] + [
+        SelectChoice(u.id, u.display_name or u.username)
+        for u in services.helper_accounts(db.session, [v.code for v in villages])]
+
+
 @bp.route("/households/new", methods=["GET", "POST"])
 @page_roles(*WRITERS)
 def new_household():
     form = HouseholdForm()
-    form.village_code.choices = [SelectChoice(v.code, f"{v.parent.name if v.parent else ''} {v.name}")
-                                 for v in _villages()]
+    _household_choices(form)
     if form.validate_on_submit():
         def create(data):
             household = services.create_household(db.session, data, acting_user())
@@ -106,8 +114,7 @@ def edit_household(code):
     household = services.get_household(db.session, code, acting_user())
     form = HouseholdForm(obj=household)
     form.code.render_kw = {"readonly": True}
-    form.village_code.choices = [SelectChoice(v.code, f"{v.parent.name if v.parent else ''} {v.name}")
-                                 for v in _villages()]
+    _household_choices(form)
     if request.method == "GET":
         form.monitoring_status.data = household.monitoring_status.name
     elif form.validate_on_submit():
@@ -117,7 +124,7 @@ def edit_household(code):
             return household
         data = form_data(form, HouseholdPatch().fields)
         data.update(lifted_out=form.lifted_out.data, relocated=form.relocated.data)
-        for name in ("resettlement_site", "helper_name", "address"):
+        for name in ("resettlement_site", "helper_name", "helper_id", "address"):
             data.setdefault(name, None)
         if submit(form, HouseholdPatch(partial=True), data, update) is not None:
             flash(_("Saved."), "success")

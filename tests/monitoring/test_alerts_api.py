@@ -58,3 +58,27 @@ def test_who_may_see_and_handle(app, api_as, make_household, make_worker, hire, 
     assert county.post(f"/api/v1/alerts/{alert_id}/acknowledge").status_code == 403
     assert api_as("employer").get("/api/v1/alerts").status_code == 403
     assert api_as("admin").get("/api/v1/alerts/99999999999999").status_code == 404
+
+
+def test_a_household_names_its_helper_account_and_their_alerts_are_theirs(app, api_as, make_user, make_worker, run):
+    from core.models import User
+    from core.extensions import db
+    from sqlalchemy import select
+    station = api_as("station", ["640422100200"])
+    helper_name, _password = make_user("station", ["640422100200"], display_name="马书记")
+    elsewhere_name, _password = make_user("station", ["640422100201"])
+    with app.app_context():
+        helper = db.session.scalar(select(User.id).where(User.username == helper_name))
+        elsewhere = db.session.scalar(select(User.id).where(User.username == elsewhere_name))
+    body = {"code": "HLP-1", "village_code": "640422100200", "monitoring_status": "unstable"}
+    refused = station.post("/api/v1/households", json={**body, "helper_id": elsewhere})
+    assert refused.status_code == 422 and "helper_id" in refused.json["error"]["fields"]
+    made = station.post("/api/v1/households", json={**body, "helper_id": helper})
+    assert made.status_code == 201 and made.json["helper_id"] == helper
+    make_worker("HLP-1")
+    make_worker(station.post("/api/v1/households", json={**body, "code": "HLP-2"}).json["code"])
+    run()
+    mine = api_as("station", ["640422100200"]).get("/api/v1/alerts", query_string={"mine": "true"})
+    assert mine.json["total"] == 0  # another account of the station helps nobody
+    listed = station.get("/api/v1/alerts").json["items"]
+    assert {(i["household_code"], i["helper_name"]) for i in listed} == {("HLP-1", "马书记"), ("HLP-2", None)}
