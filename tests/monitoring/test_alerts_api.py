@@ -61,9 +61,10 @@ def test_who_may_see_and_handle(app, api_as, make_household, make_worker, hire, 
 
 
 def test_a_household_names_its_helper_account_and_their_alerts_are_theirs(app, api_as, make_user, make_worker, run):
-    from core.models import User
-    from core.extensions import db
     from sqlalchemy import select
+
+    from core.extensions import db
+    from core.models import User
     station = api_as("station", ["640422100200"])
     helper_name, _password = make_user("station", ["640422100200"], display_name="马书记")
     elsewhere_name, _password = make_user("station", ["640422100201"])
