@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -274,7 +274,8 @@ def get_follow_up(session: Session, follow_up_id: int, actor: User) -> FollowUp:
 
 def due_follow_ups(session: Session, actor: User, until=None, limit: int = 100) -> list[FollowUp]:
     until = until or china_today()
-    conditions = [FollowUp.done_at.is_(None), FollowUp.due_on <= until,
+    # due by `until`, or sooner and already reminded by the scheduler (followup_reminders)
+    conditions = [FollowUp.done_at.is_(None), or_(FollowUp.due_on <= until, FollowUp.reminded_at.is_not(None)),
                   Referral.status.in_((ReferralStatus.hired, ReferralStatus.left))]
     if actor.role is Role.employer:
         conditions.append(Job.employer_id == actor.employer_id)

@@ -161,3 +161,17 @@ def test_tasks_from_the_command_line(app):
     assert again.exit_code == 0 and "nothing done" in again.output
     unknown = runner.invoke(args=["tasks", "run", "coffee"])
     assert unknown.exit_code != 0 and "early_warning" in unknown.output
+
+
+def test_a_reminded_follow_up_is_on_the_stations_list_before_it_falls_due(app, login_as, make_worker, hire, run):
+    from tests.conftest import VILLAGE
+    hire(make_worker())
+    page = login_as("station", [VILLAGE])
+    assert 'class="follow-up-card"' not in page.get("/referrals").get_data(as_text=True)  # a month away
+    with app.app_context():  # the reminder ran a few days before the follow-up falls due
+        db.session.execute(update(FollowUp).where(FollowUp.months == 1).values(
+            due_on=china_today() + timedelta(days=5)))
+        db.session.commit()
+    run("followup_reminders")
+    html = page.get("/referrals").get_data(as_text=True)
+    assert html.count('class="follow-up-card"') == 1 and 'class="badge badge-warn reminded"' in html
