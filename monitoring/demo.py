@@ -2,7 +2,7 @@
 year of placements through the stations (hires made by the jobs services, then dated back, with
 their follow-ups), and the events that worry a station: a relocated worker who left for want of
 adapting, a follow-up left undone, a public-welfare post about to end, a trainee who dropped out.
-Then the early-warning rules run once, as the scheduler would."""
+Then the early-warning rules and the re-match run once, as the scheduler would."""
 from __future__ import annotations
 
 import random
@@ -79,6 +79,7 @@ def load_monitoring_demo(session: Session, seed: int = 2026) -> list[str]:
     session.flush()
     outcome = run_task(session, "early_warning", current_app.config, runner="demo")
     raised = sum(c.get("raised", 0) for c in outcome.summary.values()) if outcome.summary else 0
+    run_task(session, "rematch", current_app.config, runner="demo")  # last night's plans, as the scheduler does
     return [f"monitoring demo: {count + 3} placements over the last year, {raised} alerts raised"]
 
 
