@@ -19,7 +19,15 @@ from sqlalchemy.orm import Session, aliased
 
 from jobs.models import FollowUp, Job, LeaveReason, Referral, ReferralStatus
 from monitoring.models import Severity
-from registry.models import EMPLOYED, EmploymentSpell, EmploymentStatus, Household, MonitoringStatus, Worker
+from registry.models import (
+    EMPLOYED,
+    EmploymentSpell,
+    EmploymentStatus,
+    Household,
+    LabourAbility,
+    MonitoringStatus,
+    Worker,
+)
 from training.models import Course, Enrollment, EnrollmentStatus
 
 
@@ -94,7 +102,8 @@ def monitored_no_work(session: Session, today: date, settings: Settings) -> Iter
     since = today - timedelta(days=settings.lookback_days)
     able = aliased(Worker)
     could_work = exists().where(able.household_id == Household.id,
-                                able.employment_status.not_in([EmploymentStatus.unable]))
+                                able.employment_status != EmploymentStatus.unable,
+                                able.labour_ability != LabourAbility.none)
     rows = session.execute(select(Household.id, Household.monitoring_status, last.c.ended_on)
                            .outerjoin(last, last.c.household_id == Household.id)
                            .where(Household.monitoring_status != MonitoringStatus.none, could_work,

@@ -38,47 +38,50 @@ def station_home():
     figures = dashboard.station_home(db.session, actor)
     urgent, _total = alerts.list_alerts(db.session, actor, open=True, limit=8)
     unresolved = registry.unresolved_skills(db.session, actor, limit=20)
-    chart = {"type": "bar", "labels": figures["placements"]["months"], "series": [
-        {"label": _("Hires"), "data": figures["placements"]["hires"]},
-        {"label": _("Departures"), "data": figures["placements"]["departures"]}]}
     return render_template("monitoring/station_home.html", figures=figures, urgent=urgent, unresolved=unresolved,
-                           rules=_rule_titles(), placements_chart=chart)
+                           rules=_rule_titles(), placements_chart=_placements_chart(figures))
 
 
-def _default_area(actor) -> str | None:
-    """The user's own area, else the first county."""
+def _placements_chart(figures: dict) -> dict:
+    """Hires and departures per month, as the chart script reads it."""
+    placements = figures["placements"]
+    return {"type": "bar", "labels": placements["months"], "series": [
+        {"label": _("Hires"), "data": placements["hires"]},
+        {"label": _("Departures"), "data": placements["departures"]}]}
+
+
+def _overview_area(actor) -> Area | None:
+    """The area asked for when it is the user's, else the user's own area, else the first county."""
+    asked = db.session.get(Area, request.args.get("area_code", "")[:12])
+    if asked is not None and user_sees_area(actor, asked.code):
+        return asked
     if actor.area_codes:
-        return actor.area_codes[0]
-    return db.session.scalar(select(Area.code).where(Area.level == AreaLevel.county).order_by(Area.code))
+        return db.session.get(Area, actor.area_codes[0])
+    return db.session.scalar(select(Area).where(Area.level == AreaLevel.county).order_by(Area.code))
 
 
 @bp.get("/county")
 @page_roles(Role.admin, Role.county, Role.station)
 def county_overview():
+    """A county by township, or a township by village (a station sees its own village)."""
     actor = acting_user()
-    code = request.args.get("area_code") or _default_area(actor)
-    area = db.session.get(Area, code) if code else None
-    if area is None or not user_sees_area(actor, area.code):
-        area = db.session.get(Area, _default_area(actor)) if _default_area(actor) else None
+    area = _overview_area(actor)
     if area is None:
         return render_template("monitoring/county.html", area=None)
     rows = dashboard.by_area(db.session, actor, area.code) if area.level is not AreaLevel.village else []
     charted = [r for r in rows if r.workers]  # areas with no one registered yet have no rate
-    by_rule = alerts.counts_by_rule(db.session, actor, area.code)
-    titles = _rule_titles()
     figures = dashboard.station_home(db.session, actor, area.code)
+    by_rule, titles = figures["alerts_by_rule"], _rule_titles()
     charts = {
         "employment": {"type": "bar", "labels": [r.name for r in charted], "percent": True, "series": [
             {"label": _("Employment rate"), "data": [round(100 * r.employment_rate, 1) for r in charted]}]},
         "alerts": {"type": "bar", "horizontal": True, "labels": [titles.get(k, k) for k in by_rule], "series": [
             {"label": _("Open alerts"), "data": list(by_rule.values())}]},
-        "placements": {"type": "bar", "labels": figures["placements"]["months"], "series": [
-            {"label": _("Hires"), "data": figures["placements"]["hires"]},
-            {"label": _("Departures"), "data": figures["placements"]["departures"]}]},
+        "placements": _placements_chart(figures),
     }
     return render_template("monitoring/county.html", area=area, rows=rows, by_rule=by_rule, rules=titles,
-                           figures=figures, charts=charts, parent=area.parent if area.level is AreaLevel.township
-                           else None)
+                           figures=figures, charts=charts,
+                           parent=area.parent if area.level is AreaLevel.township else None)
 
 
 @bp.get("/alerts")

@@ -46,6 +46,7 @@ def test_monitored_households_with_nobody_in_work(app, make_household, make_work
     hire(make_worker(working))
     unable = make_household(monitoring_status="sudden_hardship")
     make_worker(unable, employment_status="unable")
+    make_worker(unable, birth="19500101", labour_ability="none")
     ordinary = make_household()
     make_worker(ordinary)
     run()
