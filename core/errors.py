@@ -1,11 +1,13 @@
 """One error shape for the API (API.md) and friendly pages elsewhere; never a 500 for bad input."""
 import logging
 
-from flask import jsonify, render_template, request
+from flask import g, jsonify, render_template, request
 from flask_babel import gettext as _
+from sqlalchemy.exc import DisconnectionError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
-from core.extensions import db
+from core.extensions import db, login_manager
 from core.schemas import translate_library_message
 
 log = logging.getLogger(__name__)
@@ -103,8 +105,35 @@ def handle_http_exception(exc: HTTPException):
     return render_template("errors/error.html", status=status, message=_messages().get(status, exc.description)), status
 
 
+UNAVAILABLE = (OperationalError, DisconnectionError, PoolTimeout)
+RETRY_AFTER_SECONDS = 30
+
+
+def _rollback_quietly() -> None:
+    try:
+        db.session.rollback()
+    except Exception:  # the database is what failed; there is nothing to undo there
+        log.debug("rollback after a database failure failed too", exc_info=True)
+
+
+def handle_unavailable(exc: Exception):
+    """The database cannot be reached (down, restarting, locked): 503 with Retry-After, not a
+    500. Nothing was written: the transaction never committed. The pool checks connections
+    before use (pool_pre_ping), so requests succeed again as soon as the database is back."""
+    _rollback_quietly()
+    log.error("database unavailable: %s", exc.__class__.__name__, exc_info=exc)
+    if wants_json():
+        response, status = error_body(503)
+    else:
+        g._login_user = login_manager.anonymous_user()  # nobody can be looked up: render as signed out
+        response, status = render_template("errors/unavailable.html", message=_messages()[503]), 503
+    return response, status, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+
 def handle_unexpected(exc: Exception):
-    db.session.rollback()
+    if isinstance(exc, UNAVAILABLE):
+        return handle_unavailable(exc)
+    _rollback_quietly()
     if isinstance(exc, HTTPException):
         return handle_http_exception(exc)
     log.exception("unhandled error")
@@ -116,4 +145,6 @@ def handle_unexpected(exc: Exception):
 def register_errorhandlers(app) -> None:
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(HTTPException, handle_http_exception)
+    for error in UNAVAILABLE:
+        app.register_error_handler(error, handle_unavailable)
     app.register_error_handler(Exception, handle_unexpected)
