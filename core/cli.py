@@ -55,11 +55,46 @@ def load_demo_command(households, seed):
     click.echo("\n".join([summary.describe(), *lines]))
 
 
+backup = AppGroup("backup", help="Back up and restore the whole database.")
+
+
+@backup.command("create")
+@click.argument("target", required=False, type=click.Path(dir_okay=False, path_type=Path))
+def backup_create(target):
+    """Copy the database to TARGET (default instance/backups/labour-<time>.sqlite3 or .pgdump)."""
+    from core import backup as backups
+    url = current_app.config["SQLALCHEMY_DATABASE_URI"]
+    target = target or backups.default_path(Path(current_app.instance_path), url)
+    try:
+        made = backups.create(url, target)
+    except backups.BackupError as exc:
+        raise click.ClickException(str(exc))
+    click.echo(f"backup written: {made} ({made.stat().st_size:,} bytes)")
+
+
+@backup.command("restore")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def backup_restore(source, yes):
+    """Replace the database's content with the backup SOURCE."""
+    from core import backup as backups
+    if not yes:
+        click.confirm(f"Replace everything in the database with {source}?", abort=True)
+    db.session.remove()
+    db.engine.dispose()  # no connection of ours may hold the tables being replaced
+    try:
+        backups.restore(current_app.config["SQLALCHEMY_DATABASE_URI"], source)
+    except backups.BackupError as exc:
+        raise click.ClickException(str(exc))
+    click.echo(f"restored from {source}")
+
+
 def register(app: Flask) -> None:
     from jobs.cli import register as register_jobs
     from monitoring.cli import register as register_monitoring
     from registry.cli import register as register_registry
     app.cli.add_command(users)
+    app.cli.add_command(backup)
     app.cli.add_command(demo)
     register_registry(app)
     register_jobs(app)
