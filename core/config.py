@@ -48,6 +48,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
         "LANGUAGES": {"zh": "中文", "en": "English"},
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # reverse proxies in front that set X-Forwarded-For/-Proto/-Host (0: none; trust no such header)
+        "PROXY_COUNT": int(env.get("PROXY_COUNT", "0")),
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_THROTTLE": env.get("LOGIN_THROTTLE", "5 per 5 minutes"),
         "TOKEN_TTL_DAYS": int(env.get("TOKEN_TTL_DAYS", "30")),

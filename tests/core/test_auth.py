@@ -104,3 +104,24 @@ def test_security_headers_and_cookie_flags(app, make_user):
 def test_pages_load_no_third_party_resources(login_as, areas):
     html = login_as("station", [VILLAGE]).get("/").get_data(as_text=True)
     assert not re.search(r'(src|href)="https?://', html)
+
+
+def test_behind_a_proxy_each_client_is_throttled_on_its_own(database_url, make_user):
+    """With PROXY_COUNT set, the address counted is the client's from X-Forwarded-For, not the
+    proxy's: one villager's typos do not lock the whole village out."""
+    import uuid
+
+    from cryptography.fernet import Fernet
+
+    from core.app import create_app
+    proxied = create_app({"APP_ENV": "test", "TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,
+                          "SECRET_KEY": uuid.uuid4().hex, "PII_KEY": Fernet.generate_key().decode(),
+                          "PROXY_COUNT": 1})
+    username, _password = make_user("admin")
+    client = proxied.test_client()
+
+    def attempt(address):
+        return client.post("/api/v1/auth/token", json={"username": username, "password": "nope-nope"},
+                           headers={"X-Forwarded-For": address}).status_code
+    assert [attempt("10.0.0.7") for _ in range(6)][-1] == 429
+    assert attempt("10.0.0.8") == 401  # another client behind the same proxy is not locked out
