@@ -147,6 +147,35 @@ def test_a_reviewed_plan_is_referred_in_one_step_or_not_at_all(app, api_as, make
     assert referrals.status_code == 200 and c not in {r["worker_id"] for r in referrals.json["items"]}
 
 
+def test_plans_referred_at_the_same_moment_are_each_whole_or_nothing(app, api_as, make_worker, make_job):
+    """Five stations' staff refer overlapping plans at once (each shares a person with the next):
+    every plan is referred whole or not at all, and what is in the database is exactly the union
+    of the plans that went through."""
+    import threading
+    station = api_as("station", [VILLAGE])
+    job = make_job(title="保洁员", required_skills=[], openings=10, physical_demand="light", **near(1))
+    people = [make_worker(max_commute_km=30) for _ in range(6)]
+    plans = [[{"worker_id": people[i], "job_id": job}, {"worker_id": people[i + 1], "job_id": job}] for i in range(5)]
+    answers, start = {}, threading.Barrier(len(plans))
+
+    def refer(n):
+        client = app.test_client()
+        start.wait()
+        answers[n] = client.post("/api/v1/allocations/referrals", json={"pairs": plans[n]},
+                                 headers={"Authorization": f"Bearer {station.token}"}).status_code
+
+    threads = [threading.Thread(target=refer, args=(n,)) for n in range(len(plans))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert set(answers.values()) <= {201, 409} and 201 in answers.values()
+    won = [n for n, status in answers.items() if status == 201]
+    referred = sorted(r["worker_id"] for r in station.get("/api/v1/referrals", query_string={"job_id": job}).json["items"])
+    assert referred == sorted(p["worker_id"] for n in won for p in plans[n])  # no pair of a refused plan
+    assert len(set(referred)) == len(referred)
+
+
 def test_candidates_for_a_posting_come_from_the_matcher_best_first(api_as, make_worker, make_job, make_employer):
     employer_id = make_employer()
     job = make_job(employer_id, title="焊工", required_skills=["焊工"], **near(3))
