@@ -6,22 +6,57 @@ from functools import wraps
 
 from flask import current_app, g, request
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, login_user
 from sqlalchemy import select
 
 from core.errors import DomainError, Forbidden
 from core.extensions import db, login_manager
-from core.models import ApiToken, Role, User, utcnow
+from core.models import ApiToken, LoginSession, Role, User, utcnow
 
 
 class Unauthorized(DomainError):
     status = 401
 
 
+def start_session(user: User) -> None:
+    """A new sign-in: its secret goes into the cookie (through `User.get_id`), its hash into the
+    database. The caller commits."""
+    secret = secrets.token_urlsafe(32)
+    days = current_app.config["SESSION_DAYS"]
+    db.session.flush()  # a user registered in this same request has its id now
+    db.session.add(LoginSession(secret_hash=_digest(secret), user_id=user.id,
+                                expires_at=utcnow() + timedelta(days=days)))
+    user.session_key = f"{user.id}:{secret}"
+
+
+def sign_in(user: User, remember: bool = False) -> None:
+    """Signs the user in through the pages with a new sign-in of their own; the caller commits."""
+    start_session(user)
+    login_user(user, remember=remember)
+
+
+def end_session(user: User) -> None:
+    """Signing out ends the sign-in in the database: a copied cookie is worth nothing afterwards."""
+    _user_id, _sep, secret = (user.session_key or "").partition(":")
+    row = db.session.get(LoginSession, _digest(secret)) if secret else None
+    if row is not None and row.ended_at is None:
+        row.ended_at = utcnow()
+
+
 @login_manager.user_loader
-def load_user(user_id: str):
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.active else None
+def load_user(key: str):
+    """The user of a live sign-in, from the cookie's "<user id>:<secret>"; None otherwise."""
+    user_id, _sep, secret = key.partition(":")
+    if not user_id.isdigit() or not secret:
+        return None
+    row = db.session.get(LoginSession, _digest(secret))
+    if row is None or row.user_id != int(user_id) or row.ended_at is not None or row.expires_at < utcnow():
+        return None
+    user = db.session.get(User, row.user_id)
+    if user is None or not user.active:
+        return None
+    user.session_key = key
+    return user
 
 
 def authenticate(username: str, password: str) -> User | None:

@@ -7,6 +7,7 @@ still decrypt the personal data it stored.
 """
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 from cryptography.fernet import Fernet
@@ -53,6 +54,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_THROTTLE": env.get("LOGIN_THROTTLE", "5 per 5 minutes"),
         "TOKEN_TTL_DAYS": int(env.get("TOKEN_TTL_DAYS", "30")),
+        # a sign-in through the pages lasts this long at most ("remember me" included)
+        "SESSION_DAYS": int(env.get("SESSION_DAYS", "14")),
         "REFERRAL_REMIND_DAYS": int(env.get("REFERRAL_REMIND_DAYS", "7")),
         "REFERRAL_CLOSE_DAYS": int(env.get("REFERRAL_CLOSE_DAYS", "30")),
         # early warning: how far back an event is news; grace before a follow-up is overdue;
@@ -81,6 +84,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # psycopg 3 is the driver we install; a plain postgresql:// URL would ask for psycopg2.
         cfg["SQLALCHEMY_DATABASE_URI"] = cfg["SQLALCHEMY_DATABASE_URI"].replace(
             "postgresql://", "postgresql+psycopg://", 1)
+    # the "remember me" cookie lasts no longer than the sign-in it carries
+    cfg.setdefault("REMEMBER_COOKIE_DURATION", timedelta(days=cfg["SESSION_DAYS"]))
     for name, make in (("SECRET_KEY", lambda: secrets.token_hex(32)),
                        ("PII_KEY", lambda: Fernet.generate_key().decode())):
         if cfg.get(name):

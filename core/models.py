@@ -47,6 +47,14 @@ class User(UserMixin, db.Model):
     areas: Mapped[list["UserArea"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin")
 
+    # the signed-in session this object was loaded for ("<user id>:<secret>", see core.auth)
+    session_key = None
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session cookie: the user and their sign-in's secret, so
+        that signing out (which ends that sign-in in the database) ends every copy of the cookie."""
+        return self.session_key or ""
+
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
 
@@ -100,3 +108,15 @@ class AuditEvent(db.Model):
     ip: Mapped[str | None] = mapped_column(String(64))
 
     user: Mapped[User | None] = relationship()
+
+
+class LoginSession(db.Model):
+    """One sign-in through the pages. The cookie carries its secret; the table keeps only a hash.
+    Signing out, deactivating the account or the end of `expires_at` ends it."""
+    __tablename__ = "login_sessions"
+
+    secret_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]

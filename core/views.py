@@ -9,10 +9,10 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 
 from core import audit
-from core.auth import authenticate, page_roles
+from core.auth import authenticate, end_session, page_roles, sign_in
 from core.extensions import db, limiter
 from core.forms import LoginForm
 from core.models import Role
@@ -36,7 +36,8 @@ def login():
     if form.validate_on_submit():
         user = authenticate(form.username.data, form.password.data)
         if user is not None:
-            login_user(user, remember=form.remember.data)
+            sign_in(user, remember=form.remember.data)
+            db.session.commit()
             return redirect(safe_target(request.args.get("next")))
         flash(_("Wrong username or password."), "error")
     return render_template("auth/login.html", form=form), 200
@@ -55,6 +56,9 @@ def audit_log():
 
 @bp.post("/logout")
 def logout():
+    if current_user.is_authenticated:
+        end_session(current_user)
+        db.session.commit()
     logout_user()
     flash(_("You have signed out."), "info")
     return redirect(url_for("auth.login"))

@@ -8,10 +8,10 @@ from enum import Enum
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user
+from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from core.auth import acting_user, page_roles, set_role_home
+from core.auth import acting_user, page_roles, set_role_home, sign_in
 from core.errors import DomainError, Forbidden
 from core.extensions import db, limiter
 from core.models import CHINA, Role
@@ -123,8 +123,8 @@ def register_employer():
         def register(data):
             employer, user = services.register_employer(db.session, data, form.username.data.strip(),
                                                         form.password.data)
+            sign_in(user)
             db.session.commit()
-            login_user(user)
             return employer
         employer = submit(form, EmployerIn(), form_data(form, EMPLOYER_FIELDS), register)
         if employer is not None:
