@@ -1,6 +1,8 @@
 """Sign-in, tokens, roles, throttling, CSRF, cookies and security headers."""
 import re
 
+import pytest
+
 from tests.conftest import VILLAGE, csrf_token
 
 
@@ -125,3 +127,15 @@ def test_behind_a_proxy_each_client_is_throttled_on_its_own(database_url, make_u
                            headers={"X-Forwarded-For": address}).status_code
     assert [attempt("10.0.0.7") for _ in range(6)][-1] == 429
     assert attempt("10.0.0.8") == 401  # another client behind the same proxy is not locked out
+
+
+def test_short_passwords_are_refused(app):
+    from core.auth import create_user
+    from core.errors import ValidationFailed
+    from core.extensions import db
+    from core.models import Role
+    with app.test_request_context():
+        with pytest.raises(ValidationFailed) as refused:
+            create_user(db.session, "short-one", "1234567", Role.admin)
+        assert "password" in refused.value.fields
+        assert create_user(db.session, "long-enough", "12345678", Role.admin).id is not None
