@@ -57,11 +57,17 @@ test-postgres:
 		test -z "$$REQUIRE_POSTGRES"; \
 	fi
 
-bench: setup
+$(VENV)/.bench-deps: requirements-bench.txt $(VENV)/.deps
+	$(BIN)/pip install --quiet -r requirements-bench.txt
+	touch $@
+
+# Figures, not tests. The load test empties the PostgreSQL database at TEST_POSTGRES_URL first.
+bench: setup $(VENV)/.bench-deps
 	$(BIN)/python bench/resolve_eval.py
 	$(BIN)/python bench/import_workers.py
 	$(BIN)/python bench/matching.py
 	$(BIN)/python bench/matching_app.py
+	TEST_POSTGRES_URL="$(TEST_POSTGRES_URL)" $(BIN)/python bench/load.py
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor translations/.stamp

@@ -1,0 +1,165 @@
+"""Load test (issue 7): the county of bench/matching_app.py (20,000 people looking for work, about
+21,800 workers, 2,000 postings) in PostgreSQL, served by gunicorn on loopback, and 50 concurrent
+locust users (bench/locustfile.py): station staff asking for recommendations and opening their
+pages, county officers on the overview. Prints p50/p95/max and failures per page against the target
+(p95 ≤ 200 ms, no errors).
+
+The database given is emptied first (its `public` schema is dropped): by default the test suite's
+PostgreSQL database, TEST_POSTGRES_URL. Do not point it at anything you want to keep.
+
+Run: `make bench` or `.venv/bin/python bench/load.py [--database URL] [--users 50] [--seconds 60]`.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT))  # first: the application's `matching`, not bench/matching.py
+
+from cryptography.fernet import Fernet  # noqa: E402
+from sqlalchemy import func, select, text  # noqa: E402
+
+TARGET_P95_MS = 200.0
+PASSWORD = "load-test-2026"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def build(url: str, env: dict, seed: int) -> dict:
+    """The county, a station of its most populous village and a county officer."""
+    os.environ.update(env)
+    from county_generator import generate
+    from matching_app import load_county
+
+    from core.app import create_app
+    from core.auth import create_user
+    from core.extensions import db
+    from core.models import Role
+    from monitoring.tasks import run_task
+    from registry.models import EmploymentStatus, Household, Worker
+    app = create_app({"APP_ENV": "production"})
+    with app.app_context():
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        start = time.perf_counter()
+        load_county(generate("county", seed), random.Random(seed))
+        village, _n = db.session.execute(select(Household.village_code, func.count(Worker.id)).join(Worker)
+                                         .group_by(Household.village_code)
+                                         .order_by(func.count(Worker.id).desc())).first()
+        create_user(db.session, "load-station", PASSWORD, Role.station, [village])
+        create_user(db.session, "load-county", PASSWORD, Role.county, ["640422000000"])
+        db.session.commit()
+        run_task(db.session, "early_warning", app.config, runner="load")  # alerts, as a running county has
+        workers = db.session.scalars(select(Worker.id).join(Household).where(
+            Household.village_code == village,
+            Worker.employment_status.in_([EmploymentStatus.unemployed, EmploymentStatus.in_training]))).all()
+        total = db.session.scalar(select(func.count(Worker.id)))
+        print(f"county loaded in {time.perf_counter() - start:.0f} s: {total:,} workers; the station's village "
+              f"{village} has {len(workers)} people looking for work")
+        db.session.remove()
+        db.engine.dispose()
+    return {"village": village, "workers": workers}
+
+
+def wait_until_up(url: str, seconds: float = 60) -> None:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(url + "/login", timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit("gunicorn did not answer")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database", default=os.environ.get(
+        "TEST_POSTGRES_URL", "postgresql://labour:labour@127.0.0.1:5432/labour_test"))
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--gunicorn-workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args()
+
+    env = {"APP_ENV": "production", "DATABASE_URL": args.database, "SECRET_KEY": uuid.uuid4().hex,
+           "PII_KEY": Fernet.generate_key().decode()}
+    print(f"load test: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}; "
+          f"database {args.database.split('@')[-1]} (emptied first)")
+    world = build(args.database, env, args.seed)
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    bin_dir = Path(sys.executable).parent
+    server = subprocess.Popen(
+        [str(bin_dir / "gunicorn"), "--workers", str(args.gunicorn_workers), "--threads", str(args.threads),
+         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
+        cwd=ROOT, env={**os.environ, **env})
+    try:
+        wait_until_up(base)
+        with tempfile.TemporaryDirectory() as tmp:
+            prefix = os.path.join(tmp, "load")
+            users_env = {**os.environ, "LOAD_STATION_USER": "load-station", "LOAD_COUNTY_USER": "load-county",
+                         "LOAD_PASSWORD": PASSWORD, "LOAD_WORKER_IDS": ",".join(map(str, world["workers"]))}
+            warm = subprocess.run([str(bin_dir / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
+                                   "-u", "10", "-r", "10", "-t", "15s", "--host", base, "--only-summary"],
+                                  env=users_env, capture_output=True, text=True)
+            if warm.returncode not in (0, 1):
+                raise SystemExit(warm.stderr[-2000:])
+            print(f"warm-up: 10 users for 15 s (each gunicorn worker loads the resolver and the kernel once)")
+            done = subprocess.run([str(bin_dir / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
+                                   "-u", str(args.users), "-r", str(max(1, args.users // 5)), "-t", f"{args.seconds}s",
+                                   "--host", base, "--csv", prefix, "--only-summary"],
+                                  env=users_env, capture_output=True, text=True)
+            if done.returncode not in (0, 1):
+                raise SystemExit(done.stderr[-2000:])
+            with open(prefix + "_stats.csv", newline="") as f:
+                rows = list(csv.DictReader(f))
+            with open(prefix + "_failures.csv", newline="") as f:
+                failed = list(csv.DictReader(f))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    print(f"\n{args.users} users for {args.seconds} s against gunicorn ({args.gunicorn_workers} workers × "
+          f"{args.threads} threads) on loopback; load average now {os.getloadavg()[0]:.2f}")
+    print(f"{'page':<42} {'requests':>9} {'failures':>9} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7}  target")
+    worst, failures = 0.0, 0
+    for row in rows:
+        name = row["Name"]
+        if name in ("Aggregated",) or name.startswith("/login") or name.startswith("/api/v1/auth"):
+            continue
+        p95, fails = float(row["95%"]), int(row["Failure Count"])
+        worst, failures = max(worst, p95), failures + fails
+        verdict = "met" if p95 <= TARGET_P95_MS and fails == 0 else "NOT met"
+        print(f"{name:<42} {int(row['Request Count']):>9,} {fails:>9} {float(row['50%']):>7.0f} {p95:>7.0f} "
+              f"{float(row['Max Response Time']):>7.0f}  {verdict}")
+    for row in failed:
+        print(f"  failed: {row['Method']} {row['Name']} ×{row['Occurrences']}: {row['Error'][:160]}")
+    total = next(r for r in rows if r["Name"] == "Aggregated")
+    print(f"{'all requests':<42} {int(total['Request Count']):>9,} {int(total['Failure Count']):>9} "
+          f"{float(total['50%']):>7.0f} {float(total['95%']):>7.0f} {float(total['Max Response Time']):>7.0f}")
+    print(f"\nsummary: worst page p95 {worst:.0f} ms (target ≤ {TARGET_P95_MS:.0f} ms), {failures} failures: "
+          + ("met" if worst <= TARGET_P95_MS and failures == 0 else "NOT met"))
+
+
+if __name__ == "__main__":
+    main()

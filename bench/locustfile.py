@@ -1,0 +1,79 @@
+"""The users of the load test (bench/load.py starts locust with this file): station staff on their
+pages and asking for a person's recommendations, and a county officer on the overview.
+
+Credentials and the people to ask about come from the environment bench/load.py sets."""
+import os
+import random
+import re
+
+from locust import HttpUser, between, task
+
+STATION = (os.environ["LOAD_STATION_USER"], os.environ["LOAD_PASSWORD"])
+COUNTY = (os.environ["LOAD_COUNTY_USER"], os.environ["LOAD_PASSWORD"])
+WORKERS = [int(w) for w in os.environ["LOAD_WORKER_IDS"].split(",")]
+CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+def sign_in(user: HttpUser, username: str, password: str) -> None:
+    page = user.client.get("/login", name="/login")
+    match = CSRF.search(page.text)
+    token = next(g for g in match.groups() if g) if match else ""
+    user.client.post("/login", data={"username": username, "password": password, "csrf_token": token},
+                     name="/login (POST)", allow_redirects=False)
+
+
+class StationStaff(HttpUser):
+    weight = 4
+    wait_time = between(0.5, 2.0)
+
+    def on_start(self):
+        sign_in(self, *STATION)
+        answer = self.client.post("/api/v1/auth/token", json={"username": STATION[0], "password": STATION[1]},
+                                  name="/api/v1/auth/token")
+        self.bearer = {"Authorization": f"Bearer {answer.json()['token']}"}
+
+    @task(4)
+    def recommendations(self):
+        worker = random.choice(WORKERS)
+        self.client.get(f"/api/v1/workers/{worker}/recommendations", headers=self.bearer,
+                        name="/api/v1/workers/{id}/recommendations")
+
+    @task(2)
+    def home(self):
+        self.client.get("/station", name="/station")
+
+    @task(2)
+    def workers(self):
+        self.client.get("/workers", name="/workers")
+
+    @task(1)
+    def households(self):
+        self.client.get("/households", name="/households")
+
+    @task(1)
+    def alerts(self):
+        self.client.get("/alerts", name="/alerts")
+
+    @task(1)
+    def jobs(self):
+        self.client.get("/jobs", name="/jobs")
+
+    @task(1)
+    def worker_page(self):
+        self.client.get(f"/workers/{random.choice(WORKERS)}/recommendations", name="/workers/{id}/recommendations")
+
+
+class CountyOfficer(HttpUser):
+    weight = 1
+    wait_time = between(1.0, 3.0)
+
+    def on_start(self):
+        sign_in(self, *COUNTY)
+
+    @task(3)
+    def overview(self):
+        self.client.get("/county", name="/county")
+
+    @task(1)
+    def alerts(self):
+        self.client.get("/alerts", name="/alerts")
