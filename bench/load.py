@@ -124,7 +124,7 @@ def main() -> None:
                                   env=users_env, capture_output=True, text=True)
             if warm.returncode not in (0, 1):
                 raise SystemExit(warm.stderr[-2000:])
-            print(f"warm-up: 10 users for 15 s (each gunicorn worker loads the resolver and the kernel once)")
+            print("warm-up: 10 users for 15 s (each gunicorn worker loads the resolver and the kernel once)")
             done = subprocess.run([str(bin_dir / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
                                    "-u", str(args.users), "-r", str(max(1, args.users // 5)), "-t", f"{args.seconds}s",
                                    "--host", base, "--csv", prefix, "--only-summary"],

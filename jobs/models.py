@@ -129,6 +129,7 @@ class Job(db.Model):
     expires_on: Mapped[date | None] = mapped_column(index=True)
     closed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)  # any change, hires included
 
     employer: Mapped[Employer] = relationship(back_populates="jobs", lazy="joined")
     required_skills: Mapped[list["JobSkill"]] = relationship(

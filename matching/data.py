@@ -9,7 +9,7 @@ from datetime import date
 
 import numpy as np
 from scipy import sparse
-from sqlalchemy import exists, false, or_, select
+from sqlalchemy import exists, false, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from core.models import china_today
@@ -203,3 +203,47 @@ def open_postings(session: Session, space: SkillSpace | None = None, job_ids: li
         public_welfare=np.array([bool(r[12]) for r in rows], bool),
     )
     return Postings(table, np.array([r[13] for r in rows], np.int64))
+
+
+# --- the open postings kept between requests ------------------------------------------------------
+
+_kept: dict[str, tuple[tuple, SkillSpace, Postings]] = {}  # per database: (fingerprint, space, postings)
+
+
+def _fingerprint(session: Session) -> tuple:
+    """What the open postings depend on, in one cheap query: the day (expiry), every posting's
+    last change (hires and departures included), their skills, employers' verification, and the
+    skill taxonomy. Equal fingerprints mean equal open postings."""
+    aggregate = select(
+        func.count(Job.id), func.max(Job.id), func.max(Job.updated_at), func.coalesce(func.sum(Job.hired_count), 0),
+        func.count(Job.closed_at),
+        select(func.count(JobSkill.id)).scalar_subquery(), select(func.max(JobSkill.id)).scalar_subquery(),
+        select(func.count(Employer.verified_at)).scalar_subquery(),
+        select(func.max(Employer.verified_at)).scalar_subquery(),
+        select(func.count(Skill.id)).scalar_subquery(), select(func.max(Skill.id)).scalar_subquery())
+    return (china_today(), *session.execute(aggregate).one())
+
+
+def _read_only(postings: Postings) -> Postings:
+    """Shared between requests (and threads): nobody may change them in place."""
+    for value in [*vars(postings.table).values(), postings.employer]:
+        arrays = [value.data, value.indices, value.indptr] if sparse.issparse(value) else [value]
+        for array in arrays:
+            if isinstance(array, np.ndarray):
+                array.flags.writeable = False
+    return postings
+
+
+def current_postings(session: Session) -> tuple[SkillSpace, Postings]:
+    """The skill space and the open postings, read again only when the fingerprint says something
+    changed: a recommendation then costs one small query instead of reading two thousand postings
+    and their skills (bench/README.md, "Load")."""
+    key = str(session.get_bind().url)
+    fingerprint = _fingerprint(session)
+    kept = _kept.get(key)
+    if kept is not None and kept[0] == fingerprint:
+        return kept[1], kept[2]
+    space = skill_space(session)
+    postings = _read_only(open_postings(session, space))
+    _kept[key] = (fingerprint, space, postings)
+    return space, postings

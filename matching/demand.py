@@ -20,9 +20,8 @@ TOP = 10
 def rematch(session: Session) -> int:
     """Recounts demand for every open posting from everyone looking for work; returns how many
     postings were counted. Idempotent: the counts replace the previous ones."""
-    space = data.skill_space(session)
+    space, postings = data.current_postings(session)
     people = data.looking_for_work(session, space=space)
-    postings = data.open_postings(session, space)
     counts = np.zeros(len(postings), np.int64)
     if len(people.table) and len(postings):
         chosen, _scores = engine.top_k(people.table, postings.table, space.group, k=TOP)

@@ -46,9 +46,8 @@ def one_skill_away(session: Session, area_code: str, actor: User, limit: int = 3
         raise ValidationFailed(_("Unknown area."), {"area_code": _("no area has this code")})
     if not user_sees_area(actor, area_code):
         raise Forbidden(_("This area is not yours."))
-    space = data.skill_space(session)
+    space, postings = data.current_postings(session)
     people = data.looking_for_work(session, area_code=area_code, space=space)
-    postings = data.open_postings(session, space)
     if not len(people.table) or not len(postings):
         return []
     villages = dict(session.execute(

@@ -86,9 +86,12 @@ def _explain(worker: Worker, job: Job, block: engine.Block, col: int, feasible: 
 
 
 def _score_one(session: Session, worker: Worker, jobs: list[int] | None = None):
-    space = data.skill_space(session)
+    if jobs is None:
+        space, postings = data.current_postings(session)
+    else:
+        space = data.skill_space(session)
+        postings = data.open_postings(session, space, job_ids=jobs)
     people = data.looking_for_work(session, worker_ids=[worker.id], space=space)
-    postings = data.open_postings(session, space, job_ids=jobs)
     prepared = engine.prepare(people.table, postings.table, space.group)
     block = engine.score_block(people.table, postings.table, prepared, np.array([0]), np.arange(len(postings)))
     return postings, block
@@ -203,9 +206,8 @@ def plan(session: Session, area_code: str, actor: User, k: int = 10, group: bool
         raise ValidationFailed(_("Unknown area."), {"area_code": _("no area has this code")})
     if not user_sees_area(actor, area_code):
         raise Forbidden(_("This area is not yours."))
-    space = data.skill_space(session)
+    space, postings = data.current_postings(session)
     people = data.looking_for_work(session, area_code=area_code, space=space)
-    postings = data.open_postings(session, space)
     lists = engine.shortlists(people.table, postings.table, space.group, k=k)
     edges = allocation.candidate_edges(lists)
     result = allocation.allocate(people.table.household, people.household_priority, people.household_employed,

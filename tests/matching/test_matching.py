@@ -263,3 +263,30 @@ def test_unknown_or_absurd_ids_are_not_found(api_as, make_worker):
     station, worker = api_as("station", [VILLAGE]), make_worker()
     assert station.get(f"/api/v1/workers/{worker}/why-not/99999999999").status_code == 404
     assert station.get("/api/v1/workers/99999999999/recommendations").status_code == 404
+
+
+def test_recommendations_follow_every_change_of_the_postings_at_once(api_as, make_worker, make_job, make_employer):
+    """The open postings are kept in memory between requests; any change shows in the very next
+    recommendation: an edit, a hire that fills a posting, its closing, a new posting once its
+    employer is verified."""
+    station, admin = api_as("station", [VILLAGE]), api_as("admin")
+    me = make_worker(max_commute_km=30)
+
+    def shown():
+        return [j["job_id"] for j in recommend(station, me)["jobs"]]
+    job = make_job(title="保洁员", required_skills=[], openings=1, physical_demand="light", **near(1))
+    assert shown() == [job]
+    assert admin.patch(f"/api/v1/jobs/{job}", json=near(300)).status_code == 200  # moved far away
+    assert shown() == []
+    admin.patch(f"/api/v1/jobs/{job}", json=near(1))
+    assert shown() == [job]
+    referral = station.post("/api/v1/referrals", json={"worker_id": make_worker(), "job_id": job}).json["id"]
+    assert admin.patch(f"/api/v1/referrals/{referral}", json={"status": "hired"}).status_code == 200
+    assert shown() == []  # its one opening is taken
+    unverified = make_employer(verified=False)
+    later = make_job(unverified, title="保洁员", required_skills=[], openings=2, physical_demand="light", **near(2))
+    assert shown() == []  # villagers see no posting of an employer not yet checked
+    assert admin.post(f"/api/v1/employers/{unverified}/verify").status_code == 200
+    assert shown() == [later]
+    assert admin.post(f"/api/v1/jobs/{later}/close").status_code == 200
+    assert shown() == []
