@@ -73,6 +73,8 @@ def build(url: str, env: dict, seed: int) -> dict:
         print(f"county loaded in {time.perf_counter() - start:.0f} s: {total:,} workers; the station's village "
               f"{village} has {len(workers)} people looking for work")
         db.session.remove()
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE"))  # as a county's database in service is, not fresh from a bulk load
         db.engine.dispose()
     return {"village": village, "workers": workers}
 
@@ -95,8 +97,8 @@ def main() -> None:
         "TEST_POSTGRES_URL", "postgresql://labour:labour@127.0.0.1:5432/labour_test"))
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=60)
-    parser.add_argument("--gunicorn-workers", type=int, default=4)
-    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    parser.add_argument("--gunicorn-workers", type=int, default=2, help="default: one per core of this machine")
+    parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker")
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args()
 
@@ -111,7 +113,9 @@ def main() -> None:
     bin_dir = Path(sys.executable).parent
     server = subprocess.Popen(
         [str(bin_dir / "gunicorn"), "--workers", str(args.gunicorn_workers), "--threads", str(args.threads),
-         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
+         "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+         # longer than locust's pauses: a kept-alive connection is not closed just as it is reused
+         "--keep-alive", "30", "wsgi:app"],
         cwd=ROOT, env={**os.environ, **env})
     try:
         wait_until_up(base)

@@ -24,9 +24,9 @@ from core.pages import submit
 from core.scoping import scope_clause
 from jobs import hiring
 from jobs import services as jobs
-from jobs.models import Job, Referral
+from jobs.models import Employer, Job, Referral
 from jobs.schemas import ReferralIn
-from matching import services
+from matching import data, services
 from matching.engine import WEIGHTS
 from matching.forms import AreaForm, PlanReferForm, ReferJobForm, WhyNotForm
 from matching.schemas import PlanReferralsIn
@@ -44,6 +44,15 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # --- a worker's recommendations ------------------------------------------------------------------
 
+def _open_posting_choices() -> list[tuple[int, str]]:
+    """The newest open postings for "why not this job?", as (id, "title · employer") read as
+    columns: no posting objects for a select box."""
+    rows = db.session.execute(select(Job.id, Job.title, Employer.name).join(Employer, Employer.id == Job.employer_id)
+                              .where(*data.open_jobs_conditions())
+                              .order_by(Job.created_at.desc(), Job.id.desc()).limit(POSTINGS))
+    return [(job_id, f"{title} · {employer}") for job_id, title, employer in rows]
+
+
 @bp.get("/workers/<int:worker_id>/recommendations")
 @page_roles(*STAFF, Role.worker)
 def recommendations(worker_id):
@@ -53,9 +62,9 @@ def recommendations(worker_id):
     found = services.recommend(db.session, worker, actor, limit=RECOMMENDED)
 
     form = WhyNotForm(formdata=request.args if "job" in request.args else None)
-    postings, _total = jobs.list_jobs(db.session, actor, open_only=True, limit=POSTINGS)
+    postings = _open_posting_choices()
     form.job.choices = [SelectChoice("", _("— choose a posting —"))] + [
-        SelectChoice(j.id, f"{j.title} · {j.employer.name}") for j in postings]
+        SelectChoice(job_id, label) for job_id, label in postings]
     why, why_job, referred_already, status = None, None, False, 200
     if form.job.data is not None:
         try:
@@ -65,7 +74,7 @@ def recommendations(worker_id):
             form.job.errors = [exc.message]
             status = exc.status
         else:
-            if why_job.id not in {j.id for j in postings}:  # closed or expired: still show what was asked
+            if why_job.id not in {job_id for job_id, _label in postings}:  # closed or expired: still show it
                 form.job.choices.append(SelectChoice(why_job.id, f"{why_job.title} · {why_job.employer.name}"))
             referred_already = db.session.scalar(select(Referral.id).where(
                 Referral.worker_id == worker.id, Referral.job_id == why_job.id)) is not None

@@ -203,19 +203,21 @@ def _has_employed_member():
 
 
 def household_counts(session: Session, actor: User, area_code: str | None = None) -> dict:
-    """Figures for the station home page."""
+    """Figures for the station home page and the overviews, in three queries."""
     scope = [scope_clause(actor, Household.village_code)]
     if area_code:
         scope.append(within_clause(area_code, Household.village_code))
-    base = select(func.count(Household.id)).where(*scope)
-    workers = select(func.count(Worker.id)).join(Household).where(*scope)
+    households, monitored, relocated, nobody = session.execute(select(
+        func.count(Household.id),
+        func.count(Household.id).filter(Household.monitoring_status != MonitoringStatus.none),
+        func.count(Household.id).filter(Household.relocated.is_(True)),
+        func.count(Household.id).filter(~_has_employed_member())).where(*scope)).one()
+    workers, employed = session.execute(select(
+        func.count(Worker.id), func.count(Worker.id).filter(Worker.employment_status.in_(EMPLOYED)))
+        .join(Household).where(*scope)).one()
     return {
-        "households": session.scalar(base),
-        "monitored": session.scalar(base.where(Household.monitoring_status != MonitoringStatus.none)),
-        "relocated": session.scalar(base.where(Household.relocated.is_(True))),
-        "nobody_employed": session.scalar(base.where(~_has_employed_member())),
-        "workers": session.scalar(workers),
-        "employed": session.scalar(workers.where(Worker.employment_status.in_(EMPLOYED))),
+        "households": households, "monitored": monitored, "relocated": relocated, "nobody_employed": nobody,
+        "workers": workers, "employed": employed,
         "unresolved_skills": session.scalar(
             select(func.count(WorkerSkill.id)).join(Worker).join(Household)
             .where(*scope, WorkerSkill.skill_id.is_(None))),
