@@ -31,28 +31,20 @@ def _scoped(actor: User, area_code: str | None):
     return conditions
 
 
-def open_alerts(session: Session, actor: User, area_code: str | None = None) -> int:
-    return session.scalar(select(func.count(Alert.id)).join(Household)
-                          .where(*_scoped(actor, area_code), Alert.status.in_(OPEN_ALERT)))
-
-
 def training_pipeline(session: Session, actor: User, area_code: str | None = None) -> dict[str, int]:
-    """People enrolled or waiting now, and results of the last twelve months."""
+    """People enrolled or waiting now, and results and dropouts of the last twelve months."""
     since = china_today() - timedelta(days=365)
-    base = (select(Enrollment.status, func.count(Enrollment.id)).join(Worker, Enrollment.worker_id == Worker.id)
-            .join(Household).where(*_scoped(actor, area_code)).group_by(Enrollment.status))
-    current = dict(session.execute(base.where(Enrollment.status.in_(
-        [EnrollmentStatus.enrolled, EnrollmentStatus.waitlisted]))).all())
-    recent = dict(session.execute(base.where(Enrollment.status.in_(
-        [EnrollmentStatus.completed, EnrollmentStatus.failed]), Enrollment.completed_on >= since)).all())
-    dropped = session.scalar(select(func.count(Enrollment.id)).join(Worker, Enrollment.worker_id == Worker.id)
-                             .join(Household).where(*_scoped(actor, area_code),
-                                                    Enrollment.status == EnrollmentStatus.withdrawn,
-                                                    Enrollment.withdrawn_on >= since))
-    return {"enrolled": current.get(EnrollmentStatus.enrolled, 0),
-            "waitlisted": current.get(EnrollmentStatus.waitlisted, 0),
-            "completed": recent.get(EnrollmentStatus.completed, 0),
-            "failed": recent.get(EnrollmentStatus.failed, 0), "dropped_out": dropped}
+    status = Enrollment.status
+
+    def counted(*conditions):
+        return func.count(Enrollment.id).filter(*conditions)
+    row = session.execute(
+        select(counted(status == EnrollmentStatus.enrolled), counted(status == EnrollmentStatus.waitlisted),
+               counted(status == EnrollmentStatus.completed, Enrollment.completed_on >= since),
+               counted(status == EnrollmentStatus.failed, Enrollment.completed_on >= since),
+               counted(status == EnrollmentStatus.withdrawn, Enrollment.withdrawn_on >= since))
+        .join(Worker, Enrollment.worker_id == Worker.id).join(Household).where(*_scoped(actor, area_code))).one()
+    return dict(zip(("enrolled", "waitlisted", "completed", "failed", "dropped_out"), row))
 
 
 def _month(day: date) -> str:
@@ -73,12 +65,13 @@ def placements_by_month(session: Session, actor: User, area_code: str | None = N
 
 def stable_rates(session: Session, actor: User, area_code: str | None = None) -> list[dict]:
     """Of the hires followed up at 1, 3 and 6 months, the share still in work."""
+    counts = {months: (followed, stable) for months, followed, stable in session.execute(
+        select(FollowUp.months, func.count(FollowUp.id), func.count(FollowUp.id).filter(FollowUp.still_employed.is_(True)))
+        .join(Referral).join(Worker, Referral.worker_id == Worker.id).join(Household)
+        .where(*_scoped(actor, area_code), FollowUp.done_at.is_not(None)).group_by(FollowUp.months))}
     out = []
     for months in FOLLOW_UP_MONTHS:
-        followed, stable = session.execute(
-            select(func.count(FollowUp.id), func.count(FollowUp.id).filter(FollowUp.still_employed.is_(True)))
-            .join(Referral).join(Worker, Referral.worker_id == Worker.id).join(Household)
-            .where(*_scoped(actor, area_code), FollowUp.months == months, FollowUp.done_at.is_not(None))).one()
+        followed, stable = counts.get(months, (0, 0))
         out.append({"months": months, "followed_up": followed, "still_employed": stable,
                     "rate": round(stable / followed, 3) if followed else None})
     return out
@@ -91,9 +84,10 @@ def plan_summaries(session: Session, actor: User) -> list[PlanSummary]:
 
 
 def station_home(session: Session, actor: User, area_code: str | None = None) -> dict:
-    return {"plans": plan_summaries(session, actor),"counts": household_counts(session, actor, area_code),
-            "open_alerts": open_alerts(session, actor, area_code),
-            "alerts_by_rule": counts_by_rule(session, actor, area_code),
+    """Every figure of the station home (and of an overview's area), in nine queries."""
+    by_rule = counts_by_rule(session, actor, area_code)
+    return {"plans": plan_summaries(session, actor), "counts": household_counts(session, actor, area_code),
+            "open_alerts": sum(by_rule.values()), "alerts_by_rule": by_rule,
             "training": training_pipeline(session, actor, area_code),
             "placements": placements_by_month(session, actor, area_code),
             "stable": stable_rates(session, actor, area_code)}
