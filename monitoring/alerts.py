@@ -8,7 +8,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import String, case, func, select, type_coerce
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from core.errors import Conflict, Forbidden, NotFound
 from core.models import Role, User, utcnow
@@ -62,8 +62,10 @@ def raise_alerts(session: Session, rule: Rule, findings: Iterable[Finding], now:
 
 
 def list_alerts(session: Session, actor: User, area_code: str | None = None, open: bool | None = None,
-                rule: str | None = None, mine: bool = False, limit: int = 50, offset: int = 0) -> tuple[list[Alert], int]:
-    """Most urgent first: open before closed, high severity first, then the newest."""
+                rule: str | None = None, mine: bool = False, limit: int = 50, offset: int = 0,
+                counted: bool = True) -> tuple[list[Alert], int | None]:
+    """Most urgent first: open before closed, high severity first, then the newest. With
+    `counted=False` the total is not computed (None)."""
     query = select(Alert).join(Household).where(scope_clause(actor, Household.village_code))
     if area_code:
         query = query.where(within_clause(area_code, Household.village_code))
@@ -73,7 +75,8 @@ def list_alerts(session: Session, actor: User, area_code: str | None = None, ope
         query = query.where(Alert.rule == rule)
     if mine:
         query = query.where(Household.helper_id == actor.id)
-    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) if counted else None
+    query = query.options(joinedload(Alert.household).joinedload(Household.helper))  # shown on every row
     closed_last = case((Alert.status == AlertStatus.closed, 1), else_=0)
     urgency = case({s.name: rank for s, rank in SEVERITY_ORDER.items()}, value=type_coerce(Alert.severity, String()))
     rows = session.scalars(query.order_by(closed_last, urgency, Alert.opened_at.desc(), Alert.id.desc())

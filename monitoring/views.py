@@ -36,7 +36,7 @@ def _rule_titles() -> dict[str, str]:
 def station_home():
     actor = acting_user()
     figures = dashboard.station_home(db.session, actor)
-    urgent, _total = alerts.list_alerts(db.session, actor, open=True, limit=8)
+    urgent, _total = alerts.list_alerts(db.session, actor, open=True, limit=8, counted=False)
     unresolved = registry.unresolved_skills(db.session, actor, limit=20)
     return render_template("monitoring/station_home.html", figures=figures, urgent=urgent, unresolved=unresolved,
                            rules=_rule_titles(), placements_chart=_placements_chart(figures))
