@@ -48,15 +48,10 @@ def _villages():
 @bp.get("/")
 @page_roles()
 def home():
-    user = acting_user()
-    home = role_home(current_app, user.role)  # each role's start page, named by its package
-    if home:
-        return redirect(url_for(home))
-    if user.role not in STAFF:
-        return render_template("registry/welcome.html")
-    counts = services.household_counts(db.session, user)
-    unresolved = services.unresolved_skills(db.session, user, limit=20)
-    return render_template("registry/home.html", counts=counts, unresolved=unresolved)
+    """Each role's start page, named by the package that serves it (the station home and the
+    overview live in monitoring/, the employer's inbox in jobs/ …); a short welcome otherwise."""
+    home = role_home(current_app, acting_user().role)
+    return redirect(url_for(home)) if home else render_template("registry/welcome.html")
 
 
 # --- households --------------------------------------------------------------------------------
