@@ -40,7 +40,7 @@ from jobs.schemas import (
     JobPatch,
     ReferralIn,
 )
-from registry import services as registry
+from registry.areas import list_areas
 from registry.forms import ConfirmForm
 from registry.models import AreaLevel
 
@@ -69,8 +69,8 @@ def _viewer():
 
 def _area_choices() -> list[SelectChoice]:
     """Counties and townships on file: where an employer or a job is (optional)."""
-    counties, _total = registry.list_areas(db.session, level=AreaLevel.county, limit=1000)
-    townships, _total = registry.list_areas(db.session, level=AreaLevel.township, limit=5000)
+    counties, _total = list_areas(db.session, level=AreaLevel.county, limit=1000)
+    townships, _total = list_areas(db.session, level=AreaLevel.township, limit=5000)
     areas = sorted(counties + townships, key=lambda a: a.code)
     return [SelectChoice("", "—")] + [SelectChoice(a.code, a.full_name) for a in areas]
 

@@ -18,8 +18,8 @@ from core.models import Role, User
 from core.scoping import user_sees_area
 from jobs.models import Job
 from matching import data, engine
+from registry.areas import area_names
 from registry.models import Area, Household, Worker
-from registry.services import area_names
 from training.models import Course
 from training.services import list_courses
 

@@ -5,6 +5,7 @@ from flask_smorest import Blueprint
 from core.auth import acting_user, api_roles
 from core.extensions import db
 from core.models import Role
+from registry import areas as area_service
 from registry import importers, services
 from registry.schemas import (
     AreaIn,
@@ -48,7 +49,7 @@ IMPORT_FILE = {"multipart/form-data": {"schema": {"type": "object", "properties"
 @areas.arguments(AreaIn)
 @areas.response(201, AreaOut)
 def create_area(data):
-    area = services.create_area(db.session, data, acting_user())
+    area = area_service.create_area(db.session, data, acting_user())
     db.session.commit()
     return area
 
@@ -58,7 +59,7 @@ def create_area(data):
 @areas.arguments(AreaListArgs, location="query")
 @areas.response(200, AreaList)
 def list_areas(args):
-    items, total = services.list_areas(db.session, **args)
+    items, total = area_service.list_areas(db.session, **args)
     return {"items": items, "total": total}
 
 
@@ -66,7 +67,7 @@ def list_areas(args):
 @api_roles()
 @areas.response(200, AreaOut)
 def get_area(code):
-    return services.get_area(db.session, code)
+    return area_service.get_area(db.session, code)
 
 
 @households.post("")

@@ -1,4 +1,4 @@
-"""Registry domain logic: areas, households, workers, search, personal data.
+"""Registry domain logic: households, workers, search, personal data (areas: registry/areas.py).
 
 Plain functions taking a session and the acting user; they flush, the caller commits.
 """
@@ -15,6 +15,7 @@ from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from core.models import Role, User, china_today, utcnow
 from core.scoping import scope_clause, user_sees_area, within_clause
 from core.validators import MAX_ID, ResidentId, check_id_number, normalise_phone
+from registry.areas import default_coords
 from registry.models import (
     EMPLOYED,
     Area,
@@ -34,83 +35,6 @@ from registry.taxonomy import get_index
 
 REGISTRY_WRITERS = {Role.admin, Role.station}
 REGISTRY_READERS = {Role.admin, Role.county, Role.station}
-
-PARENT_LEVEL = {AreaLevel.township: AreaLevel.county, AreaLevel.village: AreaLevel.township}
-
-
-# --- areas -------------------------------------------------------------------------------------
-
-def get_area(session: Session, code: str) -> Area:
-    area = session.get(Area, code)
-    if area is None:
-        raise NotFound(_("Area %(code)s does not exist.", code=code), {"area_code": _("unknown area")})
-    return area
-
-
-def area_names(session: Session, codes) -> dict[str, str]:
-    """Code → name for the given area codes (those on file)."""
-    codes = set(codes)
-    if not codes:
-        return {}
-    return dict(session.execute(select(Area.code, Area.name).where(Area.code.in_(codes))).all())
-
-
-def list_areas(session: Session, parent_code: str | None = None, level: AreaLevel | None = None,
-               limit: int = 500, offset: int = 0) -> tuple[list[Area], int]:
-    """Areas are public reference data (the statistical division codes): no scoping."""
-    conditions = []
-    if parent_code:
-        conditions.append(Area.parent_code == parent_code)
-    if level is not None:
-        conditions.append(Area.level == level)
-    total = session.scalar(select(func.count()).select_from(Area).where(*conditions))
-    rows = session.scalars(select(Area).where(*conditions).order_by(Area.code).limit(limit).offset(offset)).all()
-    return list(rows), total
-
-
-def create_area(session: Session, data: dict, actor: User) -> Area:
-    if session.get(Area, data["code"]) is not None:
-        raise Conflict(_("Area %(code)s already exists.", code=data["code"]), {"code": _("already exists")})
-    level, parent_code = data["level"], data.get("parent_code")
-    if level is AreaLevel.county:
-        if parent_code:
-            raise ValidationFailed(_("A county has no parent here."), {"parent_code": _("must be empty for a county")})
-    else:
-        if not parent_code:
-            raise ValidationFailed(_("Give the parent area."), {"parent_code": _("required")})
-        parent = session.get(Area, parent_code)
-        if parent is None or parent.level is not PARENT_LEVEL[level]:
-            raise ValidationFailed(_("The parent must be an existing %(level)s.", level=PARENT_LEVEL[level].label),
-                                   {"parent_code": _("not an existing %(level)s", level=PARENT_LEVEL[level].label)})
-        if not data["code"].startswith(parent.prefix):
-            raise ValidationFailed(_("The code does not lie inside its parent's code."),
-                                   {"code": _("must start with %(prefix)s", prefix=parent.prefix)})
-    if not _area_code_fits_level(data["code"], level):
-        raise ValidationFailed(_("The code does not fit the level."), {"code": _("wrong code for a %(level)s", level=level.label)})
-    check = data["code"] if level is AreaLevel.county else parent_code
-    if actor.role is not Role.admin and not user_sees_area(actor, check):
-        raise Forbidden(_("You may only add areas inside your own."))
-    area = Area(code=data["code"], name=data["name"], level=level, parent_code=parent_code or None,
-                lat=data.get("lat"), lon=data.get("lon"))
-    session.add(area)
-    session.flush()
-    return area
-
-
-def _area_code_fits_level(code: str, level: AreaLevel) -> bool:
-    tail = code[level.prefix_length:]
-    head = code[:level.prefix_length]
-    return set(tail) <= {"0"} and not head.endswith("000")
-
-
-def default_coords(area: Area) -> tuple[float | None, float | None]:
-    """A village's point, or failing that its township's or county's."""
-    while area is not None:
-        if area.lat is not None and area.lon is not None:
-            return area.lat, area.lon
-        area = area.parent
-    return None, None
-
 
 # --- households --------------------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from core.auth import create_user, issue_token
 from core.extensions import db, limiter
 from core.models import Role
 from registry import services
+from registry.areas import create_area
 from registry.models import AreaLevel
 from registry.schemas import HouseholdIn, WorkerIn
 
@@ -100,7 +101,7 @@ def areas(app):
             (OTHER_TOWNSHIP, "王母街道", AreaLevel.township, OTHER_COUNTY, None, None),
             (FAR_VILLAGE, "河东社区居民委员会", AreaLevel.village, OTHER_TOWNSHIP, None, None),
         ]:
-            services.create_area(db.session, {"code": code, "name": name, "level": level,
+            create_area(db.session, {"code": code, "name": name, "level": level,
                                               "parent_code": parent, "lat": lat, "lon": lon}, admin)
         db.session.commit()
     return {"county": COUNTY, "township": TOWNSHIP, "village": VILLAGE,

@@ -19,7 +19,7 @@ from core.models import Role, china_today
 from core.pages import form_data, form_status, submit
 from core.scoping import user_sees_area
 from jobs import services as jobs
-from registry import services as registry
+from registry.areas import list_areas
 from registry.forms import ConfirmForm
 from registry.models import AreaLevel
 from training import results, services
@@ -66,8 +66,8 @@ def _my_courses(actor):
 def _area_choices(actor, course=None) -> list[SelectChoice]:
     """Townships and villages on file. A county officer picks one of their own areas (they manage
     only courses there), so they get no blank choice."""
-    townships, _total = registry.list_areas(db.session, level=AreaLevel.township, limit=5000)
-    villages, _total = registry.list_areas(db.session, level=AreaLevel.village, limit=50_000)
+    townships, _total = list_areas(db.session, level=AreaLevel.township, limit=5000)
+    villages, _total = list_areas(db.session, level=AreaLevel.village, limit=50_000)
     areas = sorted(townships + villages, key=lambda a: a.code)
     if actor.role is Role.county:
         areas = [a for a in areas if user_sees_area(actor, a.code)]

@@ -18,6 +18,7 @@ from core.models import Role, china_today
 from core.pages import PAGE_SIZE, form_data, form_status, page_count, page_number, safe_target, submit
 from jobs.candidates import distance_km
 from registry import services as registry
+from registry.areas import default_coords
 from registry.forms import ConfirmForm
 from registry.models import Area
 from training import outcomes, results, services, survey
@@ -61,7 +62,7 @@ def _course_point(course: Course) -> tuple[float | None, float | None]:
     if course.lat is not None and course.lon is not None:
         return course.lat, course.lon
     area = db.session.get(Area, course.area_code) if course.area_code else None
-    return registry.default_coords(area) if area is not None else (None, None)
+    return default_coords(area) if area is not None else (None, None)
 
 
 def _km_from_home(worker, course: Course) -> float | None:
