@@ -9,15 +9,14 @@ from datetime import date
 
 import numpy as np
 from scipy import sparse
-from sqlalchemy import exists, false, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import false, func, or_, select
+from sqlalchemy.orm import Session
 
 from core.models import china_today
 from core.scoping import within_clause
 from jobs.models import Employer, Job, JobSkill, PhysicalDemand, WageUnit
 from matching import engine
 from registry.models import (
-    EMPLOYED,
     EmploymentStatus,
     Health,
     Household,
@@ -27,6 +26,7 @@ from registry.models import (
     Worker,
     WorkerSkill,
 )
+from registry.services import has_employed_member
 
 LOOKING = (EmploymentStatus.unemployed, EmploymentStatus.in_training)
 WORKING_DAYS = 22  # a day wage times this is compared with a monthly expectation
@@ -79,8 +79,7 @@ def looking_for_work(session: Session, area_code: str | None = None, worker_ids:
         conditions.append(or_(false(), *(within_clause(code, Household.village_code) for code in area_codes)))
     if worker_ids is not None:
         conditions = [Worker.id.in_(worker_ids)]
-    member = aliased(Worker)
-    employed = exists().where(member.household_id == Household.id, member.employment_status.in_(EMPLOYED))
+    employed = has_employed_member()
     rows = session.execute(
         select(Worker.id, Worker.lat, Worker.lon, Worker.birth_date, Worker.health, Worker.needs_flexible_hours,
                Worker.max_commute_km, Worker.willing_to_migrate, Worker.expected_wage, Household.id,

@@ -12,11 +12,12 @@ from sqlalchemy.orm import Session, joinedload
 
 from core.errors import Conflict, Forbidden, NotFound
 from core.models import Role, User, utcnow
-from core.scoping import scope_clause, user_sees_area, within_clause
+from core.scoping import user_sees_area
 from core.validators import MAX_ID
 from monitoring.models import OPEN_ALERT, SEVERITY_ORDER, ActionKind, Alert, AlertAction, AlertEvent, AlertStatus
 from monitoring.rules import Finding, Rule
 from registry.models import Household
+from registry.services import households_in
 
 HANDLERS = (Role.admin, Role.station)
 
@@ -66,9 +67,7 @@ def list_alerts(session: Session, actor: User, area_code: str | None = None, ope
                 counted: bool = True) -> tuple[list[Alert], int | None]:
     """Most urgent first: open before closed, high severity first, then the newest. With
     `counted=False` the total is not computed (None)."""
-    query = select(Alert).join(Household).where(scope_clause(actor, Household.village_code))
-    if area_code:
-        query = query.where(within_clause(area_code, Household.village_code))
+    query = select(Alert).join(Household).where(*households_in(actor, area_code))
     if open is not None:
         query = query.where(Alert.status.in_(OPEN_ALERT) if open else Alert.status == AlertStatus.closed)
     if rule:
@@ -86,11 +85,9 @@ def list_alerts(session: Session, actor: User, area_code: str | None = None, ope
 
 def counts_by_rule(session: Session, actor: User, area_code: str | None = None) -> dict[str, int]:
     """Open alerts per rule in the user's areas."""
-    query = (select(Alert.rule, func.count(Alert.id)).join(Household)
-             .where(scope_clause(actor, Household.village_code), Alert.status.in_(OPEN_ALERT)).group_by(Alert.rule))
-    if area_code:
-        query = query.where(within_clause(area_code, Household.village_code))
-    return dict(session.execute(query).all())
+    return dict(session.execute(select(Alert.rule, func.count(Alert.id)).join(Household)
+                                .where(*households_in(actor, area_code), Alert.status.in_(OPEN_ALERT))
+                                .group_by(Alert.rule)).all())
 
 
 def get_alert(session: Session, alert_id: int, actor: User) -> Alert:

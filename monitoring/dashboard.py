@@ -8,27 +8,20 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from core.models import User, china_today
-from core.scoping import area_prefix, scope_clause, within_clause
+from core.scoping import area_prefix, scope_clause
 from jobs.hiring import FOLLOW_UP_MONTHS
 from jobs.models import FollowUp, Referral
 from matching.models import PlanSummary
 from monitoring.alerts import counts_by_rule
 from monitoring.models import OPEN_ALERT, Alert
 from registry.models import EMPLOYED, Area, AreaLevel, Household, MonitoringStatus, Worker
-from registry.services import household_counts
+from registry.services import has_employed_member, household_counts, households_in
 from training.models import Enrollment, EnrollmentStatus
 
 MONTHS_SHOWN = 12
-
-
-def _scoped(actor: User, area_code: str | None):
-    conditions = [scope_clause(actor, Household.village_code)]
-    if area_code:
-        conditions.append(within_clause(area_code, Household.village_code))
-    return conditions
 
 
 def training_pipeline(session: Session, actor: User, area_code: str | None = None) -> dict[str, int]:
@@ -43,7 +36,7 @@ def training_pipeline(session: Session, actor: User, area_code: str | None = Non
                counted(status == EnrollmentStatus.completed, Enrollment.completed_on >= since),
                counted(status == EnrollmentStatus.failed, Enrollment.completed_on >= since),
                counted(status == EnrollmentStatus.withdrawn, Enrollment.withdrawn_on >= since))
-        .join(Worker, Enrollment.worker_id == Worker.id).join(Household).where(*_scoped(actor, area_code))).one()
+        .join(Worker, Enrollment.worker_id == Worker.id).join(Household).where(*households_in(actor, area_code))).one()
     return dict(zip(("enrolled", "waitlisted", "completed", "failed", "dropped_out"), row))
 
 
@@ -56,7 +49,7 @@ def placements_by_month(session: Session, actor: User, area_code: str | None = N
     first = china_today().replace(day=1) - relativedelta(months=MONTHS_SHOWN - 1)
     months = [_month(first + relativedelta(months=n)) for n in range(MONTHS_SHOWN)]
     rows = session.execute(select(Referral.hired_on, Referral.left_on).join(Worker, Referral.worker_id == Worker.id)
-                           .join(Household).where(*_scoped(actor, area_code),
+                           .join(Household).where(*households_in(actor, area_code),
                                                   (Referral.hired_on >= first) | (Referral.left_on >= first))).all()
     hires = Counter(_month(h) for h, _ in rows if h and h >= first)
     departures = Counter(_month(left) for _, left in rows if left and left >= first)
@@ -68,7 +61,7 @@ def stable_rates(session: Session, actor: User, area_code: str | None = None) ->
     counts = {months: (followed, stable) for months, followed, stable in session.execute(
         select(FollowUp.months, func.count(FollowUp.id), func.count(FollowUp.id).filter(FollowUp.still_employed.is_(True)))
         .join(Referral).join(Worker, Referral.worker_id == Worker.id).join(Household)
-        .where(*_scoped(actor, area_code), FollowUp.done_at.is_not(None)).group_by(FollowUp.months))}
+        .where(*households_in(actor, area_code), FollowUp.done_at.is_not(None)).group_by(FollowUp.months))}
     out = []
     for months in FOLLOW_UP_MONTHS:
         followed, stable = counts.get(months, (0, 0))
@@ -120,10 +113,8 @@ def by_area(session: Session, actor: User, parent_code: str) -> list[AreaRow]:
                                .order_by(Area.code)).all()
     rows = {area_prefix(a.code)[:width]: AreaRow(a.code, a.name) for a in children}
     key = func.substr(Household.village_code, 1, width)
-    scope = _scoped(actor, parent_code)
-    member = aliased(Worker)
-    someone = select(member.id).where(member.household_id == Household.id,
-                                      member.employment_status.in_(EMPLOYED)).exists()
+    scope = households_in(actor, parent_code)
+    someone = has_employed_member()
     for k, households, nobody, monitored in session.execute(
             select(key, func.count(Household.id), func.count(Household.id).filter(~someone),
                    func.count(Household.id).filter(Household.monitoring_status != MonitoringStatus.none))

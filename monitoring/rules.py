@@ -28,6 +28,7 @@ from registry.models import (
     MonitoringStatus,
     Worker,
 )
+from registry.services import has_employed_member
 from training.models import Course, Enrollment, EnrollmentStatus
 
 
@@ -65,11 +66,6 @@ def rule(name: str, severity: Severity, title):
     return register
 
 
-def _someone_employed(household_id_column):
-    member = aliased(Worker)
-    return exists().where(member.household_id == household_id_column, member.employment_status.in_(EMPLOYED))
-
-
 def _last_employment_ended():
     """Per household: the day its members' most recent job ended, and that spell of work (the
     highest id: spells are written in order)."""
@@ -87,7 +83,7 @@ def employment_lost(session: Session, today: date, settings: Settings) -> Iterab
     since = today - timedelta(days=settings.lookback_days)
     rows = session.execute(select(Household.id, last.c.ended_on, last.c.spell_id)
                            .join(last, last.c.household_id == Household.id)
-                           .where(last.c.ended_on >= since, ~_someone_employed(Household.id)))
+                           .where(last.c.ended_on >= since, ~has_employed_member()))
     for household_id, ended_on, spell_id in rows:
         yield Finding(household_id, f"lost:{spell_id}",
                       _("The last job in the household ended on %(day)s; nobody is employed now.",
@@ -107,7 +103,7 @@ def monitored_no_work(session: Session, today: date, settings: Settings) -> Iter
     rows = session.execute(select(Household.id, Household.monitoring_status, last.c.ended_on)
                            .outerjoin(last, last.c.household_id == Household.id)
                            .where(Household.monitoring_status != MonitoringStatus.none, could_work,
-                                  ~_someone_employed(Household.id),
+                                  ~has_employed_member(),
                                   (last.c.ended_on.is_(None)) | (last.c.ended_on < since)))
     for household_id, status, ended_on in rows:
         key = f"since:{ended_on.isoformat()}" if ended_on else "since:never"

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from core import audit, crypto
 from core.errors import DomainError, ValidationFailed, flatten_fields
 from core.models import Role, User, china_today
-from core.scoping import scope_clause, user_sees_area, within_clause
+from core.scoping import scope_clause, user_sees_area
 from core.validators import check_id_number
 from registry import services
 from registry.models import Area, AreaLevel, Household, Worker
@@ -253,10 +253,7 @@ def export_workers(session: Session, actor: User, area_code: str | None) -> tupl
     """An .xlsx of the workers in an area, importable again. Station staff get full ID numbers
     and phones of their own villages (the ledger they keep); everyone else masked values."""
     full = actor.role is Role.station
-    conditions = [scope_clause(actor, Household.village_code)]
-    if area_code:
-        conditions.append(within_clause(area_code, Household.village_code))
-    workers = session.scalars(select(Worker).join(Household).where(*conditions)
+    workers = session.scalars(select(Worker).join(Household).where(*services.households_in(actor, area_code))
                               .order_by(Household.code, Worker.birth_date, Worker.id)).all()
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title="劳动力")

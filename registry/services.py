@@ -38,6 +38,20 @@ REGISTRY_READERS = {Role.admin, Role.county, Role.station}
 
 # --- households --------------------------------------------------------------------------------
 
+def households_in(actor: User, area_code: str | None = None) -> list:
+    """WHERE conditions on Household: inside the user's areas, and inside `area_code` when given."""
+    conditions = [scope_clause(actor, Household.village_code)]
+    if area_code:
+        conditions.append(within_clause(area_code, Household.village_code))
+    return conditions
+
+
+def has_employed_member():
+    """A condition on Household: someone of it is in work (any employed status)."""
+    member = aliased(Worker)  # the outer query may itself select workers
+    return exists().where(member.household_id == Household.id, member.employment_status.in_(EMPLOYED))
+
+
 def visible_village(session: Session, code: str, actor: User, field: str = "village_code") -> Area:
     area = session.get(Area, code)
     if area is None or area.level is not AreaLevel.village:
@@ -103,9 +117,7 @@ def list_households(session: Session, actor: User, area_code: str | None = None,
                     monitoring_status: MonitoringStatus | None = None, monitored: bool | None = None,
                     nobody_employed: bool | None = None, limit: int = 50,
                     offset: int = 0) -> tuple[list[Household], int]:
-    conditions = [scope_clause(actor, Household.village_code)]
-    if area_code:
-        conditions.append(within_clause(area_code, Household.village_code))
+    conditions = households_in(actor, area_code)
     if q:
         conditions.append(or_(Household.code.contains(q.strip(), autoescape=True),
                               Household.members.any(Worker.name.contains(q.strip(), autoescape=True))))
@@ -114,28 +126,21 @@ def list_households(session: Session, actor: User, area_code: str | None = None,
     if monitored:
         conditions.append(Household.monitoring_status != MonitoringStatus.none)
     if nobody_employed:
-        conditions.append(~_has_employed_member())
+        conditions.append(~has_employed_member())
     total = session.scalar(select(func.count(Household.id)).where(*conditions))
     rows = session.scalars(select(Household).where(*conditions)
                            .order_by(Household.village_code, Household.code).limit(limit).offset(offset)).all()
     return list(rows), total
 
 
-def _has_employed_member():
-    member = aliased(Worker)  # the outer query may itself select workers
-    return exists().where(member.household_id == Household.id, member.employment_status.in_(EMPLOYED))
-
-
 def household_counts(session: Session, actor: User, area_code: str | None = None) -> dict:
     """Figures for the station home page and the overviews, in three queries."""
-    scope = [scope_clause(actor, Household.village_code)]
-    if area_code:
-        scope.append(within_clause(area_code, Household.village_code))
+    scope = households_in(actor, area_code)
     households, monitored, relocated, nobody = session.execute(select(
         func.count(Household.id),
         func.count(Household.id).filter(Household.monitoring_status != MonitoringStatus.none),
         func.count(Household.id).filter(Household.relocated.is_(True)),
-        func.count(Household.id).filter(~_has_employed_member())).where(*scope)).one()
+        func.count(Household.id).filter(~has_employed_member())).where(*scope)).one()
     workers, employed = session.execute(select(
         func.count(Worker.id), func.count(Worker.id).filter(Worker.employment_status.in_(EMPLOYED)))
         .join(Household).where(*scope)).one()
@@ -333,9 +338,7 @@ class WorkerQuery:
 def search_workers(session: Session, actor: User, query: WorkerQuery) -> tuple[list[Worker], int]:
     if actor.role not in REGISTRY_READERS:
         raise Forbidden(_("Your role is not allowed to do this."))
-    conditions = [scope_clause(actor, Household.village_code)]
-    if query.area_code:
-        conditions.append(within_clause(query.area_code, Household.village_code))
+    conditions = households_in(actor, query.area_code)
     if query.q and query.q.strip():
         conditions.append(_text_condition(query.q.strip()))
     if query.monitoring_status is not None:
@@ -343,7 +346,7 @@ def search_workers(session: Session, actor: User, query: WorkerQuery) -> tuple[l
     if query.employment_status is not None:
         conditions.append(Worker.employment_status == query.employment_status)
     if query.nobody_employed:
-        conditions.append(~_has_employed_member())
+        conditions.append(~has_employed_member())
     if query.employed:
         conditions.append(Worker.employment_status.in_(EMPLOYED))
     base = select(Worker).join(Household).where(*conditions)
@@ -373,9 +376,7 @@ def _text_condition(q: str):
 
 def unresolved_skills(session: Session, actor: User, area_code: str | None = None, limit: int = 200):
     """Skills written as text that did not resolve, for staff to review."""
-    conditions = [scope_clause(actor, Household.village_code), WorkerSkill.skill_id.is_(None)]
-    if area_code:
-        conditions.append(within_clause(area_code, Household.village_code))
+    conditions = [*households_in(actor, area_code), WorkerSkill.skill_id.is_(None)]
     return session.execute(
         select(WorkerSkill.name, func.count(WorkerSkill.id)).join(Worker).join(Household)
         .where(and_(*conditions)).group_by(WorkerSkill.name)
