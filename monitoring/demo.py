@@ -17,8 +17,8 @@ from core.models import CHINA, Role, User, china_today
 from jobs import hiring
 from jobs.models import Job, LeaveReason, Referral, ReferralStatus
 from monitoring.tasks import run_task
-from registry.demo import STATION_VILLAGE
-from registry.models import EmploymentSpell, EmploymentStatus, Household, MonitoringStatus, Worker
+from registry.demo import STATION_VILLAGE, date_last_change
+from registry.models import EmploymentStatus, Household, MonitoringStatus, Worker
 from training.models import Course, Enrollment, EnrollmentStatus
 from training.services import withdraw
 
@@ -104,23 +104,14 @@ def _placement(session: Session, worker: Worker, job: Job, hired_on: date) -> Re
         follow_up.due_on = hired_on + relativedelta(months=follow_up.months)
     if job.public_welfare:
         referral.term_ends_on = hired_on + relativedelta(months=hiring.WELFARE_TERM_MONTHS)
-    _date_last_change(session, worker, hired_on)
+    date_last_change(session, worker, hired_on)
     return referral
 
 
 def _leave(session: Session, referral: Referral, reason: LeaveReason, left_on: date) -> None:
     hiring.change_referral(session, referral, ReferralStatus.left, OFFICER, leave_reason=reason)
     referral.left_on = left_on
-    _date_last_change(session, referral.worker, left_on)
-
-
-def _date_last_change(session: Session, worker: Worker, day: date) -> None:
-    session.flush()  # the registry closes the open spell and opens the next today; date them back
-    spells = session.scalars(select(EmploymentSpell).where(EmploymentSpell.worker_id == worker.id)
-                             .order_by(EmploymentSpell.id)).all()
-    if len(spells) >= 2:
-        spells[-2].ended_on, spells[-1].started_on = day, day
-        spells[-2].started_on = min(spells[-2].started_on, day)
+    date_last_change(session, referral.worker, left_on)
 
 
 def _drop_out(session: Session) -> None:

@@ -19,6 +19,7 @@ from registry.models import (
     Area,
     AreaLevel,
     Education,
+    EmploymentSpell,
     EmploymentStatus,
     Health,
     Household,
@@ -163,3 +164,14 @@ def _ensure_accounts(session: Session) -> list[tuple[str, str, str, str]]:
         out.append((username, password, role.value, note))
     session.flush()
     return out
+
+
+def date_last_change(session: Session, worker: Worker, day: date) -> None:
+    """Demo history as it happened: the registry closes the open employment spell and opens the
+    next one today when a status changes; move that change back to `day`."""
+    session.flush()
+    spells = session.scalars(select(EmploymentSpell).where(EmploymentSpell.worker_id == worker.id)
+                             .order_by(EmploymentSpell.id)).all()
+    if len(spells) >= 2:
+        spells[-2].ended_on, spells[-1].started_on = day, day
+        spells[-2].started_on = min(spells[-2].started_on, day)

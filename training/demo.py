@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from core.models import CHINA, Role, User, china_today
 from jobs.models import Employer
-from registry.demo import STATION_VILLAGE
-from registry.models import EmploymentSpell, EmploymentStatus, Household, Worker
+from registry.demo import STATION_VILLAGE, date_last_change
+from registry.models import EmploymentStatus, Household, Worker
 from training import results, services, survey
 from training.models import Attendance, CertificateKind, Course, CourseMode, Enrollment, EnrollmentStatus
 
@@ -135,10 +135,7 @@ def _finished_course(session: Session, provider: User, rng: random.Random) -> No
 def _found_work(session: Session, worker: Worker, hired_on: date) -> None:
     """The history as it happened: out of work until `hired_on`, in a county job since."""
     worker.employment_status = EmploymentStatus.local
-    session.flush()  # the registry closes the open spell and opens the new one today; back-date them
-    spells = session.scalars(select(EmploymentSpell).where(EmploymentSpell.worker_id == worker.id)
-                             .order_by(EmploymentSpell.id)).all()
-    spells[-2].ended_on, spells[-1].started_on = hired_on, hired_on
+    date_last_change(session, worker, hired_on)
 
 
 def _wishes(session: Session, rng: random.Random) -> None:
