@@ -7,12 +7,14 @@ pages, county officers on the overview. Prints p50/p95/max and failures per page
 The database given is emptied first (its `public` schema is dropped): by default the test suite's
 PostgreSQL database, TEST_POSTGRES_URL. Do not point it at anything you want to keep.
 
-Run: `make bench` or `.venv/bin/python bench/load.py [--database URL] [--users 50] [--seconds 60]`.
+Run: `make bench` or `.venv/bin/python bench/load.py [--database URL] [--users 50] [--seconds 60] [--reuse]`.
 """
 from __future__ import annotations
 
 import argparse
+import base64
 import csv
+import hashlib
 import os
 import random
 import socket
@@ -28,7 +30,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT))  # first: the application's `matching`, not bench/matching.py
 
-from cryptography.fernet import Fernet  # noqa: E402
 from sqlalchemy import func, select, text  # noqa: E402
 
 TARGET_P95_MS = 200.0
@@ -79,6 +80,28 @@ def build(url: str, env: dict, seed: int) -> dict:
     return {"village": village, "workers": workers}
 
 
+def reuse(env: dict) -> dict:
+    """The county a previous run loaded (--reuse): its station's village and people looking for work."""
+    os.environ.update(env)
+    from core.app import create_app
+    from core.extensions import db
+    from core.models import User
+    from registry.models import EmploymentStatus, Household, Worker
+    app = create_app({"APP_ENV": "production"})
+    with app.app_context():
+        station = db.session.scalar(select(User).where(User.username == "load-station"))
+        if station is None:
+            raise SystemExit("--reuse: no county loaded by an earlier run in this database")
+        village = station.area_codes[0]
+        workers = db.session.scalars(select(Worker.id).join(Household).where(
+            Household.village_code == village,
+            Worker.employment_status.in_([EmploymentStatus.unemployed, EmploymentStatus.in_training]))).all()
+        db.session.remove()
+        db.engine.dispose()
+    print(f"reusing the county loaded earlier: village {village}, {len(workers)} people looking for work")
+    return {"village": village, "workers": workers}
+
+
 def wait_until_up(url: str, seconds: float = 60) -> None:
     deadline = time.time() + seconds
     while time.time() < deadline:
@@ -100,13 +123,17 @@ def main() -> None:
     parser.add_argument("--gunicorn-workers", type=int, default=2, help="default: one per core of this machine")
     parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep the county an earlier run loaded (same --database and PII key file)")
     args = parser.parse_args()
 
-    env = {"APP_ENV": "production", "DATABASE_URL": args.database, "SECRET_KEY": uuid.uuid4().hex,
-           "PII_KEY": Fernet.generate_key().decode()}
+    # the key derives from the seed so that --reuse reads the personal data an earlier run stored
+    # (made-up people in a database emptied for the purpose)
+    pii_key = base64.urlsafe_b64encode(hashlib.sha256(f"load-test-{args.seed}".encode()).digest()).decode()
+    env = {"APP_ENV": "production", "DATABASE_URL": args.database, "SECRET_KEY": uuid.uuid4().hex, "PII_KEY": pii_key}
     print(f"load test: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}; "
           f"database {args.database.split('@')[-1]} (emptied first)")
-    world = build(args.database, env, args.seed)
+    world = reuse(env) if args.reuse else build(args.database, env, args.seed)
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"

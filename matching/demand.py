@@ -5,8 +5,11 @@ posting recommended to far more people than it has openings drops behind an equa
 that is not, and the page says how many others were shown it."""
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
+
 import numpy as np
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from core.models import Role, User, UserArea, utcnow
@@ -35,11 +38,23 @@ def rematch(session: Session) -> int:
     return len(rows)
 
 
-def recommended_counts(session: Session, job_ids: list[int]) -> dict[int, int]:
-    if not job_ids:
-        return {}
-    return dict(session.execute(select(JobDemand.job_id, JobDemand.recommended)
-                                .where(JobDemand.job_id.in_(job_ids))).all())
+_kept: dict[str, tuple[tuple, Mapping[int, int]]] = {}  # per database: (stamp of the last re-match, counts)
+
+
+def recommended_counts(session: Session) -> Mapping[int, int]:
+    """How many people have each posting among their best ten, as the last re-match counted. The
+    counts change only when a re-match replaces them, so each process keeps them and reads them
+    again when the re-match's stamp changes (one small query per recommendation instead of
+    hundreds of ids asked for)."""
+    key = str(session.get_bind().url)
+    stamp = tuple(session.execute(select(func.count(), func.max(JobDemand.computed_at),
+                                         func.coalesce(func.sum(JobDemand.recommended), 0))
+                                  .select_from(JobDemand)).one())
+    kept = _kept.get(key)
+    if kept is None or kept[0] != stamp:
+        counts = MappingProxyType(dict(session.execute(select(JobDemand.job_id, JobDemand.recommended)).all()))
+        kept = _kept[key] = (stamp, counts)
+    return kept[1]
 
 
 def priced(score: float, recommended: int, openings_left: int) -> float:

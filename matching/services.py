@@ -3,6 +3,7 @@
 allocation.py; this module loads the columns (data.py) and turns numbers into words."""
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -101,24 +102,29 @@ def recommend(session: Session, worker: Worker, actor: User, limit: int = 10) ->
     if not can_read_worker(actor, worker):
         raise NotFound(_("No worker %(id)s.", id=worker.id))
     postings, block = _score_one(session, worker)
-    referred = set(session.scalars(select(Referral.job_id).where(Referral.worker_id == worker.id,
-                                                                 Referral.status.in_(OPEN_REFERRAL))))
-    ids = postings.table.ids
-    order = np.argsort(-block.total[0], kind="stable")
-    feasible = [int(c) for c in order if block.total[0, c] >= 0 and int(ids[c]) not in referred]
-    # spread: each posting priced by how many others were shown it against its openings left
-    counts = demand.recommended_counts(session, [int(ids[c]) for c in feasible])
+    referred = list(session.scalars(select(Referral.job_id).where(Referral.worker_id == worker.id,
+                                                                  Referral.status.in_(OPEN_REFERRAL))))
+    ids, total = postings.table.ids, block.total[0]
+    order = np.argsort(-total, kind="stable")
+    order = order[(total[order] >= 0) & ~np.isin(ids[order], referred)]
+    feasible = order.tolist()
+    # spread: each posting priced by how many others were shown it against its openings left.
+    # A price is never below half the fit, so what scores under half the limit-th best fit cannot
+    # make the list, and only the postings above that floor are priced.
+    floor = demand.priced(float(total[feasible[limit - 1]]), sys.maxsize, 1) if len(feasible) >= limit else -1.0
+    candidates = feasible[:int(np.count_nonzero(total[order] >= floor))]
+    counts = demand.recommended_counts(session)
     mine = set(feasible[:demand.TOP])
-    others = {c: max(counts.get(int(ids[c]), 0) - (c in mine), 0) for c in feasible}
-    spread = sorted(feasible, key=lambda c: -demand.priced(float(block.total[0, c]), others[c] + 1,
-                                                            int(postings.table.openings[c])))[:limit]
+    others = {c: max(counts.get(int(ids[c]), 0) - (c in mine), 0) for c in candidates}
+    spread = sorted(candidates, key=lambda c: -demand.priced(float(total[c]), others[c] + 1,
+                                                              int(postings.table.openings[c])))[:limit]
     matches = [_explain(worker, job, block, c, True) for job, c in zip(postings.load(session, spread), spread)]
     for match, c in zip(matches, spread):
         match.others = others[c]
     # the training gap: good postings held back only by skills (the most promising few)
-    complete = block.total[0] + engine.WEIGHTS["skills"] * (1 - block.skills[0])
-    held_back = [c for c in feasible if block.skills[0, c] < 1.0 and complete[c] >= GOOD_WITH_SKILLS]
-    held_back = sorted(held_back, key=lambda c: -complete[c])[:GAP_POSTINGS]
+    complete = total + engine.WEIGHTS["skills"] * (1 - block.skills[0])
+    held = order[(block.skills[0, order] < 1.0) & (complete[order] >= GOOD_WITH_SKILLS)]
+    held_back = held[np.argsort(-complete[held], kind="stable")][:GAP_POSTINGS].tolist()
     gaps = [_explain(worker, job, block, c, True) for job, c in zip(postings.load(session, held_back), held_back)]
     return Recommendations(matches, training_gap(session, [g for g in gaps if g.missing_skill_ids]))
 

@@ -17,8 +17,8 @@ from jobs.models import FollowUp, Referral
 from matching.models import PlanSummary
 from monitoring.alerts import counts_by_rule
 from monitoring.models import OPEN_ALERT, Alert
-from registry.models import EMPLOYED, Area, AreaLevel, Household, MonitoringStatus, Worker
-from registry.services import has_employed_member, household_counts, households_in
+from registry.models import EMPLOYED, Area, AreaLevel, Household, Worker
+from registry.services import household_counts, household_counts_by, households_in
 from training.models import Enrollment, EnrollmentStatus
 
 MONTHS_SHOWN = 12
@@ -76,10 +76,12 @@ def plan_summaries(session: Session, actor: User) -> list[PlanSummary]:
                                 .order_by(PlanSummary.area_code)))
 
 
-def station_home(session: Session, actor: User, area_code: str | None = None) -> dict:
-    """Every figure of the station home (and of an overview's area), in nine queries."""
+def station_home(session: Session, actor: User, area_code: str | None = None, counts: dict | None = None) -> dict:
+    """Every figure of the station home (and of an overview's area), in seven queries (six when
+    the household figures are given)."""
     by_rule = counts_by_rule(session, actor, area_code)
-    return {"plans": plan_summaries(session, actor), "counts": household_counts(session, actor, area_code),
+    counts = counts if counts is not None else household_counts(session, actor, area_code)
+    return {"plans": plan_summaries(session, actor), "counts": counts,
             "open_alerts": sum(by_rule.values()), "alerts_by_rule": by_rule,
             "training": training_pipeline(session, actor, area_code),
             "placements": placements_by_month(session, actor, area_code),
@@ -104,28 +106,24 @@ class AreaRow:
         return self.employed / self.workers if self.workers else None
 
 
-def by_area(session: Session, actor: User, parent_code: str) -> list[AreaRow]:
-    """The same figures for each township of a county, or each village of a township."""
+def by_area(session: Session, actor: User, parent_code: str) -> tuple[list[AreaRow], dict]:
+    """The same figures for each township of a county, or each village of a township, and the
+    household figures of the whole (for `station_home`, which need not count them again)."""
     parent = session.get(Area, parent_code)
     child_level = AreaLevel.township if parent.level is AreaLevel.county else AreaLevel.village
     width = 9 if child_level is AreaLevel.township else 12
     children = session.scalars(select(Area).where(Area.parent_code == parent_code, Area.level == child_level)
                                .order_by(Area.code)).all()
     rows = {area_prefix(a.code)[:width]: AreaRow(a.code, a.name) for a in children}
+    by_key = household_counts_by(session, actor, width, parent_code)
+    for k, figures in by_key.items():
+        if k in rows:
+            row = rows[k]
+            row.households, row.nobody_employed, row.monitored = (
+                figures["households"], figures["nobody_employed"], figures["monitored"])
+            row.workers, row.employed = figures["workers"], figures["employed"]
     key = func.substr(Household.village_code, 1, width)
     scope = households_in(actor, parent_code)
-    someone = has_employed_member()
-    for k, households, nobody, monitored in session.execute(
-            select(key, func.count(Household.id), func.count(Household.id).filter(~someone),
-                   func.count(Household.id).filter(Household.monitoring_status != MonitoringStatus.none))
-            .where(*scope).group_by(key)):
-        if k in rows:
-            rows[k].households, rows[k].nobody_employed, rows[k].monitored = households, nobody, monitored
-    for k, workers, employed in session.execute(
-            select(key, func.count(Worker.id), func.count(Worker.id).filter(Worker.employment_status.in_(EMPLOYED)))
-            .join(Household, Worker.household_id == Household.id).where(*scope).group_by(key)):
-        if k in rows:
-            rows[k].workers, rows[k].employed = workers, employed
     for k, alerts in session.execute(select(key, func.count(Alert.id)).join(Household, Alert.household_id == Household.id)
                                      .where(*scope, Alert.status.in_(OPEN_ALERT)).group_by(key)):
         if k in rows:
@@ -138,5 +136,5 @@ def by_area(session: Session, actor: User, parent_code: str) -> list[AreaRow]:
             .group_by(key)):
         if k in rows:
             rows[k].completed, rows[k].completed_in_work = completed, in_work
-    return list(rows.values())
+    return list(rows.values()), household_counts(session, actor, by_area=by_key)
 

@@ -68,9 +68,9 @@ def county_overview():
     area = _overview_area(actor)
     if area is None:
         return render_template("monitoring/county.html", area=None)
-    rows = dashboard.by_area(db.session, actor, area.code) if area.level is not AreaLevel.village else []
+    rows, counts = dashboard.by_area(db.session, actor, area.code) if area.level is not AreaLevel.village else ([], None)
     charted = [r for r in rows if r.workers]  # areas with no one registered yet have no rate
-    figures = dashboard.station_home(db.session, actor, area.code)
+    figures = dashboard.station_home(db.session, actor, area.code, counts)
     by_rule, titles = figures["alerts_by_rule"], _rule_titles()
     charts = {
         "employment": {"type": "bar", "labels": [r.name for r in charted], "percent": True, "series": [

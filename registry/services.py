@@ -133,24 +133,35 @@ def list_households(session: Session, actor: User, area_code: str | None = None,
     return list(rows), total
 
 
-def household_counts(session: Session, actor: User, area_code: str | None = None) -> dict:
-    """Figures for the station home page and the overviews, in three queries."""
-    scope = households_in(actor, area_code)
-    households, monitored, relocated, nobody = session.execute(select(
-        func.count(Household.id),
-        func.count(Household.id).filter(Household.monitoring_status != MonitoringStatus.none),
-        func.count(Household.id).filter(Household.relocated.is_(True)),
-        func.count(Household.id).filter(~has_employed_member())).where(*scope)).one()
-    workers, employed = session.execute(select(
-        func.count(Worker.id), func.count(Worker.id).filter(Worker.employment_status.in_(EMPLOYED)))
-        .join(Household).where(*scope)).one()
-    return {
-        "households": households, "monitored": monitored, "relocated": relocated, "nobody_employed": nobody,
-        "workers": workers, "employed": employed,
-        "unresolved_skills": session.scalar(
-            select(func.count(WorkerSkill.id)).join(Worker).join(Household)
-            .where(*scope, WorkerSkill.skill_id.is_(None))),
-    }
+HOUSEHOLD_FIGURES = ("households", "monitored", "relocated", "nobody_employed", "workers", "employed")
+
+
+def household_counts_by(session: Session, actor: User, width: int, area_code: str | None = None) -> dict[str, dict]:
+    """The household and worker figures of every area, keyed by the first `width` digits of the
+    village code (9: by township, 12: by village), in one query: each household with its workers
+    counted once, then the households summed by area."""
+    per_household = (
+        select(Household.village_code, Household.monitoring_status, Household.relocated,
+               func.count(Worker.id).label("workers"),
+               func.count(Worker.id).filter(Worker.employment_status.in_(EMPLOYED)).label("employed"))
+        .outerjoin(Worker, Worker.household_id == Household.id).where(*households_in(actor, area_code))
+        .group_by(Household.id).subquery())
+    h = per_household.c
+    key = func.substr(h.village_code, 1, width)
+    rows = session.execute(select(
+        key, func.count(), func.count().filter(h.monitoring_status != MonitoringStatus.none),
+        func.count().filter(h.relocated.is_(True)), func.count().filter(h.employed == 0),
+        func.sum(h.workers), func.sum(h.employed)).group_by(key))
+    return {k: dict(zip(HOUSEHOLD_FIGURES, map(int, values))) for k, *values in rows}
+
+
+def household_counts(session: Session, actor: User, area_code: str | None = None,
+                     by_area: dict[str, dict] | None = None) -> dict[str, int]:
+    """The figures of the station home and the overviews, summed over the areas of
+    `household_counts_by` (read here when the caller has not read them already)."""
+    if by_area is None:
+        by_area = household_counts_by(session, actor, 12, area_code)
+    return {name: sum(figures[name] for figures in by_area.values()) for name in HOUSEHOLD_FIGURES}
 
 
 # --- workers -----------------------------------------------------------------------------------

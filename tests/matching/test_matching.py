@@ -255,8 +255,12 @@ def test_recommendations_are_spread_away_from_crowded_postings(app, api_as, make
     assert [j["job_id"] for j in after] == [quiet, crowded]  # 7 people for 1 opening: it drops behind
     by_id = {j["job_id"]: j for j in after}
     assert by_id[crowded]["recommended_to_others"] == len(crowd) and by_id[crowded]["score"] > by_id[quiet]["score"]
+    assert [j["job_id"] for j in recommend(station, me, limit=1)["jobs"]] == [quiet]  # the best one alone, too
+    crowd += [make_worker(max_commute_km=30) for _ in range(3)]
     result = app.test_cli_runner().invoke(args=["tasks", "run", "rematch"])  # the nightly task, by hand
     assert result.exit_code == 0 and '"postings counted": 2' in result.output
+    again = {j["job_id"]: j for j in recommend(station, me)["jobs"]}  # the new counts, not the ones kept
+    assert again[crowded]["recommended_to_others"] == len(crowd) == 9
 
 
 def test_unknown_or_absurd_ids_are_not_found(api_as, make_worker):
