@@ -24,6 +24,7 @@ import tempfile
 import time
 import urllib.request
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,8 +43,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+TRAINEES = 20  # people of the station's village with an account of their own
+EMPLOYERS = 5  # employers with an account, each with people referred to its postings
+COURSES = 40
+
+
 def build(url: str, env: dict, seed: int) -> dict:
-    """The county, a station of its most populous village and a county officer."""
+    """The county, a station of its most populous village, a county officer, trainees with
+    accounts, employers with referrals to answer, and a catalogue of courses."""
     os.environ.update(env)
     from county_generator import generate
     from matching_app import load_county
@@ -53,53 +60,136 @@ def build(url: str, env: dict, seed: int) -> dict:
     from core.extensions import db
     from core.models import Role
     from monitoring.tasks import run_task
-    from registry.models import EmploymentStatus, Household, Worker
+    from registry.models import Household, Worker
     app = create_app({"APP_ENV": "production"})
     with app.app_context():
         with db.engine.begin() as conn:
             conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         start = time.perf_counter()
-        load_county(generate("county", seed), random.Random(seed))
+        rng = random.Random(seed)
+        load_county(generate("county", seed), rng)
         village, _n = db.session.execute(select(Household.village_code, func.count(Worker.id)).join(Worker)
                                          .group_by(Household.village_code)
                                          .order_by(func.count(Worker.id).desc())).first()
-        create_user(db.session, "load-station", PASSWORD, Role.station, [village])
+        station = create_user(db.session, "load-station", PASSWORD, Role.station, [village])
         create_user(db.session, "load-county", PASSWORD, Role.county, ["640422000000"])
+        looking = _looking_for_work(village)
+        _courses_and_trainees(station, looking[:TRAINEES], rng)
+        _employers_with_referrals(station, looking[TRAINEES:])
         db.session.commit()
         run_task(db.session, "early_warning", app.config, runner="load")  # alerts, as a running county has
-        workers = db.session.scalars(select(Worker.id).join(Household).where(
-            Household.village_code == village,
-            Worker.employment_status.in_([EmploymentStatus.unemployed, EmploymentStatus.in_training]))).all()
         total = db.session.scalar(select(func.count(Worker.id)))
         print(f"county loaded in {time.perf_counter() - start:.0f} s: {total:,} workers; the station's village "
-              f"{village} has {len(workers)} people looking for work")
+              f"{village} has {len(looking)} people looking for work; {COURSES} courses, {TRAINEES} trainees "
+              f"and {EMPLOYERS} employers with accounts")
         db.session.remove()
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("VACUUM ANALYZE"))  # as a county's database in service is, not fresh from a bulk load
         db.engine.dispose()
-    return {"village": village, "workers": workers}
+    return _world(app, village)
+
+
+def _looking_for_work(village: str) -> list[int]:
+    from core.extensions import db
+    from registry.models import EmploymentStatus, Household, Worker
+    return list(db.session.scalars(select(Worker.id).join(Household).where(
+        Household.village_code == village,
+        Worker.employment_status.in_([EmploymentStatus.unemployed, EmploymentStatus.in_training]))
+        .order_by(Worker.id)))
+
+
+def _courses_and_trainees(station, trainees: list[int], rng: random.Random) -> None:
+    """Courses over the next three months in the county's townships, teaching the skills the
+    postings ask for most; each trainee with an account enrolled in one or two."""
+    from core.auth import create_user
+    from core.extensions import db
+    from core.models import Role, china_today
+    from jobs.models import JobSkill
+    from registry.models import Area, AreaLevel, Worker
+    from training import services as training
+    from training.models import CourseMode
+    provider = create_user(db.session, "load-provider", PASSWORD, Role.provider)
+    skills = db.session.scalars(select(JobSkill.name).where(JobSkill.skill_id.is_not(None)).group_by(JobSkill.name)
+                                .order_by(func.count(JobSkill.id).desc(), JobSkill.name).limit(COURSES)).all()
+    towns = db.session.scalars(select(Area).where(Area.level == AreaLevel.township, Area.lat.is_not(None),
+                                                  Area.code.like("640422%")).order_by(Area.code)).all()
+    modes, today, courses = list(CourseMode), china_today(), []
+    for n in range(COURSES):
+        skill, town = skills[n % len(skills)], towns[n % len(towns)]
+        starts = today + timedelta(days=rng.randint(7, 90))
+        courses.append(training.create_course(db.session, {
+            "title": f"{skill}培训班（第{n + 1}期）", "provider": "西吉县职业技术培训中心", "skills_taught": [skill],
+            "mode": modes[n % len(modes)], "capacity": rng.choice([20, 30, 40]), "starts_on": starts,
+            "ends_on": starts + timedelta(days=rng.randint(10, 40)), "fee": 0, "fee_waived": True,
+            "subsidy_per_day": 30, "area_code": town.code, "address": f"{town.name}职教点",
+            "lat": town.lat, "lon": town.lon}, provider))
+    for n, worker_id in enumerate(trainees):
+        create_user(db.session, f"load-trainee-{n}", PASSWORD, Role.worker, worker_id=worker_id)
+        for course in rng.sample(courses, rng.randint(1, 2)):
+            if training.clashing_course(db.session, db.session.get(Worker, worker_id), course) is None:
+                training.enrol(db.session, course, worker_id, station)
+
+
+def _employers_with_referrals(station, people: list[int]) -> None:
+    """The employers with the most open postings get accounts; each has eight people referred to
+    its postings by the station: some hired, some still to answer."""
+    from core.auth import create_user
+    from core.extensions import db
+    from core.models import Role
+    from jobs import hiring
+    from jobs.models import Job, ReferralStatus
+    employers = db.session.scalars(select(Job.employer_id).group_by(Job.employer_id)
+                                   .order_by(func.count(Job.id).desc(), Job.employer_id).limit(EMPLOYERS)).all()
+    people = iter(people)
+    for n, employer_id in enumerate(employers):
+        account = create_user(db.session, f"load-employer-{n}", PASSWORD, Role.employer, employer_id=employer_id)
+        jobs = db.session.scalars(select(Job).where(Job.employer_id == employer_id).order_by(Job.id)).all()
+        for k in range(8):
+            job = jobs[k % len(jobs)]
+            if job.public_welfare or job.openings_left <= 0:
+                continue
+            referral = hiring.create_referral(db.session, next(people), job.id, station)
+            if k % 3 == 0:
+                hiring.change_referral(db.session, referral, ReferralStatus.hired, account)
+            elif k % 3 == 1:
+                hiring.change_referral(db.session, referral, ReferralStatus.interviewing, account)
 
 
 def reuse(env: dict) -> dict:
-    """The county a previous run loaded (--reuse): its station's village and people looking for work."""
+    """The county a previous run loaded (--reuse)."""
     os.environ.update(env)
     from core.app import create_app
     from core.extensions import db
     from core.models import User
-    from registry.models import EmploymentStatus, Household, Worker
     app = create_app({"APP_ENV": "production"})
     with app.app_context():
         station = db.session.scalar(select(User).where(User.username == "load-station"))
-        if station is None:
-            raise SystemExit("--reuse: no county loaded by an earlier run in this database")
+        if station is None or db.session.scalar(select(User).where(User.username == "load-provider")) is None:
+            raise SystemExit("--reuse: no county loaded by an earlier run (of this version) in this database")
         village = station.area_codes[0]
-        workers = db.session.scalars(select(Worker.id).join(Household).where(
-            Household.village_code == village,
-            Worker.employment_status.in_([EmploymentStatus.unemployed, EmploymentStatus.in_training]))).all()
+        db.session.remove()
+    print(f"reusing the county loaded earlier (village {village})")
+    return _world(app, village)
+
+
+def _world(app, village: str) -> dict:
+    """What the users of the locust file need: the people looking for work in the station's
+    village, the trainees' accounts and ids, the employers' accounts and postings."""
+    from core.extensions import db
+    from core.models import Role, User
+    from jobs.models import Job
+    with app.app_context():
+        looking = _looking_for_work(village)
+        trainees = db.session.execute(select(User.username, User.worker_id).where(User.role == Role.worker)
+                                      .order_by(User.username)).all()
+        employers = db.session.execute(select(User.username, func.min(Job.id)).join(Job, Job.employer_id == User.employer_id)
+                                       .where(User.role == Role.employer).group_by(User.username)
+                                       .order_by(User.username)).all()
         db.session.remove()
         db.engine.dispose()
-    print(f"reusing the county loaded earlier: village {village}, {len(workers)} people looking for work")
-    return {"village": village, "workers": workers}
+    return {"village": village, "workers": looking,
+            "trainees": ",".join(f"{name}:{worker}" for name, worker in trainees),
+            "employers": ",".join(f"{name}:{job}" for name, job in employers)}
 
 
 def wait_until_up(url: str, seconds: float = 60) -> None:
@@ -149,7 +239,8 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             prefix = os.path.join(tmp, "load")
             users_env = {**os.environ, "LOAD_STATION_USER": "load-station", "LOAD_COUNTY_USER": "load-county",
-                         "LOAD_PASSWORD": PASSWORD, "LOAD_WORKER_IDS": ",".join(map(str, world["workers"]))}
+                         "LOAD_PASSWORD": PASSWORD, "LOAD_WORKER_IDS": ",".join(map(str, world["workers"])),
+                         "LOAD_TRAINEES": world["trainees"], "LOAD_EMPLOYERS": world["employers"]}
             warm = subprocess.run([str(bin_dir / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
                                    "-u", "10", "-r", "10", "-t", "15s", "--host", base, "--only-summary"],
                                   env=users_env, capture_output=True, text=True)

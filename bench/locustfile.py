@@ -1,5 +1,7 @@
 """The users of the load test (bench/load.py starts locust with this file): station staff on their
-pages and asking for a person's recommendations, and a county officer on the overview.
+pages and asking for a person's recommendations, county officers on the overview, trainees on
+their phones (the course finder, their own recommendations and courses), and employers answering
+the people referred to them.
 
 Credentials and the people to ask about come from the environment bench/load.py sets."""
 import os
@@ -11,6 +13,9 @@ from locust import HttpUser, between, task
 STATION = (os.environ["LOAD_STATION_USER"], os.environ["LOAD_PASSWORD"])
 COUNTY = (os.environ["LOAD_COUNTY_USER"], os.environ["LOAD_PASSWORD"])
 WORKERS = [int(w) for w in os.environ["LOAD_WORKER_IDS"].split(",")]
+TRAINEES = [(name, int(worker)) for name, worker in (t.split(":") for t in os.environ["LOAD_TRAINEES"].split(","))]
+EMPLOYERS = [(name, int(job)) for name, job in (e.split(":") for e in os.environ["LOAD_EMPLOYERS"].split(","))]
+PHONE = {"User-Agent": "Mozilla/5.0 (Linux; Android 13) Mobile"}
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
 
 
@@ -77,3 +82,46 @@ class CountyOfficer(HttpUser):
     @task(1)
     def alerts(self):
         self.client.get("/alerts", name="/alerts")
+
+
+class Trainee(HttpUser):
+    weight = 2
+    wait_time = between(1.0, 3.0)
+
+    def on_start(self):
+        name, self.worker = random.choice(TRAINEES)
+        self.client.headers.update(PHONE)
+        sign_in(self, name, os.environ["LOAD_PASSWORD"])
+
+    @task(3)
+    def course_finder(self):
+        self.client.get("/courses", name="/courses")  # nearest first, from home
+
+    @task(1)
+    def night_courses(self):
+        self.client.get("/courses?mode=night&seats=1", name="/courses?mode=…")
+
+    @task(2)
+    def my_recommendations(self):
+        self.client.get(f"/workers/{self.worker}/recommendations", name="/workers/{id}/recommendations (own)")
+
+    @task(1)
+    def my_courses(self):
+        self.client.get("/my/courses", name="/my/courses")
+
+
+class Employer(HttpUser):
+    weight = 1
+    wait_time = between(1.0, 3.0)
+
+    def on_start(self):
+        name, self.job = random.choice(EMPLOYERS)
+        sign_in(self, name, os.environ["LOAD_PASSWORD"])
+
+    @task(3)
+    def home(self):
+        self.client.get("/employer", name="/employer")  # postings, inbox, hires, departures
+
+    @task(1)
+    def candidates(self):
+        self.client.get(f"/jobs/{self.job}/candidates", name="/jobs/{id}/candidates")

@@ -329,8 +329,28 @@ def stable_employment(session: Session, months: int = 3, employer_id: int | None
     followed, stable = session.execute(
         select(func.count(FollowUp.id), func.count(FollowUp.id).filter(FollowUp.still_employed.is_(True)))
         .join(Referral).join(Job).where(*conditions)).one()
+    return _stability(months, followed, stable)
+
+
+def _stability(months: int, followed: int, stable: int) -> dict:
     return {"months": months, "followed_up": followed, "still_employed": stable,
             "rate": round(stable / followed, 3) if followed else None}
+
+
+def employer_stability(session: Session, employer_id: int, per_posting_months: int = 3) -> tuple[dict, list]:
+    """An employer's stable employment in one query: each posting's at `per_posting_months`
+    ({job id: figures}, postings without follow-ups absent) and the whole employer's at every
+    follow-up month."""
+    rows = session.execute(
+        select(Job.id, FollowUp.months, func.count(FollowUp.id),
+               func.count(FollowUp.id).filter(FollowUp.still_employed.is_(True)))
+        .join(Referral, Referral.id == FollowUp.referral_id).join(Job, Job.id == Referral.job_id)
+        .where(Job.employer_id == employer_id, FollowUp.done_at.is_not(None)).group_by(Job.id, FollowUp.months)).all()
+    per_posting = {job_id: _stability(months, followed, stable)
+                   for job_id, months, followed, stable in rows if months == per_posting_months}
+    overall = [_stability(m, sum(r[2] for r in rows if r[1] == m), sum(r[3] for r in rows if r[1] == m))
+               for m in FOLLOW_UP_MONTHS]
+    return per_posting, overall
 
 
 def referred_worker_ids(session: Session, employer_id: int) -> set[int]:

@@ -170,8 +170,7 @@ def employer_home_page(actor, failed_id: int | None = None, failed_form=None):
     people = {r.worker_id: services.person_view(r.worker, actor, referred_to_actor=True)
               for r in (*inbox, *hires, *departures)}
     blank = AnswerForm(formdata=None)
-    stability = {job.id: hiring.stable_employment(db.session, 3, job_id=job.id) for job in postings}
-    overall = [hiring.stable_employment(db.session, m, employer_id=employer.id) for m in hiring.FOLLOW_UP_MONTHS]
+    stability, overall = hiring.employer_stability(db.session, employer.id)
     return render_template("jobs/employer_home.html", employer=employer, postings=postings, inbox=inbox,
                            stability=stability, overall=overall,
                            inbox_total=inbox_total, hires=hires, hires_total=hires_total,

@@ -4,6 +4,7 @@ happens once, when skills are written (registry.skills resolves them to canonica
 only become sparse vectors."""
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import date
 
@@ -13,7 +14,7 @@ from sqlalchemy import false, func, or_, select
 from sqlalchemy.orm import Session
 
 from core.models import china_today
-from core.scoping import within_clause
+from core.scoping import area_prefix, within_clause
 from jobs.models import Employer, Job, JobSkill, PhysicalDemand, WageUnit
 from matching import engine
 from registry.models import (
@@ -60,6 +61,16 @@ class People:
     household_priority: np.ndarray  # per household: 2 monitored, 1 relocated, 0 other
     household_employed: np.ndarray  # per household: someone already in work
     village: np.ndarray  # village index of each person (for placing villagers together)
+    village_codes: np.ndarray  # the code of each village index
+
+    def inside(self, area_codes: list[str]) -> engine.Workers:
+        """The engine's columns of the people living inside any of the given areas."""
+        codes = self.village_codes.astype(str)
+        wanted = np.zeros(len(codes), bool)
+        for code in area_codes:
+            wanted |= np.char.startswith(codes, area_prefix(code))
+        mask = wanted[self.village]
+        return engine.Workers(**{name: value[mask] for name, value in vars(self.table).items()})
 
 
 def _household_priority(status: MonitoringStatus, relocated: bool) -> int:
@@ -104,25 +115,29 @@ def looking_for_work(session: Session, area_code: str | None = None, worker_ids:
         migrate=np.array([bool(r[7]) for r in rows], bool),
         wage=np.array([r[8] if r[8] else np.nan for r in rows], np.float32),
         household=household_index.astype(np.int64),
-        skills=_worker_skills(session, ids, space),
+        skills=_worker_skills(session, ids, space, conditions),
         welfare_ok=np.array([(r[10] is not MonitoringStatus.none or bool(r[12])) and not r[7] for r in rows], bool),
     )
-    _villages, village = np.unique(np.array([r[14] for r in rows], dtype=object).astype(str), return_inverse=True)
-    return People(table, households, priority, taken, village.astype(np.int64))
+    villages, village = np.unique(np.array([r[14] for r in rows], dtype=object).astype(str), return_inverse=True)
+    return People(table, households, priority, taken, village.astype(np.int64), villages)
 
 
 def _age(birth: date, today: date) -> int:
     return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
 
 
-def _worker_skills(session: Session, ids: np.ndarray, space: SkillSpace) -> sparse.csr_matrix:
+def _worker_skills(session: Session, ids: np.ndarray, space: SkillSpace, conditions: list) -> sparse.csr_matrix:
+    """The resolved skills of the people `conditions` choose (their rows in `ids`), read with the
+    same conditions rather than thousands of ids."""
     position = {int(w): i for i, w in enumerate(ids)}
     values: dict[tuple[int, int], float] = {}
-    for chunk in _chunks(list(position), 5000):
-        for worker_id, skill_id, certified in session.execute(
-                select(WorkerSkill.worker_id, WorkerSkill.skill_id, WorkerSkill.certified)
-                .where(WorkerSkill.worker_id.in_(chunk), WorkerSkill.skill_id.is_not(None))):
-            key = (position[worker_id], space.column[skill_id])
+    for worker_id, skill_id, certified in session.execute(
+            select(WorkerSkill.worker_id, WorkerSkill.skill_id, WorkerSkill.certified)
+            .join(Worker, Worker.id == WorkerSkill.worker_id).join(Household, Household.id == Worker.household_id)
+            .where(*conditions, WorkerSkill.skill_id.is_not(None))):
+        row = position.get(worker_id)  # None: someone who began looking for work since the first query
+        if row is not None:
+            key = (row, space.column[skill_id])
             values[key] = max(values.get(key, 0.0), engine.CERTIFIED if certified else engine.SELF_REPORTED)
     return _csr(values, (len(ids), len(space.ids)))
 
@@ -204,45 +219,75 @@ def open_postings(session: Session, space: SkillSpace | None = None, job_ids: li
     return Postings(table, np.array([r[13] for r in rows], np.int64))
 
 
-# --- the open postings kept between requests ------------------------------------------------------
+# --- what is kept between requests ---------------------------------------------------------------
+#
+# A recommendation ranks every open posting, and an employer's candidates are everyone looking for
+# work: reading those columns on each request was most of its cost (bench/README.md, "Load"). So
+# each process keeps them and reads them again when a cheap fingerprint of what they depend on
+# changes. Timestamps in a fingerprint come from the writers' clocks at flush time: a transaction
+# that commits after a later one would leave the maximum unchanged, so nothing is kept longer than
+# KEEP_SECONDS either.
 
-_kept: dict[str, tuple[tuple, SkillSpace, Postings]] = {}  # per database: (fingerprint, space, postings)
+KEEP_SECONDS = 600.0
+_kept: dict[tuple[str, str], tuple[tuple, float, object]] = {}  # (database, what): (fingerprint, read at, value)
 
 
-def _fingerprint(session: Session) -> tuple:
-    """What the open postings depend on, in one cheap query: the day (expiry), every posting's
-    last change (hires and departures included), their skills, employers' verification, and the
-    skill taxonomy. Equal fingerprints mean equal open postings."""
-    aggregate = select(
+def kept(session: Session, what: str, fingerprint: tuple, read):
+    """`read()`, or the value it gave for this database and fingerprint less than KEEP_SECONDS ago."""
+    key, now = (str(session.get_bind().url), what), time.monotonic()
+    entry = _kept.get(key)
+    if entry is None or entry[0] != fingerprint or now - entry[1] > KEEP_SECONDS:
+        entry = _kept[key] = (fingerprint, now, read())
+    return entry[2]
+
+
+def _read_only(*tables) -> None:
+    """Shared between requests (and threads): nobody may change them in place."""
+    for table in tables:
+        for value in vars(table).values():
+            arrays = [value.data, value.indices, value.indptr] if sparse.issparse(value) else [value]
+            for array in arrays:
+                if isinstance(array, np.ndarray):
+                    array.flags.writeable = False
+
+
+def _taxonomy():
+    return (select(func.count(Skill.id)).scalar_subquery(), select(func.max(Skill.id)).scalar_subquery())
+
+
+def current_postings(session: Session) -> tuple[SkillSpace, Postings]:
+    """The skill space and the open postings. Their fingerprint: the day (expiry), every
+    posting's last change (hires and departures included), their skills, employers'
+    verification, and the skill taxonomy."""
+    fingerprint = (china_today(), *session.execute(select(
         func.count(Job.id), func.max(Job.id), func.max(Job.updated_at), func.coalesce(func.sum(Job.hired_count), 0),
         func.count(Job.closed_at),
         select(func.count(JobSkill.id)).scalar_subquery(), select(func.max(JobSkill.id)).scalar_subquery(),
         select(func.count(Employer.verified_at)).scalar_subquery(),
-        select(func.max(Employer.verified_at)).scalar_subquery(),
-        select(func.count(Skill.id)).scalar_subquery(), select(func.max(Skill.id)).scalar_subquery())
-    return (china_today(), *session.execute(aggregate).one())
+        select(func.max(Employer.verified_at)).scalar_subquery(), *_taxonomy())).one())
+
+    def read():
+        space = skill_space(session)
+        postings = open_postings(session, space)
+        _read_only(postings.table, postings)
+        return space, postings
+    return kept(session, "postings", fingerprint, read)
 
 
-def _read_only(postings: Postings) -> Postings:
-    """Shared between requests (and threads): nobody may change them in place."""
-    for value in [*vars(postings.table).values(), postings.employer]:
-        arrays = [value.data, value.indices, value.indptr] if sparse.issparse(value) else [value]
-        for array in arrays:
-            if isinstance(array, np.ndarray):
-                array.flags.writeable = False
-    return postings
+def current_people(session: Session) -> tuple[SkillSpace, People]:
+    """The skill space and everyone looking for work. Their fingerprint: the day (ages), every
+    worker's and household's last change (employment and monitoring included), the workers'
+    skills and certificates, and the skill taxonomy."""
+    fingerprint = (china_today(), *session.execute(select(
+        func.count(Worker.id), func.max(Worker.id), func.max(Worker.updated_at),
+        select(func.count(WorkerSkill.id)).scalar_subquery(), select(func.max(WorkerSkill.id)).scalar_subquery(),
+        select(func.count(WorkerSkill.id).filter(WorkerSkill.certified.is_(True))).scalar_subquery(),
+        select(func.count(Household.id)).scalar_subquery(), select(func.max(Household.updated_at)).scalar_subquery(),
+        *_taxonomy())).one())
 
-
-def current_postings(session: Session) -> tuple[SkillSpace, Postings]:
-    """The skill space and the open postings, read again only when the fingerprint says something
-    changed: a recommendation then costs one small query instead of reading two thousand postings
-    and their skills (bench/README.md, "Load")."""
-    key = str(session.get_bind().url)
-    fingerprint = _fingerprint(session)
-    kept = _kept.get(key)
-    if kept is not None and kept[0] == fingerprint:
-        return kept[1], kept[2]
-    space = skill_space(session)
-    postings = _read_only(open_postings(session, space))
-    _kept[key] = (fingerprint, space, postings)
-    return space, postings
+    def read():
+        space = skill_space(session)
+        people = looking_for_work(session, space=space)
+        _read_only(people.table, people)
+        return space, people
+    return kept(session, "people", fingerprint, read)

@@ -38,23 +38,15 @@ def rematch(session: Session) -> int:
     return len(rows)
 
 
-_kept: dict[str, tuple[tuple, Mapping[int, int]]] = {}  # per database: (stamp of the last re-match, counts)
-
-
 def recommended_counts(session: Session) -> Mapping[int, int]:
-    """How many people have each posting among their best ten, as the last re-match counted. The
-    counts change only when a re-match replaces them, so each process keeps them and reads them
-    again when the re-match's stamp changes (one small query per recommendation instead of
-    hundreds of ids asked for)."""
-    key = str(session.get_bind().url)
+    """How many people have each posting among their best ten, as the last re-match counted. They
+    change only when a re-match replaces them, so they are kept (data.kept) and read again when
+    the re-match's stamp changes."""
     stamp = tuple(session.execute(select(func.count(), func.max(JobDemand.computed_at),
                                          func.coalesce(func.sum(JobDemand.recommended), 0))
                                   .select_from(JobDemand)).one())
-    kept = _kept.get(key)
-    if kept is None or kept[0] != stamp:
-        counts = MappingProxyType(dict(session.execute(select(JobDemand.job_id, JobDemand.recommended)).all()))
-        kept = _kept[key] = (stamp, counts)
-    return kept[1]
+    return data.kept(session, "demand", stamp, lambda: MappingProxyType(
+        dict(session.execute(select(JobDemand.job_id, JobDemand.recommended)).all())))
 
 
 def priced(score: float, recommended: int, openings_left: int) -> float:

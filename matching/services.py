@@ -292,22 +292,22 @@ def rank_candidates(session: Session, job: Job, actor: User, limit: int = 20) ->
     """People looking for work who fit a posting, best first, with the same rule and reasons as
     their own recommendations. Station and county staff see their areas; the posting's employer
     and admins everyone (employers see them masked: jobs.services.person_view)."""
-    space = data.skill_space(session)
-    area = None if actor.role not in (Role.station, Role.county) else actor.area_codes
-    people = data.looking_for_work(session, space=space, area_codes=area)
+    space, everyone = data.current_people(session)
+    table = everyone.inside(actor.area_codes) if actor.role in (Role.station, Role.county) else everyone.table
     postings = data.open_postings(session, space, job_ids=[job.id])
-    already = set(session.scalars(select(Referral.worker_id).where(Referral.job_id == job.id)))
-    if not len(people.table) or not len(postings):
+    already = list(session.scalars(select(Referral.worker_id).where(Referral.job_id == job.id)))
+    if not len(table) or not len(postings):
         return []
-    prepared = engine.prepare(people.table, postings.table, space.group)
-    block = engine.score_block(people.table, postings.table, prepared, np.arange(len(people.table)), np.array([0]))
+    prepared = engine.prepare(table, postings.table, space.group)
+    block = engine.score_block(table, postings.table, prepared, np.arange(len(table)), np.array([0]))
     order = np.argsort(-block.total[:, 0], kind="stable")
-    chosen = [int(r) for r in order if block.total[r, 0] >= 0 and int(people.table.ids[r]) not in already][:limit]
-    workers = {w.id: w for w in session.scalars(select(Worker).where(
-        Worker.id.in_([int(people.table.ids[r]) for r in chosen])))}
+    chosen = order[(block.total[order, 0] >= 0) & ~np.isin(table.ids[order], already)][:limit].tolist()
+    workers = {w.id: w for w in session.scalars(select(Worker).where(Worker.id.in_([int(table.ids[r]) for r in chosen])))}
     result = []
     for r in chosen:
-        worker = workers[int(people.table.ids[r])]
+        worker = workers.get(int(table.ids[r]))
+        if worker is None:  # removed from the registry since the people were read
+            continue
         one = engine.Block(np.array([r]), np.array([0]), block.total[r:r + 1], block.skills[r:r + 1],
                            block.distance[r:r + 1], block.wage[r:r + 1], block.km[r:r + 1], block.missing[r:r + 1])
         match = _explain(worker, job, one, 0, True)

@@ -191,6 +191,34 @@ def test_candidates_for_a_posting_come_from_the_matcher_best_first(api_as, make_
     assert employer[0]["worker_id"] == welder and "*" in employer[0]["display"]["name"]
 
 
+def test_candidates_follow_every_change_of_the_people_at_once(api_as, make_worker, make_job, make_household):
+    """Everyone looking for work is kept in memory between requests; each change shows in the
+    next ranking: a new person, an edit, skills, someone finding work; and each staff user
+    still sees only the people of their areas."""
+    job = make_job(title="焊工", required_skills=["焊工"], openings=3, **near(3))
+    other_job = make_job(title="保洁员", required_skills=[], openings=3, physical_demand="light", **near(3))
+    station, admin = api_as("station", [VILLAGE]), api_as("admin")
+
+    def ranked(api=station):
+        answer = api.get(f"/api/v1/jobs/{job}/candidates")
+        assert answer.status_code == 200, answer.json
+        return [(i["worker_id"], i["missing_skills"]) for i in answer.json["items"]]
+    welder = make_worker(skills=["电焊"], max_commute_km=20)
+    assert ranked() == [(welder, [])]
+    newcomer = make_worker(max_commute_km=20)
+    assert ranked() == [(welder, []), (newcomer, ["焊工"])]
+    assert station.patch(f"/api/v1/workers/{newcomer}", json={"skills": ["焊工"]}).status_code == 200
+    assert [w for w, missing in ranked() if not missing] == [welder, newcomer]
+    assert station.patch(f"/api/v1/workers/{welder}", json={"max_commute_km": 1}).status_code == 200
+    assert ranked() == [(newcomer, [])]  # 3 km is now beyond the welder's reach
+    referral = station.post("/api/v1/referrals", json={"worker_id": newcomer, "job_id": other_job}).json["id"]
+    assert admin.patch(f"/api/v1/referrals/{referral}", json={"status": "hired"}).status_code == 200
+    assert ranked() == []  # in work now
+    neighbour = make_worker(make_household(OTHER_VILLAGE), max_commute_km=20)
+    assert ranked() == [] and ranked(api_as("station", [OTHER_VILLAGE])) == [(neighbour, ["焊工"])]
+    assert ranked(api_as("county", [TOWNSHIP])) == [(neighbour, ["焊工"])]
+
+
 def test_course_planning_counts_people_one_skill_away_from_open_jobs(app, api_as, make_worker, make_job, make_user):
     first = make_job(title="叉车司机", required_skills=["会开叉车"], openings=3, **near(4))
     second = make_job(title="仓库叉车工", required_skills=["会开叉车"], openings=2, **near(6))
