@@ -1,13 +1,14 @@
 """Load test (issue 7): the county of bench/matching_app.py (20,000 people looking for work, about
-21,800 workers, 2,000 postings) in PostgreSQL, served by gunicorn on loopback, and 50 concurrent
-locust users (bench/locustfile.py): station staff asking for recommendations and opening their
-pages, county officers on the overview. Prints p50/p95/max and failures per page against the target
-(p95 ≤ 200 ms, no errors).
+21,800 workers, 2,000 postings) in PostgreSQL with 40 courses, served by gunicorn on loopback, and
+50 concurrent locust users (bench/locustfile.py): station staff asking for recommendations and
+opening their pages, county officers on the overview, trainees on the course finder and their own
+recommendations, employers on their inbox and candidates. Prints p50/p95/max and failures per page
+against the target (p95 ≤ 200 ms, no errors).
 
 The database given is emptied first (its `public` schema is dropped): by default the test suite's
 PostgreSQL database, TEST_POSTGRES_URL. Do not point it at anything you want to keep.
 
-Run: `make bench` or `.venv/bin/python bench/load.py [--database URL] [--users 50] [--seconds 60] [--reuse]`.
+Run: `make bench` or `.venv/bin/python bench/load.py [--database URL] [--users 50] [--seconds 120] [--reuse]`.
 """
 from __future__ import annotations
 
@@ -209,7 +210,7 @@ def main() -> None:
     parser.add_argument("--database", default=os.environ.get(
         "TEST_POSTGRES_URL", "postgresql://labour:labour@127.0.0.1:5432/labour_test"))
     parser.add_argument("--users", type=int, default=50)
-    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--seconds", type=int, default=120)
     parser.add_argument("--gunicorn-workers", type=int, default=2, help="default: one per core of this machine")
     parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker")
     parser.add_argument("--seed", type=int, default=2026)
@@ -242,11 +243,12 @@ def main() -> None:
                          "LOAD_PASSWORD": PASSWORD, "LOAD_WORKER_IDS": ",".join(map(str, world["workers"])),
                          "LOAD_TRAINEES": world["trainees"], "LOAD_EMPLOYERS": world["employers"]}
             warm = subprocess.run([str(bin_dir / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
-                                   "-u", "10", "-r", "10", "-t", "15s", "--host", base, "--only-summary"],
+                                   "-u", "20", "-r", "20", "-t", "30s", "--host", base, "--only-summary"],
                                   env=users_env, capture_output=True, text=True)
             if warm.returncode not in (0, 1):
                 raise SystemExit(warm.stderr[-2000:])
-            print("warm-up: 10 users for 15 s (each gunicorn worker loads the resolver and the kernel once)")
+            print("warm-up: 20 users for 30 s (each gunicorn worker loads the resolver, the kernel, and the postings "
+                  "and people it keeps)")
             done = subprocess.run([str(bin_dir / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
                                    "-u", str(args.users), "-r", str(max(1, args.users // 5)), "-t", f"{args.seconds}s",
                                    "--host", base, "--csv", prefix, "--only-summary"],

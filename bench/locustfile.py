@@ -3,12 +3,14 @@ pages and asking for a person's recommendations, county officers on the overview
 their phones (the course finder, their own recommendations and courses), and employers answering
 the people referred to them.
 
-Credentials and the people to ask about come from the environment bench/load.py sets."""
+Credentials and the people to ask about come from the environment bench/load.py sets. The users
+are FastHttpUser (geventhttpclient): the load generator shares the two cores with the server and
+the database, and takes less of them than with `requests`."""
 import os
 import random
 import re
 
-from locust import HttpUser, between, task
+from locust import FastHttpUser, between, task
 
 STATION = (os.environ["LOAD_STATION_USER"], os.environ["LOAD_PASSWORD"])
 COUNTY = (os.environ["LOAD_COUNTY_USER"], os.environ["LOAD_PASSWORD"])
@@ -19,7 +21,7 @@ PHONE = {"User-Agent": "Mozilla/5.0 (Linux; Android 13) Mobile"}
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
 
 
-def sign_in(user: HttpUser, username: str, password: str) -> None:
+def sign_in(user: FastHttpUser, username: str, password: str) -> None:
     page = user.client.get("/login", name="/login")
     match = CSRF.search(page.text)
     token = next(g for g in match.groups() if g) if match else ""
@@ -27,7 +29,7 @@ def sign_in(user: HttpUser, username: str, password: str) -> None:
                      name="/login (POST)", allow_redirects=False)
 
 
-class StationStaff(HttpUser):
+class StationStaff(FastHttpUser):
     weight = 4
     wait_time = between(0.5, 2.0)
 
@@ -68,7 +70,7 @@ class StationStaff(HttpUser):
         self.client.get(f"/workers/{random.choice(WORKERS)}/recommendations", name="/workers/{id}/recommendations")
 
 
-class CountyOfficer(HttpUser):
+class CountyOfficer(FastHttpUser):
     weight = 1
     wait_time = between(1.0, 3.0)
 
@@ -84,13 +86,13 @@ class CountyOfficer(HttpUser):
         self.client.get("/alerts", name="/alerts")
 
 
-class Trainee(HttpUser):
+class Trainee(FastHttpUser):
     weight = 2
+    default_headers = PHONE
     wait_time = between(1.0, 3.0)
 
     def on_start(self):
         name, self.worker = random.choice(TRAINEES)
-        self.client.headers.update(PHONE)
         sign_in(self, name, os.environ["LOAD_PASSWORD"])
 
     @task(3)
@@ -110,7 +112,7 @@ class Trainee(HttpUser):
         self.client.get("/my/courses", name="/my/courses")
 
 
-class Employer(HttpUser):
+class Employer(FastHttpUser):
     weight = 1
     wait_time = between(1.0, 3.0)
 
