@@ -148,14 +148,14 @@ def test_a_reviewed_plan_is_referred_in_one_step_or_not_at_all(app, api_as, make
 
 
 def test_plans_referred_at_the_same_moment_are_each_whole_or_nothing(app, api_as, make_worker, make_job):
-    """Five stations' staff refer overlapping plans at once (each shares a person with the next):
-    every plan is referred whole or not at all, and what is in the database is exactly the union
-    of the plans that went through."""
+    """Twelve of the station's staff refer overlapping plans at once (each shares a person with the
+    next): every plan is referred whole or not at all, and what is in the database is exactly the
+    union of the plans that went through."""
     import threading
     station = api_as("station", [VILLAGE])
-    job = make_job(title="保洁员", required_skills=[], openings=10, physical_demand="light", **near(1))
-    people = [make_worker(max_commute_km=30) for _ in range(6)]
-    plans = [[{"worker_id": people[i], "job_id": job}, {"worker_id": people[i + 1], "job_id": job}] for i in range(5)]
+    job = make_job(title="保洁员", required_skills=[], openings=20, physical_demand="light", **near(1))
+    people = [make_worker(max_commute_km=30) for _ in range(13)]
+    plans = [[{"worker_id": people[i], "job_id": job}, {"worker_id": people[i + 1], "job_id": job}] for i in range(12)]
     answers, start = {}, threading.Barrier(len(plans))
 
     def refer(n):
