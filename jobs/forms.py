@@ -97,6 +97,11 @@ class ReferCandidateForm(FlaskForm):
     worker_id = HiddenField()
 
 
+class RenewalForm(FlaskForm):
+    """续聘: a public-welfare post held a further term."""
+    until = DateField(_l("Renew until"), validators=[InputRequired()])
+
+
 class FollowUpForm(FlaskForm):
     still_employed = RadioField(_l("Still working there?"), choices=[SelectChoice("1", _l("yes")),
                                                                     SelectChoice("0", _l("no"))],

@@ -248,6 +248,11 @@ def renew_welfare_post(session: Session, referral: Referral, until: date, actor:
     return referral
 
 
+def next_term_end(referral: Referral) -> date:
+    """The end a renewal proposes: a further term after the current end (or after today)."""
+    return max(referral.term_ends_on or china_today(), china_today()) + relativedelta(months=WELFARE_TERM_MONTHS)
+
+
 # --- follow-ups --------------------------------------------------------------------------------
 
 def record_follow_up(session: Session, follow_up: FollowUp, data: dict, actor: User) -> FollowUp:

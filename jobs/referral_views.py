@@ -10,8 +10,9 @@ from core.extensions import db
 from core.models import Role, china_today
 from core.pages import form_data, form_status, safe_target, submit
 from jobs import hiring, services
-from jobs.forms import AnswerForm, FollowUpForm, ReferWorkerForm
-from jobs.schemas import FollowUpIn, ReferralIn, ReferralPatch
+from jobs.forms import AnswerForm, FollowUpForm, ReferWorkerForm, RenewalForm
+from jobs.models import ReferralStatus
+from jobs.schemas import FollowUpIn, ReferralIn, ReferralPatch, RenewalIn
 from jobs.views import LIST_LIMIT, STAFF, bp, employer_home_page
 from registry import services as registry
 
@@ -49,10 +50,41 @@ def worker_referrals(worker_id):
 @bp.get("/households/<code>/referrals")
 @page_roles(*STAFF)
 def household_referrals(code):
-    actor = acting_user()
+    return _household_referrals_page(acting_user(), code)
+
+
+def _household_referrals_page(actor, code: str, failed_id: int | None = None, failed_form=None):
+    """The household's referrals, and the public-welfare posts its members hold with their terms
+    (station staff renew them here: 续聘)."""
     household = registry.get_household(db.session, code, actor)
     referrals, total = hiring.list_referrals(db.session, actor, household_code=household.code, limit=LIST_LIMIT)
-    return render_template("jobs/household_referrals.html", household=household, referrals=referrals, total=total)
+    posts = [r for r in referrals if r.status is ReferralStatus.hired and r.job.public_welfare]
+    renewals = {r.id: failed_form if r.id == failed_id else
+                RenewalForm(formdata=None, prefix=f"renew-{r.id}", until=hiring.next_term_end(r)) for r in posts}
+    return render_template("jobs/household_referrals.html", household=household, referrals=referrals, total=total,
+                           posts=posts, renewals=renewals, may_renew=actor.role in (Role.station, Role.admin),
+                           today=china_today()), 422 if failed_form is not None else 200
+
+
+@bp.post("/referrals/<int:referral_id>/renewal")
+@page_roles(Role.station, Role.admin)
+def renew_post(referral_id):
+    """Renew a public-welfare post from the household's page (the same rule as the API)."""
+    actor = acting_user()
+    referral = hiring.get_referral(db.session, referral_id, actor)
+    code = referral.worker.household.code
+    form = RenewalForm(prefix=f"renew-{referral_id}")
+    if form.validate_on_submit():
+        def renew(loaded):
+            hiring.renew_welfare_post(db.session, referral, loaded["until"], actor)
+            db.session.commit()
+            return referral
+        if submit(form, RenewalIn(), form_data(form, ("until",)), renew) is not None:
+            flash(_("The public-welfare post of %(name)s (%(title)s) is renewed until %(day)s.",
+                    name=referral.worker.name, title=referral.job.title, day=referral.term_ends_on.isoformat()),
+                  "success")
+            return redirect(url_for("jobs.household_referrals", code=code) + "#welfare-posts")
+    return _household_referrals_page(actor, code, failed_id=referral_id, failed_form=form)
 
 
 @bp.get("/referrals")

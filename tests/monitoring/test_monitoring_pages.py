@@ -1,7 +1,9 @@
 """The station home, the county overview and handling an alert through the pages."""
 import re
 
-from jobs.models import LeaveReason
+from core.extensions import db
+from core.models import china_today
+from jobs.models import LeaveReason, Referral
 from tests.conftest import OTHER_VILLAGE, VILLAGE, csrf_token
 
 
@@ -91,3 +93,49 @@ def test_the_station_home_shows_last_nights_plan(login_as, make_household, make_
     figures, link = summary.split("<a", 1)
     assert re.findall(r"\d+", figures) == ["1", "1", "1"]  # 1 placed, covering 1 of 1 household
     assert f'href="/allocations?area={VILLAGE}"' in link
+
+
+def test_a_station_renews_a_public_welfare_post_from_the_warning(app, login_as, make_household, make_worker, hire, run,
+                                                                 alerts_of):
+    """The warning that a post ends leads to the household's page, where the station renews it for
+    a further term (a day not after the current end is refused, naming the field); the rule is then
+    quiet."""
+    household = make_household(monitoring_status="marginal")
+    referral_id = hire(make_worker(household, name="马秀兰"), public_welfare=True, title="护林员", required_skills=[])
+    with app.app_context():
+        ends = db.session.get(Referral, referral_id).term_ends_on
+    days_left = (ends - china_today()).days - app.config["WELFARE_NOTICE_DAYS"]
+    run(days=days_left)
+    assert alerts_of(household)["welfare_post_not_renewed"] == ("high", "open", 1)
+
+    page = login_as("station", [VILLAGE])
+    alert_id = re.search(r'data-alert-id="(\d+)"', page.get("/alerts").get_data(as_text=True)).group(1)
+    renew_link = re.search(r'id="renew-link" href="([^"]+)"', page.get(f"/alerts/{alert_id}").get_data(as_text=True))
+    html = page.get(renew_link.group(1).replace("#welfare-posts", "")).get_data(as_text=True)
+    row = html[html.index(f'id="post-{referral_id}"'):]
+    row = row[:row.index("</tr>")]
+    assert f'data-term-ends="{ends.isoformat()}"' in row and "马秀兰" in row and "护林员" in row
+    proposed = re.search(r'name="renew-\d+-until"[^>]* value="([^"]+)"', row).group(1)
+    assert proposed == ends.replace(year=ends.year + 1).isoformat()  # a further year after the current end
+
+    url, token = f"/referrals/{referral_id}/renewal", csrf_token(html)
+    refused = page.post(url, data={f"renew-{referral_id}-until": ends.isoformat(),
+                                   f"renew-{referral_id}-csrf_token": token})
+    assert refused.status_code == 422
+    assert f'<small class="field-error" id="renew-{referral_id}-until-error">早于当前到期日</small>' \
+        in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Referral, referral_id).term_ends_on == ends
+
+    done = page.post(url, data={f"renew-{referral_id}-until": proposed, f"renew-{referral_id}-csrf_token": token})
+    assert done.status_code == 302 and done.headers["Location"].endswith("#welfare-posts")
+    with app.app_context():
+        assert db.session.get(Referral, referral_id).term_ends_on.isoformat() == proposed
+    assert f"马秀兰（护林员）的公益性岗位已续聘至 {proposed}。" in page.get(done.headers["Location"]).get_data(as_text=True)
+    run(days=days_left + 1)
+    assert alerts_of(household)["welfare_post_not_renewed"] == ("high", "open", 1)  # nothing new to warn of
+
+    employer = login_as("employer")
+    own_token = csrf_token(employer.get("/employer").get_data(as_text=True))
+    assert employer.post(url, data={f"renew-{referral_id}-until": "2099-01-01",
+                                    f"renew-{referral_id}-csrf_token": own_token}).status_code == 403
