@@ -83,7 +83,7 @@ def renew_post(referral_id):
             flash(_("The public-welfare post of %(name)s (%(title)s) is renewed until %(day)s.",
                     name=referral.worker.name, title=referral.job.title, day=referral.term_ends_on.isoformat()),
                   "success")
-            return redirect(url_for("jobs.household_referrals", code=code) + "#welfare-posts")
+            return redirect(url_for("jobs.household_referrals", code=code))
     return _household_referrals_page(actor, code, failed_id=referral_id, failed_form=form)
 
 

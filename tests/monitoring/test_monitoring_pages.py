@@ -113,7 +113,7 @@ def test_a_station_renews_a_public_welfare_post_from_the_warning(app, login_as, 
     renew_link = re.search(r'id="renew-link" href="([^"]+)"', page.get(f"/alerts/{alert_id}").get_data(as_text=True))
     html = page.get(renew_link.group(1).replace("#welfare-posts", "")).get_data(as_text=True)
     row = html[html.index(f'id="post-{referral_id}"'):]
-    row = row[:row.index("</tr>")]
+    row = row[:row.index("</article>")]
     assert f'data-term-ends="{ends.isoformat()}"' in row and "马秀兰" in row and "护林员" in row
     proposed = re.search(r'name="renew-\d+-until"[^>]* value="([^"]+)"', row).group(1)
     assert proposed == ends.replace(year=ends.year + 1).isoformat()  # a further year after the current end
@@ -128,7 +128,7 @@ def test_a_station_renews_a_public_welfare_post_from_the_warning(app, login_as, 
         assert db.session.get(Referral, referral_id).term_ends_on == ends
 
     done = page.post(url, data={f"renew-{referral_id}-until": proposed, f"renew-{referral_id}-csrf_token": token})
-    assert done.status_code == 302 and done.headers["Location"].endswith("#welfare-posts")
+    assert done.status_code == 302 and done.headers["Location"].endswith(f"/households/{household}/referrals")
     with app.app_context():
         assert db.session.get(Referral, referral_id).term_ends_on.isoformat() == proposed
     assert f"马秀兰（护林员）的公益性岗位已续聘至 {proposed}。" in page.get(done.headers["Location"]).get_data(as_text=True)
