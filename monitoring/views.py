@@ -38,8 +38,9 @@ def station_home():
     figures = dashboard.station_home(db.session, actor)
     urgent, _total = alerts.list_alerts(db.session, actor, open=True, limit=8, counted=False)
     unresolved = registry.unresolved_skills(db.session, actor, limit=20)
+    areas = [area for area in (db.session.get(Area, code) for code in actor.area_codes) if area is not None]
     return render_template("monitoring/station_home.html", figures=figures, urgent=urgent, unresolved=unresolved,
-                           rules=_rule_titles(), placements_chart=_placements_chart(figures))
+                           rules=_rule_titles(), placements_chart=_placements_chart(figures), areas=areas)
 
 
 def _placements_chart(figures: dict) -> dict:

@@ -25,6 +25,7 @@ def test_the_station_home_shows_its_villages_figures_and_alerts(login_as, make_h
     page = login_as("station", [VILLAGE])
     html = page.get("/", follow_redirects=True).get_data(as_text=True)
     assert "劳保站首页" in html
+    assert "西吉县吉强镇团结村委会" in html[html.index('id="my-areas"'):]  # its village by name, not only its code
     assert figure(html, "figure-workers") == 3
     assert figure(html, "figure-employed") == 1
     assert figure(html, "figure-nobody-employed") == 2
