@@ -83,7 +83,7 @@ def verify_employer(employer_id):
 def employer_stability(employer_id):
     """Of the hires followed up at 1, 3 and 6 months, the share still in work."""
     services.get_employer(db.session, employer_id)
-    return [hiring.stable_employment(db.session, m, employer_id=employer_id) for m in hiring.FOLLOW_UP_MONTHS]
+    return hiring.stable_employment(db.session, employer_id=employer_id)
 
 
 @jobs.post("")
@@ -153,7 +153,7 @@ def candidates(args, job_id):
 @jobs.response(200, StableEmploymentOut(many=True))
 def job_stability(job_id):
     services.get_job(db.session, job_id, acting_user())
-    return [hiring.stable_employment(db.session, m, job_id=job_id) for m in hiring.FOLLOW_UP_MONTHS]
+    return hiring.stable_employment(db.session, job_id=job_id)
 
 
 @referrals.post("")

@@ -322,19 +322,16 @@ def remind_follow_ups(session: Session, today: date, ahead_days: int = 7) -> int
     return len(due)
 
 
-def stable_employment(session: Session, months: int = 3, employer_id: int | None = None,
-                      job_id: int | None = None) -> dict:
-    """Of the hires followed up at `months`, how many were still in work: the measure of stable
-    employment per employer or per posting."""
-    conditions = [FollowUp.months == months, FollowUp.done_at.is_not(None)]
-    if employer_id is not None:
-        conditions.append(Job.employer_id == employer_id)
-    if job_id is not None:
-        conditions.append(Job.id == job_id)
-    followed, stable = session.execute(
-        select(func.count(FollowUp.id), func.count(FollowUp.id).filter(FollowUp.still_employed.is_(True)))
-        .join(Referral).join(Job).where(*conditions)).one()
-    return _stability(months, followed, stable)
+def _followed_up(session: Session, conditions, per_posting: bool = False) -> list:
+    """Follow-ups done, and of them those that found the person still in work, counted per
+    follow-up month (and per posting): `conditions` may name the follow-up, referral, posting,
+    worker and household."""
+    keys = (Job.id, FollowUp.months) if per_posting else (FollowUp.months,)
+    return session.execute(
+        select(*keys, func.count(FollowUp.id), func.count(FollowUp.id).filter(FollowUp.still_employed.is_(True)))
+        .select_from(FollowUp).join(Referral, Referral.id == FollowUp.referral_id).join(Job, Job.id == Referral.job_id)
+        .join(Worker, Worker.id == Referral.worker_id).join(Household, Household.id == Worker.household_id)
+        .where(FollowUp.done_at.is_not(None), *conditions).group_by(*keys)).all()
 
 
 def _stability(months: int, followed: int, stable: int) -> dict:
@@ -342,20 +339,32 @@ def _stability(months: int, followed: int, stable: int) -> dict:
             "rate": round(stable / followed, 3) if followed else None}
 
 
+def _by_month(rows) -> list[dict]:
+    """(months, followed up, still employed) rows summed into one figure per follow-up month."""
+    return [_stability(m, sum(r[1] for r in rows if r[0] == m), sum(r[2] for r in rows if r[0] == m))
+            for m in FOLLOW_UP_MONTHS]
+
+
+def stable_employment(session: Session, employer_id: int | None = None, job_id: int | None = None,
+                      where=()) -> list[dict]:
+    """Of the hires followed up at 1, 3 and 6 months, how many were still in work: the measure of
+    stable employment, for an employer, a posting, or the households `where` chooses."""
+    conditions = list(where)
+    if employer_id is not None:
+        conditions.append(Job.employer_id == employer_id)
+    if job_id is not None:
+        conditions.append(Job.id == job_id)
+    return _by_month(_followed_up(session, conditions))
+
+
 def employer_stability(session: Session, employer_id: int, per_posting_months: int = 3) -> tuple[dict, list]:
     """An employer's stable employment in one query: each posting's at `per_posting_months`
     ({job id: figures}, postings without follow-ups absent) and the whole employer's at every
     follow-up month."""
-    rows = session.execute(
-        select(Job.id, FollowUp.months, func.count(FollowUp.id),
-               func.count(FollowUp.id).filter(FollowUp.still_employed.is_(True)))
-        .join(Referral, Referral.id == FollowUp.referral_id).join(Job, Job.id == Referral.job_id)
-        .where(Job.employer_id == employer_id, FollowUp.done_at.is_not(None)).group_by(Job.id, FollowUp.months)).all()
+    rows = _followed_up(session, [Job.employer_id == employer_id], per_posting=True)
     per_posting = {job_id: _stability(months, followed, stable)
                    for job_id, months, followed, stable in rows if months == per_posting_months}
-    overall = [_stability(m, sum(r[2] for r in rows if r[1] == m), sum(r[3] for r in rows if r[1] == m))
-               for m in FOLLOW_UP_MONTHS]
-    return per_posting, overall
+    return per_posting, _by_month([row[1:] for row in rows])
 
 
 def referred_worker_ids(session: Session, employer_id: int) -> set[int]:

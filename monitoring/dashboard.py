@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from core.models import User, china_today
 from core.scoping import area_prefix, scope_clause
-from jobs.hiring import FOLLOW_UP_MONTHS
-from jobs.models import FollowUp, Referral
+from jobs.hiring import stable_employment
+from jobs.models import Referral
 from matching.models import PlanSummary
 from monitoring.alerts import counts_by_rule
 from monitoring.models import OPEN_ALERT, Alert
@@ -56,20 +56,6 @@ def placements_by_month(session: Session, actor: User, area_code: str | None = N
     return {"months": months, "hires": [hires[m] for m in months], "departures": [departures[m] for m in months]}
 
 
-def stable_rates(session: Session, actor: User, area_code: str | None = None) -> list[dict]:
-    """Of the hires followed up at 1, 3 and 6 months, the share still in work."""
-    counts = {months: (followed, stable) for months, followed, stable in session.execute(
-        select(FollowUp.months, func.count(FollowUp.id), func.count(FollowUp.id).filter(FollowUp.still_employed.is_(True)))
-        .join(Referral).join(Worker, Referral.worker_id == Worker.id).join(Household)
-        .where(*households_in(actor, area_code), FollowUp.done_at.is_not(None)).group_by(FollowUp.months))}
-    out = []
-    for months in FOLLOW_UP_MONTHS:
-        followed, stable = counts.get(months, (0, 0))
-        out.append({"months": months, "followed_up": followed, "still_employed": stable,
-                    "rate": round(stable / followed, 3) if followed else None})
-    return out
-
-
 def plan_summaries(session: Session, actor: User) -> list[PlanSummary]:
     """Last night's allocation figures for the user's areas."""
     return list(session.scalars(select(PlanSummary).where(scope_clause(actor, PlanSummary.area_code))
@@ -85,7 +71,7 @@ def station_home(session: Session, actor: User, area_code: str | None = None, co
             "open_alerts": sum(by_rule.values()), "alerts_by_rule": by_rule,
             "training": training_pipeline(session, actor, area_code),
             "placements": placements_by_month(session, actor, area_code),
-            "stable": stable_rates(session, actor, area_code)}
+            "stable": stable_employment(session, where=households_in(actor, area_code))}
 
 
 @dataclass
