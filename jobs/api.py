@@ -198,7 +198,7 @@ def patch_referral(data, referral_id):
 
 
 @referrals.post("/<int:referral_id>/renewal")
-@api_roles(Role.admin, Role.station)
+@api_roles(*hiring.RENEWERS)
 @referrals.arguments(RenewalIn)
 @referrals.response(200, ReferralOut)
 def renew_post(data, referral_id):

@@ -192,7 +192,7 @@ def _hire(session: Session, referral: Referral) -> None:
     referral.follow_ups = [FollowUp(months=m, due_on=referral.hired_on + relativedelta(months=m))
                            for m in FOLLOW_UP_MONTHS]
     if job.public_welfare:
-        referral.term_ends_on = referral.hired_on + relativedelta(months=WELFARE_TERM_MONTHS)
+        referral.term_ends_on = welfare_term_end(referral.hired_on)
 
 
 def _leave(session: Session, referral: Referral, reason: LeaveReason) -> None:
@@ -234,14 +234,27 @@ def sweep_unanswered(session: Session, remind_after_days: int, close_after_days:
     return remind, closed
 
 
+RENEWERS = (Role.admin, Role.station)
+
+
+def welfare_term_end(start: date) -> date:
+    """A public-welfare post held from `start` ends a term later, unless renewed."""
+    return start + relativedelta(months=WELFARE_TERM_MONTHS)
+
+
+def _term_now(referral: Referral) -> date:
+    """The end a renewal must go beyond: the post's current end, or today if that has passed."""
+    return max(referral.term_ends_on or china_today(), china_today())
+
+
 def renew_welfare_post(session: Session, referral: Referral, until: date, actor: User) -> Referral:
     """Renew a public-welfare post (续聘) until a later day; station staff of the person's area."""
-    if not (actor.role is Role.admin
-            or (actor.role is Role.station and user_sees_area(actor, referral.worker.household.village_code))):
+    if actor.role not in RENEWERS or (actor.role is Role.station
+                                      and not user_sees_area(actor, referral.worker.household.village_code)):
         raise Forbidden(_("Your role is not allowed to do this."))
     if referral.status is not ReferralStatus.hired or not referral.job.public_welfare:
         raise Conflict(_("Only a public-welfare post someone holds can be renewed."), {"status": referral.status.name})
-    if until <= max(referral.term_ends_on or china_today(), china_today()):
+    if until <= _term_now(referral):
         raise ValidationFailed(_("The new end must be later than the current one."), {"until": _("too early")})
     referral.term_ends_on = until
     session.flush()
@@ -250,7 +263,7 @@ def renew_welfare_post(session: Session, referral: Referral, until: date, actor:
 
 def next_term_end(referral: Referral) -> date:
     """The end a renewal proposes: a further term after the current end (or after today)."""
-    return max(referral.term_ends_on or china_today(), china_today()) + relativedelta(months=WELFARE_TERM_MONTHS)
+    return welfare_term_end(_term_now(referral))
 
 
 # --- follow-ups --------------------------------------------------------------------------------

@@ -62,12 +62,12 @@ def _household_referrals_page(actor, code: str, failed_id: int | None = None, fa
     renewals = {r.id: failed_form if r.id == failed_id else
                 RenewalForm(formdata=None, prefix=f"renew-{r.id}", until=hiring.next_term_end(r)) for r in posts}
     return render_template("jobs/household_referrals.html", household=household, referrals=referrals, total=total,
-                           posts=posts, renewals=renewals, may_renew=actor.role in (Role.station, Role.admin),
+                           posts=posts, renewals=renewals, may_renew=actor.role in hiring.RENEWERS,
                            today=china_today()), 422 if failed_form is not None else 200
 
 
 @bp.post("/referrals/<int:referral_id>/renewal")
-@page_roles(Role.station, Role.admin)
+@page_roles(*hiring.RENEWERS)
 def renew_post(referral_id):
     """Renew a public-welfare post from the household's page (the same rule as the API)."""
     actor = acting_user()

@@ -51,7 +51,8 @@ def load_monitoring_demo(session: Session, seed: int = 2026) -> list[str]:
     _placement(session, overdue, market[0], today - timedelta(days=45))  # its 1-month follow-up is not done
     holder = next(w for w in ours if w not in (relocated, overdue) and w.household.monitoring_status
                   is not MonitoringStatus.none and w.household_id != overdue.household_id)
-    held = _placement(session, holder, welfare, today - relativedelta(months=12) + timedelta(days=16))
+    held = _placement(session, holder, welfare,  # its term ends in 16 days
+                      today - relativedelta(months=hiring.WELFARE_TERM_MONTHS) + timedelta(days=16))
     for follow_up in held.follow_ups:  # followed up in time; the post's end is what worries
         follow_up.done_at = datetime.combine(follow_up.due_on + timedelta(days=1), time(10), CHINA)
         follow_up.still_employed, follow_up.wage = True, 900
@@ -103,7 +104,7 @@ def _placement(session: Session, worker: Worker, job: Job, hired_on: date) -> Re
     for follow_up in referral.follow_ups:
         follow_up.due_on = hired_on + relativedelta(months=follow_up.months)
     if job.public_welfare:
-        referral.term_ends_on = hired_on + relativedelta(months=hiring.WELFARE_TERM_MONTHS)
+        referral.term_ends_on = hiring.welfare_term_end(hired_on)
     date_last_change(session, worker, hired_on)
     return referral
 
