@@ -19,7 +19,8 @@ from monitoring.rules import Finding, Rule
 from registry.models import Household
 from registry.services import households_in
 
-HANDLERS = (Role.admin, Role.station)
+READERS = (Role.admin, Role.county, Role.station)  # staff see the alerts of their areas
+HANDLERS = (Role.admin, Role.station)  # and these take them up, record what was done, close them
 
 
 def raise_alerts(session: Session, rule: Rule, findings: Iterable[Finding], now: datetime | None = None) -> Counter:
@@ -92,20 +93,19 @@ def counts_by_rule(session: Session, actor: User, area_code: str | None = None) 
 
 def get_alert(session: Session, alert_id: int, actor: User) -> Alert:
     alert = session.get(Alert, alert_id) if 0 < alert_id <= MAX_ID else None
-    if alert is None or not user_sees_area(actor, alert.household.village_code) or \
-            actor.role not in (Role.admin, Role.county, Role.station):
+    if alert is None or not user_sees_area(actor, alert.household.village_code) or actor.role not in READERS:
         raise NotFound(_("No alert %(id)s.", id=alert_id))
     return alert
 
 
-def _may_handle(actor: User, alert: Alert) -> None:
+def _may_handle(actor: User) -> None:
     if actor.role not in HANDLERS:
         raise Forbidden(_("Your role is not allowed to do this."))
 
 
 def acknowledge(session: Session, alert: Alert, actor: User) -> Alert:
     """Someone has taken the alert up."""
-    _may_handle(actor, alert)
+    _may_handle(actor)
     if alert.status is AlertStatus.closed:
         raise Conflict(_("This alert is closed."), {"status": alert.status.name})
     if alert.status is AlertStatus.open:
@@ -115,10 +115,8 @@ def acknowledge(session: Session, alert: Alert, actor: User) -> Alert:
 
 
 def record_action(session: Session, alert: Alert, kind: ActionKind, note: str, actor: User) -> AlertAction:
-    """What was done (a referral, a course, a subsidy, a visit); it acknowledges an open alert."""
-    _may_handle(actor, alert)
-    if alert.status is AlertStatus.closed:
-        raise Conflict(_("This alert is closed."), {"status": alert.status.name})
+    """What was done (a referral, a course, a subsidy, a visit); it acknowledges an open alert
+    (and is refused, as acknowledging is, on a closed one)."""
     acknowledge(session, alert, actor)
     action = AlertAction(kind=kind, note=note, created_by_id=actor.id)
     alert.actions.append(action)
@@ -128,7 +126,7 @@ def record_action(session: Session, alert: Alert, kind: ActionKind, note: str, a
 
 def close(session: Session, alert: Alert, note: str, actor: User) -> Alert:
     """Closed with a word on the outcome. Only a new event opens it again."""
-    _may_handle(actor, alert)
+    _may_handle(actor)
     if alert.status is AlertStatus.closed:
         raise Conflict(_("This alert is already closed."), {"status": alert.status.name})
     if not alert.actions:

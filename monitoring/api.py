@@ -4,17 +4,15 @@ from flask_smorest import Blueprint
 
 from core.auth import acting_user, api_roles
 from core.extensions import db
-from core.models import Role
 from monitoring import alerts
 from monitoring.schemas import ActionIn, AlertActionOut, AlertDetail, AlertList, AlertListArgs, CloseIn
 
-STAFF = (Role.admin, Role.county, Role.station)
 bp = Blueprint("alerts_api", __name__, url_prefix="/api/v1/alerts", description="Early warning")
 blueprints = (bp,)
 
 
 @bp.get("")
-@api_roles(*STAFF)
+@api_roles(*alerts.READERS)
 @bp.arguments(AlertListArgs, location="query")
 @bp.response(200, AlertList)
 def list_alerts(args):
@@ -24,14 +22,14 @@ def list_alerts(args):
 
 
 @bp.get("/<int:alert_id>")
-@api_roles(*STAFF)
+@api_roles(*alerts.READERS)
 @bp.response(200, AlertDetail)
 def get_alert(alert_id):
     return alerts.get_alert(db.session, alert_id, acting_user())
 
 
 @bp.post("/<int:alert_id>/acknowledge")
-@api_roles(Role.admin, Role.station)
+@api_roles(*alerts.HANDLERS)
 @bp.response(200, AlertDetail)
 def acknowledge(alert_id):
     actor = acting_user()
@@ -41,7 +39,7 @@ def acknowledge(alert_id):
 
 
 @bp.post("/<int:alert_id>/actions")
-@api_roles(Role.admin, Role.station)
+@api_roles(*alerts.HANDLERS)
 @bp.arguments(ActionIn)
 @bp.response(201, AlertActionOut)
 def record_action(data, alert_id):
@@ -54,7 +52,7 @@ def record_action(data, alert_id):
 
 
 @bp.post("/<int:alert_id>/close")
-@api_roles(Role.admin, Role.station)
+@api_roles(*alerts.HANDLERS)
 @bp.arguments(CloseIn)
 @bp.response(200, AlertDetail)
 def close(data, alert_id):

@@ -86,7 +86,7 @@ def county_overview():
 
 
 @bp.get("/alerts")
-@page_roles(*STAFF)
+@page_roles(*alerts.READERS)
 def alert_list():
     actor = acting_user()
     open_arg = request.args.get("open", "1")
@@ -109,7 +109,7 @@ def _alert_page(alert, action_form=None, close_form=None, status=200):
 
 
 @bp.get("/alerts/<int:alert_id>")
-@page_roles(*STAFF)
+@page_roles(*alerts.READERS)
 def alert_page(alert_id):
     return _alert_page(alerts.get_alert(db.session, alert_id, acting_user()))
 
