@@ -155,19 +155,20 @@ def run_task(session: Session, name: str, config: dict, now: datetime | None = N
     ctx = Context(session, now, now.astimezone(CHINA).date(), config)
     try:
         summary = task.work(ctx)
-        session.execute(update(TaskRun).where(TaskRun.task == name, TaskRun.period == period)
-                        .values(status=RunStatus.done, finished_at=utcnow(),
-                                summary=json.dumps(summary, ensure_ascii=False))
-                        .execution_options(synchronize_session=False))
-        session.commit()
+        _finish(session, name, period, RunStatus.done, json.dumps(summary, ensure_ascii=False))  # with the work
     except Exception as exc:
         session.rollback()
-        session.execute(update(TaskRun).where(TaskRun.task == name, TaskRun.period == period)
-                        .values(status=RunStatus.failed, finished_at=utcnow(), summary=repr(exc)[:2000])
-                        .execution_options(synchronize_session=False))
-        session.commit()
+        _finish(session, name, period, RunStatus.failed, repr(exc)[:2000])
         raise
     return Outcome(name, period, True, summary)
+
+
+def _finish(session: Session, task: str, period: str, status: RunStatus, summary: str) -> None:
+    """Marks the period's run done or failed and commits (the work too, when done)."""
+    session.execute(update(TaskRun).where(TaskRun.task == task, TaskRun.period == period)
+                    .values(status=status, finished_at=utcnow(), summary=summary)
+                    .execution_options(synchronize_session=False))
+    session.commit()
 
 
 def last_runs(session: Session) -> dict[str, TaskRun]:

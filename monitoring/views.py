@@ -62,7 +62,7 @@ def _overview_area(actor) -> Area | None:
 
 
 @bp.get("/county")
-@page_roles(Role.admin, Role.county, Role.station)
+@page_roles(*STAFF)
 def county_overview():
     """A county by township, or a township by village (a station sees its own village)."""
     actor = acting_user()
