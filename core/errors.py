@@ -131,8 +131,6 @@ def handle_unavailable(exc: Exception):
 
 
 def handle_unexpected(exc: Exception):
-    if isinstance(exc, UNAVAILABLE):
-        return handle_unavailable(exc)
     _rollback_quietly()
     if isinstance(exc, HTTPException):
         return handle_http_exception(exc)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, aliased
 
 from core import audit, crypto
 from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from core.models import Role, User, china_today, utcnow
+from core.models import Role, User, UserArea, china_today, utcnow
 from core.scoping import scope_clause, user_sees_area, within_clause
 from core.validators import MAX_ID, ResidentId, check_id_number, normalise_phone
 from registry.areas import default_coords
@@ -61,13 +61,19 @@ def visible_village(session: Session, code: str, actor: User, field: str = "vill
     return area
 
 
+HELPER_ROLES = (Role.station, Role.county)
+
+
+def _may_help(user: User, village_code: str) -> bool:
+    """Station or county staff whose areas hold the village may be a household's helper."""
+    return user.role in HELPER_ROLES and user_sees_area(user, village_code)
+
+
 def helper_accounts(session: Session, village_codes: list[str]) -> list[User]:
-    """Accounts that may be the responsible helper of a household in one of these villages:
-    active station and county staff whose areas hold it."""
-    from core.models import UserArea
-    staff = session.scalars(select(User).join(UserArea).where(User.role.in_((Role.station, Role.county)),
-                                                             User.active.is_(True)).distinct().order_by(User.id))
-    return [u for u in staff if any(user_sees_area(u, code) for code in village_codes)]
+    """Active accounts that may be the responsible helper of a household in one of these villages."""
+    staff = session.scalars(select(User).join(UserArea).where(User.role.in_(HELPER_ROLES), User.active.is_(True))
+                            .distinct().order_by(User.id))
+    return [u for u in staff if any(_may_help(u, code) for code in village_codes)]
 
 
 def _check_helper(session: Session, data: dict, village_code: str) -> None:
@@ -75,7 +81,7 @@ def _check_helper(session: Session, data: dict, village_code: str) -> None:
     if helper_id is None:
         return
     helper = session.get(User, helper_id)
-    if helper is None or helper.role not in (Role.station, Role.county) or not user_sees_area(helper, village_code):
+    if helper is None or not _may_help(helper, village_code):
         raise ValidationFailed(_("The helper must be station or county staff of the household's village."),
                                {"helper_id": _("not staff of this village")})
 
