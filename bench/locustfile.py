@@ -12,8 +12,9 @@ import re
 
 from locust import FastHttpUser, between, task
 
-STATION = (os.environ["LOAD_STATION_USER"], os.environ["LOAD_PASSWORD"])
-COUNTY = (os.environ["LOAD_COUNTY_USER"], os.environ["LOAD_PASSWORD"])
+PASSWORD = os.environ["LOAD_PASSWORD"]  # every account of the load test has it
+STATION = (os.environ["LOAD_STATION_USER"], PASSWORD)
+COUNTY = (os.environ["LOAD_COUNTY_USER"], PASSWORD)
 WORKERS = [int(w) for w in os.environ["LOAD_WORKER_IDS"].split(",")]
 TRAINEES = [(name, int(worker)) for name, worker in (t.split(":") for t in os.environ["LOAD_TRAINEES"].split(","))]
 EMPLOYERS = [(name, int(job)) for name, job in (e.split(":") for e in os.environ["LOAD_EMPLOYERS"].split(","))]
@@ -93,7 +94,7 @@ class Trainee(FastHttpUser):
 
     def on_start(self):
         name, self.worker = random.choice(TRAINEES)
-        sign_in(self, name, os.environ["LOAD_PASSWORD"])
+        sign_in(self, name, PASSWORD)
 
     @task(3)
     def course_finder(self):
@@ -118,7 +119,7 @@ class Employer(FastHttpUser):
 
     def on_start(self):
         name, self.job = random.choice(EMPLOYERS)
-        sign_in(self, name, os.environ["LOAD_PASSWORD"])
+        sign_in(self, name, PASSWORD)
 
     @task(3)
     def home(self):
