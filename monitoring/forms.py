@@ -21,4 +21,4 @@ class ActionForm(FlaskForm):
 
 
 class CloseForm(FlaskForm):
-    note = TextAreaField(_l("Outcome"))
+    note = TextAreaField(_l("Outcome of the help given"))

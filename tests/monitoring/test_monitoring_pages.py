@@ -72,6 +72,8 @@ def test_handling_an_alert_through_the_pages(app, login_as, make_household, make
     assert done.status_code == 302
     html = page.get(url).get_data(as_text=True)
     assert "入户走访：夜班不适应" in html and "处理中" in html
+    close_form = html[html.index('id="close-form"'):]
+    assert "处理结果" in close_form[:close_form.index("</form>")]  # the outcome of the help, not of an exam
     closed = page.post(url + "/close", data={"csrf_token": csrf_token(html), "note": "已推荐县城白班岗位"})
     assert closed.status_code == 302
     html = page.get(url).get_data(as_text=True)
