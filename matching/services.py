@@ -3,6 +3,7 @@
 allocation.py; this module loads the columns (data.py) and turns numbers into words."""
 from __future__ import annotations
 
+import io
 import sys
 from dataclasses import dataclass, field
 
@@ -11,9 +12,11 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core import audit
 from core.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 from core.models import Role, User, china_today
 from core.scoping import user_sees_area
+from core.spreadsheets import Spreadsheet
 from core.validators import MAX_ID
 from jobs.hiring import create_referral, may_hold_public_welfare_post
 from jobs.models import OPEN_REFERRAL, Job, Referral
@@ -229,6 +232,31 @@ def plan(session: Session, area_code: str, actor: User, k: int = 10, group: bool
                    for w, job, s in zip(result.workers, jobs, result.scores)]
     assignments.sort(key=lambda a: (a.worker.household.code, -a.score, a.worker.id))
     return Plan(area, assignments, result.households_total, result.households_covered)
+
+
+def _wage(job: Job) -> str:
+    if job.wage_min is None and job.wage_max is None:
+        return "面议"
+    low, high = job.wage_min, job.wage_max
+    amount = str(low if high is None else high if low is None or low == high else f"{low}-{high}")
+    return f"{amount} {job.wage_unit.zh}"
+
+
+def plan_workbook(plan: Plan, actor: User) -> io.BytesIO:
+    """The plan as a workbook (names only: no ID numbers, no phones); the export is audited."""
+    book = Spreadsheet()
+    sheet = book.sheet("分配方案", ["户编号", "村", "监测类型", "姓名", "岗位", "用工单位", "工作地点", "工资",
+                                "匹配度（%）"])
+    for a in plan.assignments:
+        household, job = a.worker.household, a.job
+        sheet.append([household.code, household.village.name, household.monitoring_status.zh, a.worker.name,
+                      job.title, job.employer.name, job.address or job.employer.address or "", _wage(job),
+                      round(a.score * 100)])
+    book.sheet("汇总", ["地区", "地区代码", "有人待业的户数", "已覆盖户数", "安排人数", "生成日期"]).append(
+        [plan.area.full_name, plan.area.code, plan.households_total, plan.households_covered,
+         len(plan.assignments), china_today().isoformat()])
+    audit.record(actor, "export", "allocation", plan.area.code, detail=f"{len(plan.assignments)} assignments")
+    return book.save()
 
 
 def get_job(session: Session, job_id: int) -> Job:

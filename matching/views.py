@@ -4,24 +4,21 @@ export and refer in one step (all or nothing).
 
 Thin, like jobs/views.py: parse, call a service (matching.services), commit once, render. Only
 names of people are shown or exported here, never ID numbers or phones."""
-import io
 from itertools import groupby
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from core import audit
 from core.auth import acting_user, page_roles
 from core.errors import DomainError, flatten_fields
 from core.extensions import db
 from core.models import Role, User, china_today
 from core.pages import submit
 from core.scoping import scope_clause
+from core.spreadsheets import XLSX
 from jobs import hiring
 from jobs import services as jobs
 from jobs.models import Employer, Job, Referral
@@ -39,7 +36,6 @@ STAFF = (Role.admin, Role.county, Role.station)
 RECOMMENDED = 10  # jobs on a worker's page
 POSTINGS = 200  # open postings offered by "why not this job?"
 AREA_LIMIT = 1000  # options of the area select
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # --- a worker's recommendations ------------------------------------------------------------------
@@ -240,18 +236,6 @@ def allocation_print():
                            station=actor.display_name or actor.username, today=china_today())
 
 
-def _cell(value):
-    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
-
-
-def _wage(job: Job) -> str:
-    if job.wage_min is None and job.wage_max is None:
-        return "面议"
-    low, high = job.wage_min, job.wage_max
-    amount = str(low if high is None else high if low is None or low == high else f"{low}-{high}")
-    return f"{amount} {job.wage_unit.zh}"
-
-
 @bp.get("/allocations.xlsx")
 @page_roles(*services.PLANNERS)
 def allocation_export():
@@ -261,22 +245,7 @@ def allocation_export():
     if code is None:
         return redirect(url_for(".allocation"))
     plan = services.plan(db.session, code, actor, group=_together())
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title="分配方案")
-    sheet.append(["户编号", "村", "监测类型", "姓名", "岗位", "用工单位", "工作地点", "工资", "匹配度（%）"])
-    for a in plan.assignments:
-        household, job = a.worker.household, a.job
-        sheet.append([_cell(v) for v in (
-            household.code, household.village.name, household.monitoring_status.zh, a.worker.name, job.title,
-            job.employer.name, job.address or job.employer.address or "", _wage(job), round(a.score * 100))])
-    summary = book.create_sheet(title="汇总")
-    summary.append(["地区", "地区代码", "有人待业的户数", "已覆盖户数", "安排人数", "生成日期"])
-    summary.append([_cell(plan.area.full_name), plan.area.code, plan.households_total, plan.households_covered,
-                    len(plan.assignments), china_today().isoformat()])
-    stream = io.BytesIO()
-    book.save(stream)
-    stream.seek(0)
-    audit.record(actor, "export", "allocation", code, detail=f"{len(plan.assignments)} assignments")
+    stream = services.plan_workbook(plan, actor)
     db.session.commit()
     return send_file(stream, as_attachment=True, mimetype=XLSX,
                      download_name=f"allocation-{code}-{china_today().isoformat()}.xlsx")

@@ -5,6 +5,7 @@ from flask_smorest import Blueprint
 from core.auth import acting_user, api_roles
 from core.extensions import db
 from core.models import Role
+from core.spreadsheets import XLSX
 from registry import areas as area_service
 from registry import importers, services
 from registry.schemas import (
@@ -150,12 +151,12 @@ def import_workers():
 @api_roles(*STAFF)
 @workers.arguments(ExportArgs, location="query")
 @workers.response(200, {"format": "binary", "type": "string"},
-                  content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                  content_type=XLSX)
 def export_workers(args):
     stream, filename = importers.export_workers(db.session, acting_user(), args.get("area_code"))
     db.session.commit()  # the audit event of the export
     return send_file(stream, as_attachment=True, download_name=filename,
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                     mimetype=XLSX)
 
 
 @workers.get("/<int:worker_id>")

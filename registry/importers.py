@@ -10,8 +10,7 @@ from dataclasses import dataclass, field
 from flask import request
 from flask_babel import gettext as _
 from marshmallow import ValidationError
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -19,6 +18,7 @@ from core import audit, crypto
 from core.errors import DomainError, ValidationFailed, flatten_fields
 from core.models import Role, User, china_today
 from core.scoping import scope_clause, user_sees_area
+from core.spreadsheets import Spreadsheet
 from core.validators import check_id_number
 from registry import services
 from registry.models import Area, AreaLevel, Household, Worker
@@ -39,7 +39,7 @@ WORKER_COLUMNS = [
     ("lat", "纬度"), ("lon", "经度"),
 ]
 # Written by the export for reading, ignored on import.
-EXPORT_ONLY = {"village_name": "村", "sex": "性别", "birth_date": "出生日期",
+EXPORT_ONLY = {"village_name": "村", "sex": "性别", "birth_date": "出生日期", "age": "年龄",
                "monitoring_status": "监测类型"}
 
 KINDS = {"households": (HOUSEHOLD_COLUMNS, HouseholdIn), "workers": (WORKER_COLUMNS, WorkerIn)}
@@ -244,22 +244,18 @@ def _chunked_in(session: Session, model, column, values: list, size: int = 500):
 
 # --- exporting ---------------------------------------------------------------------------------
 
-def _sheet_safe(value):
-    """Text stored before input was checked for control characters must not break the export."""
-    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
-
-
 def export_workers(session: Session, actor: User, area_code: str | None) -> tuple[io.BytesIO, str]:
-    """An .xlsx of the workers in an area, importable again. Station staff get full ID numbers
-    and phones of their own villages (the ledger they keep); everyone else masked values."""
+    """An .xlsx of the workers in an area, importable again. Station staff get full ID numbers,
+    phones and birth dates of their own villages (the ledger they keep); everyone else masked
+    values and the age, which leave a masked number unguessable."""
     full = actor.role is Role.station
     workers = session.scalars(select(Worker).join(Household).where(*services.households_in(actor, area_code))
                               .order_by(Household.code, Worker.birth_date, Worker.id)).all()
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title="劳动力")
-    sheet.append([zh for _, zh in WORKER_COLUMNS] + ["村", "性别", "出生日期", "监测类型"])
+    book = Spreadsheet()
+    sheet = book.sheet("劳动力", [zh for _, zh in WORKER_COLUMNS]
+                       + ["村", "性别", "出生日期" if full else "年龄", "监测类型"])
     for w in workers:
-        sheet.append([_sheet_safe(v) for v in [
+        sheet.append([
             w.household.code, w.name,
             crypto.decrypt(w.id_number_enc) if full else w.id_number_masked,
             (crypto.decrypt(w.phone_enc) if full else w.phone_masked) or "",
@@ -268,11 +264,9 @@ def export_workers(session: Session, actor: User, area_code: str | None) -> tupl
             w.expected_wage, w.max_commute_km, "是" if w.willing_to_migrate else "否",
             "是" if w.needs_flexible_hours else "否", "、".join(w.desired_occupations or []),
             None if w.coords_from_village else w.lat, None if w.coords_from_village else w.lon,
-            w.household.village.name, w.sex.zh, w.birth_date.isoformat(), w.household.monitoring_status.zh,
-        ]])
-    stream = io.BytesIO()
-    book.save(stream)
-    stream.seek(0)
+            w.household.village.name, w.sex.zh, w.birth_date.isoformat() if full else w.age,
+            w.household.monitoring_status.zh,
+        ])
     audit.record(actor, "export", "workers", area_code,
                  fields=["id_number", "phone"] if full else None, detail=f"{len(workers)} workers")
-    return stream, f"workers-{area_code or 'all'}-{china_today().isoformat()}.xlsx"
+    return book.save(), f"workers-{area_code or 'all'}-{china_today().isoformat()}.xlsx"

@@ -21,6 +21,7 @@ from core.extensions import db
 from core.models import Role
 from core.pages import PAGE_SIZE, form_data, page_count, page_number, submit
 from core.scoping import scope_clause
+from core.spreadsheets import XLSX
 from registry import importers, services
 from registry.forms import (
     ConfirmForm,
@@ -267,4 +268,4 @@ def export_workers():
     stream, filename = importers.export_workers(db.session, acting_user(), request.args.get("area") or None)
     db.session.commit()
     return send_file(stream, as_attachment=True, download_name=filename,
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                     mimetype=XLSX)

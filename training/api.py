@@ -6,6 +6,7 @@ from flask_smorest import Blueprint
 from core.auth import acting_user, api_roles
 from core.extensions import db
 from core.models import Role
+from core.spreadsheets import XLSX
 from registry import services as registry
 from training import ledger, outcomes, results, services, survey
 from training.models import EnrollmentStatus
@@ -41,7 +42,6 @@ blueprints = (courses, enrollments, training)
 ENROLLERS = (Role.admin, Role.county, Role.station, Role.worker)
 MANAGERS = (Role.admin, Role.county, Role.provider)
 STAFF = (Role.admin, Role.county, Role.station)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @courses.post("")

@@ -4,13 +4,13 @@ finance office. Computed from attendance, so it can never disagree with the clas
 import io
 from dataclasses import dataclass
 
-from openpyxl import Workbook
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
 from core import audit
 from core.models import Role, User, china_today
 from core.scoping import scope_clause, within_clause
+from core.spreadsheets import Spreadsheet
 from registry.areas import area_names
 from registry.models import Household, Worker
 from training.models import Attendance, Course, CourseSession, Enrollment
@@ -85,19 +85,15 @@ def household_lines(lines: list[PersonLine]) -> list[HouseholdLine]:
 def export(session: Session, actor: User, area_code: str | None = None,
            course_id: int | None = None) -> tuple[io.BytesIO, str]:
     lines = person_lines(session, actor, area_code, course_id)
-    book = Workbook(write_only=True)
-    people = book.create_sheet(title="按人")
-    people.append(["户编号", "村", "姓名", "培训班", "出勤天数", "每日补贴（元）", "补贴金额（元）"])
+    book = Spreadsheet()
+    people = book.sheet("按人", ["户编号", "村", "姓名", "培训班", "出勤天数", "每日补贴（元）", "补贴金额（元）"])
     for line in lines:
         people.append([line.household_code, line.village, line.worker_name, line.course_title, line.days,
                        line.per_day, line.amount])
     people.append(["合计", None, None, None, sum(x.days for x in lines), None, sum(x.amount for x in lines)])
-    households = book.create_sheet(title="按户")
-    households.append(["户编号", "村", "参训人数", "出勤天数", "补贴金额（元）"])
+    households = book.sheet("按户", ["户编号", "村", "参训人数", "出勤天数", "补贴金额（元）"])
     for line in household_lines(lines):
         households.append([line.household_code, line.village, line.people, line.days, line.amount])
-    stream = io.BytesIO()
-    book.save(stream)
-    stream.seek(0)
+    stream = book.save()
     audit.record(actor, "export", "subsidies", area_code or course_id, detail=f"{len(lines)} lines")
     return stream, f"subsidies-{area_code or course_id or 'all'}-{china_today().isoformat()}.xlsx"

@@ -24,6 +24,7 @@ from core.extensions import db
 from core.models import Role, User
 from core.pages import PAGE_SIZE, form_data, page_count, page_number, safe_target, submit
 from core.scoping import scope_clause, user_sees_area
+from core.spreadsheets import XLSX
 from registry import services as registry
 from registry.forms import ConfirmForm
 from registry.models import Area, AreaLevel, Worker
@@ -41,7 +42,6 @@ COURSES_PER_WISH = 10
 OTHER_COURSES = 10  # upcoming courses offered beside those that teach what the person wishes
 AREA_LIMIT = 500  # options of an area filter
 COURSE_LIMIT = 500  # courses of one area gathered for the outcomes page
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # --- enrol a worker from a course ----------------------------------------------------------------
