@@ -76,7 +76,7 @@ def register_blueprints(app: Flask) -> None:
     from training import views as training_views
 
     core_api.api.init_app(app)
-    for bp in (core_api.bp, *registry_api.blueprints, *jobs_api.blueprints, *training_api.blueprints,
+    for bp in (*core_api.blueprints, *registry_api.blueprints, *jobs_api.blueprints, *training_api.blueprints,
                *matching_api.blueprints, *monitoring_api.blueprints):
         core_api.api.register_blueprint(bp)
         csrf.exempt(bp)  # bearer tokens, not cookies: nothing for a forged form to ride on

@@ -1,17 +1,25 @@
-"""Authentication: page sessions through Flask-Login, API calls through hashed bearer tokens."""
+"""Authentication: page sessions through Flask-Login, API calls through hashed bearer tokens;
+sign-ins counted before they are checked; the password rules."""
 import hashlib
 import secrets
 from datetime import timedelta
-from functools import wraps
+from functools import cache, wraps
 
 from flask import current_app, g, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+from zxcvbn import zxcvbn
 
-from core.errors import DomainError, Forbidden
+from core import audit
+from core.errors import DomainError, Forbidden, ValidationFailed
 from core.extensions import db, login_manager
 from core.models import ApiToken, LoginSession, Role, User, utcnow
+
+MIN_PASSWORD = 8
+MIN_PASSWORD_SCORE = 2  # zxcvbn: at least about a million guesses (common passwords and patterns score 0-1)
 
 
 class Unauthorized(DomainError):
@@ -60,11 +68,39 @@ def load_user(key: str):
 
 
 def authenticate(username: str, password: str) -> User | None:
+    """The active account with this username and password, or None (for tests and scripts; sign-ins
+    from outside go through `check_sign_in`, which counts and records them)."""
     if "\x00" in username:  # no account has one, and PostgreSQL cannot compare with it
         return None
     user = db.session.scalar(select(User).where(User.username == username))
-    if user is None or not user.active or not user.check_password(password):
+    if user is None:
+        check_password_hash(_stand_in_hash(), password)  # as long as a wrong password for a real account
         return None
+    if not user.check_password(password) or not user.active:
+        return None
+    return user
+
+
+@cache
+def _stand_in_hash() -> str:
+    """A hash to check passwords of unknown usernames against, so they take as long as known ones."""
+    return generate_password_hash(secrets.token_urlsafe(16))
+
+
+def check_sign_in(session: Session, username: str, password: str) -> User | None:
+    """A sign-in attempt, counted before it is checked: it is recorded as a failed sign-in first, and
+    beyond LOGIN_THROTTLE failures for the username, or LOGIN_ADDRESS_THROTTLE for the client's
+    address, it is refused unchecked (Throttled, 429), however many arrive at once. A good password
+    turns the record into a sign-in. Unknown and known usernames get the same answer in the same
+    time. The caller commits, also when None comes back: the failure must stay on record."""
+    username = username[:64]
+    event = audit.record(None, "login_failed", "user", username)
+    message = _("Too many failed sign-ins; please wait a few minutes and try again.")
+    audit.count_first(session, event, current_app.config["LOGIN_ADDRESS_THROTTLE"], message, by="ip")
+    audit.count_first(session, event, current_app.config["LOGIN_THROTTLE"], message)
+    user = authenticate(username, password)
+    if user is not None:
+        event.action, event.user_id = "login", user.id
     return user
 
 
@@ -87,12 +123,16 @@ def user_for_token(token: str) -> User | None:
     return row.user
 
 
-def _bearer_user() -> User:
+def bearer_token() -> str:
     header = request.headers.get("Authorization", "")
     scheme, _sep, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized(_("A bearer token is required (Authorization: Bearer …)."))
-    user = user_for_token(token.strip())
+    return token.strip()
+
+
+def _bearer_user() -> User:
+    user = user_for_token(bearer_token())
     if user is None:
         raise Unauthorized(_("The token is invalid or has expired."))
     return user
@@ -140,16 +180,73 @@ def role_home(app, role: Role) -> str | None:
     return app.extensions.get("role_homes", {}).get(role)
 
 
+def password_problem(password: str, username: str = "") -> str | None:
+    """Why a password will not do, or None: too short, or too easy to guess (a common password, a
+    keyboard or date pattern, the username)."""
+    if len(password) < MIN_PASSWORD:
+        return _("At least %(n)s characters.", n=MIN_PASSWORD)
+    if zxcvbn(password[:100], user_inputs=[username])["score"] < MIN_PASSWORD_SCORE:
+        return _("Too easy to guess: a common password or a simple pattern.")
+    return None
+
+
+def _check_password(password: str, username: str, field: str = "password") -> None:
+    problem = password_problem(password, username)
+    if problem:
+        raise ValidationFailed(_("Choose another password."), {field: problem})
+
+
+def change_password(session: Session, user: User, old: str, new: str) -> None:
+    """Changes one's own password; every other sign-in and every token of the account ends."""
+    if not user.check_password(old):
+        raise ValidationFailed(_("The current password is wrong."), {"old": _("wrong password")})
+    if new == old:
+        raise ValidationFailed(_("Choose another password."), {"new": _("the same as the current one")})
+    _check_password(new, user.username, "new")
+    user.set_password(new)
+    end_every_session(session, user, keep=user.session_key)
+    audit.record(user, "password", "user", user.username)
+    session.flush()
+
+
+def end_every_session(session: Session, user: User, keep: str | None = None) -> None:
+    """Ends the account's sign-ins (but the one `keep` names) and deletes its API tokens."""
+    _user_id, _sep, kept = (keep or "").partition(":")
+    others = [LoginSession.user_id == user.id, LoginSession.ended_at.is_(None)]
+    if kept:
+        others.append(LoginSession.secret_hash != _digest(kept))
+    session.execute(update(LoginSession).where(*others).values(ended_at=utcnow()))
+    session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
+
+
+def revoke_token(session: Session, user: User, token: str) -> None:
+    session.execute(delete(ApiToken).where(ApiToken.user_id == user.id, ApiToken.token_hash == _digest(token)))
+    audit.record(user, "revoke", "user", user.username)
+    session.flush()
+
+
+def set_active(session: Session, user: User, active: bool, actor: User) -> User:
+    """Deactivates (every sign-in and token ends at once) or reactivates an account."""
+    if user.id == actor.id and not active:
+        raise ValidationFailed(_("You cannot deactivate your own account."), {"active": _("your own account")})
+    if user.active != active:
+        user.active = active
+        if not active:
+            end_every_session(session, user)
+        audit.record(actor, "activate" if active else "deactivate", "user", user.username)
+    session.flush()
+    return user
+
+
 def create_user(session, username: str, password: str, role: Role, areas: list[str] = (),
                 employer_id: int | None = None, worker_id: int | None = None,
                 display_name: str | None = None) -> User:
     """A new account; station and county users must be bound to at least one existing area."""
-    from core.errors import Conflict, ValidationFailed
+    from core.errors import Conflict
     from core.models import UserArea
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise Conflict(_("The username is taken."), {"username": _("already exists")})
-    if len(password) < 8:
-        raise ValidationFailed(_("A password must have at least 8 characters."), {"password": _("too short")})
+    _check_password(password, username)
     if role in (Role.station, Role.county) and not areas:
         raise ValidationFailed(_("Station and county users need an area."), {"area": _("required")})
     user = User(username=username, role=role, display_name=display_name,

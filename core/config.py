@@ -13,6 +13,7 @@ from pathlib import Path
 from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parent.parent
+MIN_SECRET_KEY = 32  # characters: 128 bits as hex, at the least
 
 
 class ConfigError(RuntimeError):
@@ -42,6 +43,7 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "0") == "1",
         "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "0") == "1",
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         "BABEL_DEFAULT_LOCALE": "zh",
@@ -52,7 +54,11 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # reverse proxies in front that set X-Forwarded-For/-Proto/-Host (0: none; trust no such header)
         "PROXY_COUNT": int(env.get("PROXY_COUNT", "0")),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # failed sign-ins checked per username, and per client address (many usernames tried)
         "LOGIN_THROTTLE": env.get("LOGIN_THROTTLE", "5 per 5 minutes"),
+        "LOGIN_ADDRESS_THROTTLE": env.get("LOGIN_ADDRESS_THROTTLE", "20 per 5 minutes"),
+        # searches for a person by a full ID number or phone, per user
+        "EXACT_SEARCH_LIMIT": env.get("EXACT_SEARCH_LIMIT", "30 per hour"),
         "TOKEN_TTL_DAYS": int(env.get("TOKEN_TTL_DAYS", "30")),
         # a sign-in through the pages lasts this long at most ("remember me" included)
         "SESSION_DAYS": int(env.get("SESSION_DAYS", "14")),
@@ -93,4 +99,18 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         if cfg["APP_ENV"] == "production":
             raise ConfigError(f"{name} must be set in the environment in production")
         cfg[name] = _instance_secret(instance, name.lower(), make)
+    _check_secrets(cfg)
     return cfg
+
+
+def _check_secrets(cfg: dict) -> None:
+    """A guessable session key lets anyone sign their own cookies; a wrong PII key makes the personal
+    data unreadable. Both are refused at start, whatever the environment."""
+    if len(cfg["SECRET_KEY"]) < MIN_SECRET_KEY:
+        raise ConfigError(f"SECRET_KEY must have at least {MIN_SECRET_KEY} characters (e.g. "
+                          "python -c \"import secrets; print(secrets.token_hex(32))\")")
+    try:
+        Fernet(cfg["PII_KEY"])
+    except (ValueError, TypeError):
+        raise ConfigError("PII_KEY is not a Fernet key (python -c \"from cryptography.fernet import Fernet; "
+                          "print(Fernet.generate_key().decode())\")") from None

@@ -41,8 +41,10 @@ def lookup_hash(value: str) -> str:
 
 
 def mask_id_number(value: str) -> str:
-    """110105********1234: the area code and the last four digits stay readable."""
-    return value[:6] + "*" * (len(value) - 10) + value[-4:]
+    """110105**********3X: the area code and the last two characters stay readable. With the age
+    (which every reader may see) the hidden birth day and sequence digits leave thousands of
+    possible numbers; with the last four shown they left a few dozen."""
+    return value[:6] + "*" * (len(value) - 8) + value[-2:]
 
 
 def mask_phone(value: str) -> str:

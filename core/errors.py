@@ -46,6 +46,11 @@ class Forbidden(DomainError):
     status = 403
 
 
+class Throttled(DomainError):
+    """Too many attempts of something counted per person or per address (sign-ins, exact searches)."""
+    status = 429
+
+
 def _messages() -> dict[int, str]:
     return {400: _("The request could not be understood."), 401: _("Please sign in."),
             403: _("You are not allowed to do this."), 404: _("Not found."),

@@ -4,7 +4,7 @@ from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Enum, ForeignKey, String, Text
+from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -94,8 +94,9 @@ class ApiToken(db.Model):
 
 
 class AuditEvent(db.Model):
-    """Who read or changed personal data, when, and what."""
+    """Who read or changed personal data, when, and what; sign-ins and failed sign-ins too."""
     __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_action_entity_id_at", "action", "entity_id", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
@@ -106,6 +107,8 @@ class AuditEvent(db.Model):
     fields: Mapped[list | None] = mapped_column(JSON)
     detail: Mapped[str | None] = mapped_column(Text)
     ip: Mapped[str | None] = mapped_column(String(64))
+    # the village (or other area) of the record the event is about: officers read their county's
+    area_code: Mapped[str | None] = mapped_column(String(12), index=True)
 
     user: Mapped[User | None] = relationship()
 

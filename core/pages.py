@@ -1,6 +1,7 @@
 """What every package's page views share: running a form through the API's schema and a service,
 putting the refusals where the user sees them, paging, and safe redirect targets."""
 from datetime import date
+from urllib.parse import urlsplit
 
 from flask import flash, request, url_for
 from marshmallow import ValidationError
@@ -20,10 +21,26 @@ def submit(form, schema, data: dict, action, shown=None):
         loaded = schema.load(data)
         return action(loaded)
     except ValidationError as exc:
-        problems, message = flatten_fields(exc.messages), None
+        show_problems(form, flatten_fields(exc.messages), None, shown)
     except DomainError as exc:
         db.session.rollback()
-        problems, message = exc.fields, exc.message
+        show_problems(form, exc.fields, exc.message, shown)
+    return None
+
+
+def attempt(form, action) -> bool:
+    """Runs `action()`, a service call on data the form has checked itself; a refusal's complaints
+    go on the form as `submit` puts them. Whether it went through."""
+    try:
+        action()
+        return True
+    except DomainError as exc:
+        db.session.rollback()
+        show_problems(form, exc.fields, exc.message)
+        return False
+
+
+def show_problems(form, problems: dict[str, str], message: str | None, shown=None) -> None:
     unplaced = []
     for name, text in problems.items():
         field = getattr(form, name.split(".")[0], None)
@@ -38,7 +55,6 @@ def submit(form, schema, data: dict, action, shown=None):
     else:
         for text in unplaced:
             flash(text, "error")
-    return None
 
 
 def form_data(form, names) -> dict:
@@ -74,7 +90,10 @@ def page_count(total: int, size: int = PAGE_SIZE) -> int:
 
 
 def safe_target(target: str | None, default: str | None = None) -> str:
-    """Only a path on this site: never an open redirect to another host."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
+    """Only a path on this site: never an open redirect to another host. Browsers drop tabs and
+    line breaks and read a backslash as a slash, so "/\t/evil.example" would leave the site."""
+    if target and target.startswith("/") and target.isprintable() and " " not in target and "\\" not in target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and not target.startswith("//"):
+            return target
     return default or url_for("registry.home")

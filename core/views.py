@@ -1,7 +1,6 @@
-"""Sign-in and sign-out pages."""
+"""Sign-in and sign-out pages, one's own password, and the audit log."""
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -12,46 +11,61 @@ from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 from core import audit
-from core.auth import authenticate, end_session, page_roles, sign_in
-from core.extensions import db, limiter
-from core.forms import LoginForm
+from core.auth import acting_user, change_password, check_sign_in, end_session, page_roles, sign_in
+from core.extensions import db
+from core.forms import AuditFilterForm, LoginForm, PasswordForm
 from core.models import Role
-from core.pages import safe_target
+from core.pages import attempt, form_status, page_count, page_number, safe_target
 
 bp = Blueprint("auth", __name__)
 AUDIT_PAGE = 50
 
 
-def _failed_login(response) -> bool:
-    """Only failed attempts count against the throttle: a form shown again means it failed."""
-    return request.method == "POST" and response.status_code != 302
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_THROTTLE"], methods=["POST"], deduct_when=_failed_login)
 def login():
+    """Failed attempts are counted before they are checked (core.auth.check_sign_in): beyond the
+    limit the page answers 429 without looking at the password."""
     if current_user.is_authenticated:
         return redirect(url_for("registry.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = authenticate(form.username.data, form.password.data)
+        user = check_sign_in(db.session, form.username.data, form.password.data)
         if user is not None:
             sign_in(user, remember=form.remember.data)
-            db.session.commit()
+        db.session.commit()  # the sign-in, or the failure that the next attempts count
+        if user is not None:
             return redirect(safe_target(request.args.get("next")))
         flash(_("Wrong username or password."), "error")
     return render_template("auth/login.html", form=form), 200
 
 
+@bp.route("/account/password", methods=["GET", "POST"])
+@page_roles()
+def password():
+    """Change one's own password; every other sign-in and token of the account ends."""
+    form = PasswordForm()
+    if form.validate_on_submit():
+        actor = acting_user()
+        if attempt(form, lambda: change_password(db.session, actor, form.old.data, form.new.data)):
+            db.session.commit()
+            flash(_("Your password is changed. Other devices must sign in again."), "success")
+            return redirect(url_for("registry.home"))
+    return render_template("auth/password.html", form=form), form_status()
+
+
 @bp.get("/audit")
 @page_roles(Role.admin)
 def audit_log():
-    """The latest reads and changes of personal data, newest first."""
-    page = max(request.args.get("page", 1, type=int), 1)
-    events, total = audit.recent(db.session, limit=AUDIT_PAGE, offset=(page - 1) * AUDIT_PAGE,
-                                 user=request.args.get("user") or None)
+    """Reads and changes of personal data, sign-ins and exact searches, newest first."""
+    form = AuditFilterForm(request.args)
+    form.action.choices = [("", _("Any action"))] + [(k, str(v)) for k, v in audit.ACTION_LABELS.items()]
+    page = page_number()
+    filters = {"actor": form.user.data or None, "action": form.action.data or None,
+               "since": form.since.data} if form.validate() else {}
+    events, total = audit.query(db.session, acting_user(), limit=AUDIT_PAGE, offset=(page - 1) * AUDIT_PAGE,
+                                **filters)
     return render_template("auth/audit.html", events=events, total=total, page=page, labels=audit.ACTION_LABELS,
-                           pages=max((total + AUDIT_PAGE - 1) // AUDIT_PAGE, 1), args=request.args)
+                           pages=page_count(total, AUDIT_PAGE), args=request.args, form=form)
 
 
 @bp.post("/logout")

@@ -255,7 +255,8 @@ def plan_workbook(plan: Plan, actor: User) -> io.BytesIO:
     book.sheet("汇总", ["地区", "地区代码", "有人待业的户数", "已覆盖户数", "安排人数", "生成日期"]).append(
         [plan.area.full_name, plan.area.code, plan.households_total, plan.households_covered,
          len(plan.assignments), china_today().isoformat()])
-    audit.record(actor, "export", "allocation", plan.area.code, detail=f"{len(plan.assignments)} assignments")
+    audit.record(actor, "export", "allocation", plan.area.code, detail=f"{len(plan.assignments)} assignments",
+                 area_code=plan.area.code)
     return book.save()
 
 

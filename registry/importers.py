@@ -267,6 +267,6 @@ def export_workers(session: Session, actor: User, area_code: str | None) -> tupl
             w.household.village.name, w.sex.zh, w.birth_date.isoformat() if full else w.age,
             w.household.monitoring_status.zh,
         ])
-    audit.record(actor, "export", "workers", area_code,
-                 fields=["id_number", "phone"] if full else None, detail=f"{len(workers)} workers")
+    audit.record(actor, "export", "workers", area_code, fields=["id_number", "phone"] if full else None,
+                 detail=f"{len(workers)} workers", area_code=audit.area_of_request(actor, area_code))
     return book.save(), f"workers-{area_code or 'all'}-{china_today().isoformat()}.xlsx"

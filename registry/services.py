@@ -93,6 +93,7 @@ def create_household(session: Session, data: dict, actor: User) -> Household:
         raise Conflict(_("Household %(code)s already exists.", code=data["code"]), {"code": _("already exists")})
     household = new_household(session, data)
     session.flush()
+    audit.record(actor, "create", "household", household.code, fields=sorted(data), area_code=household.village_code)
     return household
 
 
@@ -107,8 +108,11 @@ def update_household(session: Session, household: Household, data: dict, actor: 
     if "village_code" in data:
         visible_village(session, data["village_code"], actor)
     _check_helper(session, data, data.get("village_code", household.village_code))
+    changed = sorted(key for key, value in data.items() if getattr(household, key) != value)
     for key, value in data.items():
         setattr(household, key, value)
+    if changed:
+        audit.record(actor, "update", "household", household.code, fields=changed, area_code=household.village_code)
     return household
 
 
@@ -227,7 +231,7 @@ def create_worker(session: Session, data: dict, actor: User) -> Worker:
         raise Conflict(_("A worker with this ID number is already registered."), {"id_number": _("already registered")})
     worker = new_worker(session, household, resident, data)
     session.flush()
-    audit.record(actor, "create", "worker", worker.id, fields=sorted(data))
+    audit.record(actor, "create", "worker", worker.id, fields=sorted(data), area_code=household.village_code)
     return worker
 
 
@@ -289,7 +293,7 @@ def update_worker(session: Session, worker: Worker, data: dict, actor: User) -> 
         worker.household = _household_for(session, data["household_code"], actor)
     apply_worker_fields(session, worker, {k: v for k, v in data.items() if k != "household_code"})
     session.flush()
-    audit.record(actor, "update", "worker", worker.id, fields=sorted(data))
+    audit.record(actor, "update", "worker", worker.id, fields=sorted(data), area_code=worker.household.village_code)
     return worker
 
 
@@ -334,7 +338,8 @@ def reveal_personal_data(session: Session, worker: Worker, actor: User) -> dict:
     """The full ID number and phone, for staff of the worker's own village only; audited."""
     if actor.role is not Role.station or not user_sees_area(actor, worker.household.village_code):
         raise Forbidden(_("Only staff of the worker's own village may reveal personal data."))
-    audit.record(actor, "reveal", "worker", worker.id, fields=["id_number", "phone"])
+    audit.record(actor, "reveal", "worker", worker.id, fields=["id_number", "phone"],
+                 area_code=worker.household.village_code)
     session.flush()
     return {"id": worker.id, "id_number": crypto.decrypt(worker.id_number_enc),
             "phone": crypto.decrypt(worker.phone_enc)}

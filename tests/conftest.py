@@ -91,7 +91,7 @@ def client(app):
 def areas(app):
     """Two villages of one township of 西吉县, and a village of 望谟县 far away."""
     with app.app_context():
-        admin = create_user(db.session, "area-admin", "password123", Role.admin)
+        admin = create_user(db.session, "area-admin", "Tuanjie-2026-pw", Role.admin)
         for code, name, level, parent, lat, lon in [
             (COUNTY, "西吉县", AreaLevel.county, None, 35.964, 105.725),
             (TOWNSHIP, "吉强镇", AreaLevel.township, COUNTY, 35.964, 105.748),
@@ -112,7 +112,7 @@ def areas(app):
 def make_user(app):
     counter = iter(range(1, 10_000))
 
-    def make(role: str, areas=(), password: str = "password123", **kwargs):
+    def make(role: str, areas=(), password: str = "Tuanjie-2026-pw", **kwargs):
         with app.app_context():
             user = create_user(db.session, f"{role}{next(counter)}", password, Role(role), list(areas), **kwargs)
             db.session.commit()
@@ -149,7 +149,7 @@ def api_as(app, client, make_user):
         username, _ = make_user(role, areas, **kwargs)
         with app.app_context():
             from core.auth import authenticate
-            token = issue_token(authenticate(username, "password123"))
+            token = issue_token(authenticate(username, "Tuanjie-2026-pw"))
             db.session.commit()
         return ApiClient(client, token)
     return make

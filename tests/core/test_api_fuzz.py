@@ -31,7 +31,7 @@ def bearers(app, areas):
     headers = []
     with app.app_context():
         for role, codes in ((Role.station, [areas["village"]]), (Role.admin, [])):
-            user = create_user(db.session, f"fuzz-{role.value}", "password123", role, codes)
+            user = create_user(db.session, f"fuzz-{role.value}", "Tuanjie-2026-pw", role, codes)
             headers.append({"Authorization": f"Bearer {issue_token(user)}"})
         db.session.commit()
     return headers

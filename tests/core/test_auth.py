@@ -110,7 +110,8 @@ def test_pages_load_no_third_party_resources(login_as, areas):
 
 def test_behind_a_proxy_each_client_is_throttled_on_its_own(database_url, make_user):
     """With PROXY_COUNT set, the address counted is the client's from X-Forwarded-For, not the
-    proxy's: one villager's typos do not lock the whole village out."""
+    proxy's: a client trying username after username is stopped, another villager behind the same
+    proxy is not."""
     import uuid
 
     from cryptography.fernet import Fernet
@@ -118,24 +119,25 @@ def test_behind_a_proxy_each_client_is_throttled_on_its_own(database_url, make_u
     from core.app import create_app
     proxied = create_app({"APP_ENV": "test", "TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,
                           "SECRET_KEY": uuid.uuid4().hex, "PII_KEY": Fernet.generate_key().decode(),
-                          "PROXY_COUNT": 1})
-    username, _password = make_user("admin")
+                          "PROXY_COUNT": 1, "LOGIN_ADDRESS_THROTTLE": "3 per 5 minutes"})
+    usernames = [make_user("admin")[0] for _ in range(4)]
     client = proxied.test_client()
 
-    def attempt(address):
+    def attempt(address, username):
         return client.post("/api/v1/auth/token", json={"username": username, "password": "nope-nope"},
                            headers={"X-Forwarded-For": address}).status_code
-    assert [attempt("10.0.0.7") for _ in range(6)][-1] == 429
-    assert attempt("10.0.0.8") == 401  # another client behind the same proxy is not locked out
+    assert [attempt("10.0.0.7", name) for name in usernames] == [401, 401, 401, 429]
+    assert attempt("10.0.0.8", usernames[3]) == 401  # another client behind the same proxy is not locked out
 
 
-def test_short_passwords_are_refused(app):
+def test_short_and_common_passwords_are_refused(app):
     from core.auth import create_user
     from core.errors import ValidationFailed
     from core.extensions import db
     from core.models import Role
     with app.test_request_context():
-        with pytest.raises(ValidationFailed) as refused:
-            create_user(db.session, "short-one", "1234567", Role.admin)
-        assert "password" in refused.value.fields
-        assert create_user(db.session, "long-enough", "12345678", Role.admin).id is not None
+        for weak in ("1234567", "12345678", "password", "qwer1234", "88888888", "short-one1"):
+            with pytest.raises(ValidationFailed) as refused:
+                create_user(db.session, "short-one1", weak, Role.admin)
+            assert "password" in refused.value.fields, weak
+        assert create_user(db.session, "long-enough", "Xiji-7-labour", Role.admin).id is not None

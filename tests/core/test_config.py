@@ -1,5 +1,6 @@
 """Configuration from the environment."""
 import pytest
+from cryptography.fernet import Fernet
 
 from core.config import ConfigError, load_config
 
@@ -24,10 +25,13 @@ def test_development_generates_secrets_once_and_keeps_them(tmp_path, monkeypatch
     assert (tmp_path / "pii_key").stat().st_mode & 0o077 == 0
 
 
+KEYS = {"SECRET_KEY": "k" * 64, "PII_KEY": Fernet.generate_key().decode()}
+
+
 def test_database_url_from_the_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgresql://u:p@db/labour")
-    assert load_config(str(tmp_path), {"APP_ENV": "test", "SECRET_KEY": "x", "PII_KEY": "y"})[
+    assert load_config(str(tmp_path), {"APP_ENV": "test", **KEYS})[
         "SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u:p@db/labour"
     monkeypatch.delenv("DATABASE_URL")
-    assert load_config(str(tmp_path), {"APP_ENV": "test", "SECRET_KEY": "x", "PII_KEY": "y"})[
+    assert load_config(str(tmp_path), {"APP_ENV": "test", **KEYS})[
         "SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///")

@@ -20,7 +20,7 @@ def test_a_clear_503_while_the_database_is_away_and_recovery_after(tmp_path):
                       "SQLALCHEMY_DATABASE_URI": "sqlite:///" + os.path.join(folder, "labour.db")})
     client = app.test_client()
 
-    api = client.post("/api/v1/auth/token", json={"username": "station", "password": "password123"})
+    api = client.post("/api/v1/auth/token", json={"username": "station", "password": "Tuanjie-2026-pw"})
     assert api.status_code == 503 and api.json["error"]["code"] == "unavailable"
     assert api.headers["Retry-After"].isdigit()
     assert client.get("/login").status_code == 200  # the sign-in page itself needs no database
@@ -33,13 +33,13 @@ def test_a_clear_503_while_the_database_is_away_and_recovery_after(tmp_path):
     folder.mkdir()  # the database is back
     with app.app_context():
         upgrade()
-        create_user(db.session, "station", "password123", Role.admin)
+        create_user(db.session, "station", "Tuanjie-2026-pw", Role.admin)
         db.session.commit()
-    again = client.post("/api/v1/auth/token", json={"username": "station", "password": "password123"})
+    again = client.post("/api/v1/auth/token", json={"username": "station", "password": "Tuanjie-2026-pw"})
     assert again.status_code == 200 and again.json["token"]
     assert client.get("/households").status_code == 302  # served again: that sign-in is unknown, sign in
     token = csrf_token(client.get("/login").get_data(as_text=True))
-    client.post("/login", data={"username": "station", "password": "password123", "csrf_token": token})
+    client.post("/login", data={"username": "station", "password": "Tuanjie-2026-pw", "csrf_token": token})
     assert client.get("/households").status_code == 200
     with app.app_context():
         db.engine.dispose()

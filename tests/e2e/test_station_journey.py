@@ -21,7 +21,7 @@ def wrong_check_digit(number: str) -> str:
 
 
 def masked(number: str) -> str:
-    return number[:6] + "*" * 8 + number[-4:]
+    return number[:6] + "*" * 10 + number[-2:]
 
 
 def translated(live_server, text: str) -> str:

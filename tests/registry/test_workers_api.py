@@ -22,7 +22,7 @@ def test_register_worker_resolves_skills_and_masks_personal_data(api_as, make_ho
     assert response.status_code == 201, response.json
     worker = response.json
     full = id_number("19880808", 11)
-    assert worker["id_number_masked"] == full[:6] + "********" + full[-4:]
+    assert worker["id_number_masked"] == full[:6] + "*" * 10 + full[-2:]
     assert worker["phone_masked"] == "138****0001"
     assert worker["birth_date"] == "1988-08-08" and worker["sex"] == "male"
     assert worker["education"] == "junior" and worker["education_label"] == "初中"
