@@ -1,9 +1,7 @@
 """Jobs endpoints of the JSON API: employers, postings, candidates, referrals, follow-ups."""
-from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
 from core.auth import acting_user, api_roles
-from core.errors import Forbidden
 from core.extensions import db
 from core.models import Role
 from jobs import hiring, services
@@ -139,8 +137,7 @@ def candidates(args, job_id):
     """Best first; an employer sees people masked until they are referred to it."""
     actor = acting_user()
     job = services.get_job(db.session, job_id, actor)
-    if actor.role is Role.employer and job.employer_id != actor.employer_id:
-        raise Forbidden(_("You see candidates for your own postings only."))
+    services.require_candidates(actor, job)
     referred = hiring.referred_worker_ids(db.session, job.employer_id) if actor.role is Role.employer else set()
     return {"items": [{"worker_id": c.worker.id, "score": c.score, "reasons": c.reasons,
                        "missing_skills": c.missing_skills, "components": c.components,

@@ -13,6 +13,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from core import audit
 from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from core.models import Role, User, china_today, utcnow
 from core.scoping import scope_clause, user_sees_area
@@ -35,10 +36,24 @@ NEXT = {  # allowed moves of a referral
 
 def _worker_for_referral(session: Session, worker_id: int, actor: User) -> Worker:
     worker = session.get(Worker, worker_id) if 0 < worker_id <= MAX_ID else None
-    # An employer invites people it found among the candidates (it cannot read their records).
-    if worker is None or not (actor.role is Role.employer or can_read_worker(actor, worker)):
+    if actor.role is Role.employer:
+        # The same answer whether the person exists, cannot work or is monitored: nothing to learn.
+        if worker is None or not reachable_worker_ids(session, actor.employer_id, [worker.id]):
+            raise NotFound(_("No worker %(id)s.", id=worker_id), {"worker_id": _("not found")})
+        return worker
+    if worker is None or not can_read_worker(actor, worker):
         raise ValidationFailed(_("Unknown worker."), {"worker_id": _("no worker has this id in your areas")})
     return worker
+
+
+def reachable_worker_ids(session: Session, employer_id: int | None, worker_ids: list[int]) -> set[int]:
+    """Of `worker_ids`, the people an employer may invite: those who applied to one of its postings,
+    or whom a station referred to one. Nobody else is within an employer's reach."""
+    if employer_id is None or not worker_ids:
+        return set()
+    return set(session.scalars(select(Referral.worker_id).join(Job, Job.id == Referral.job_id).where(
+        Job.employer_id == employer_id, Referral.worker_id.in_(worker_ids),
+        Referral.source.in_((ReferralSource.station, ReferralSource.worker)))))
 
 
 def may_hold_public_welfare_post(worker: Worker) -> bool:
@@ -53,7 +68,7 @@ def create_referral(session: Session, worker_id: int, job_id: int, actor: User, 
         actor.role, ReferralSource.station)
     if actor.role is Role.provider:
         raise Forbidden(_("Your role is not allowed to do this."))
-    worker = _worker_for_referral(session, worker_id, actor)
+    worker = _worker_for_referral(session, worker_id, actor)  # first: an employer learns nothing of others
     job = session.get(Job, job_id) if 0 < job_id <= MAX_ID else None
     if job is None or not can_see_job(actor, job):
         raise ValidationFailed(_("Unknown job."), {"job_id": _("no job has this id")})
@@ -77,6 +92,8 @@ def create_referral(session: Session, worker_id: int, job_id: int, actor: User, 
     except IntegrityError:  # the same referral made at the same moment; the boundary rolls back
         raise Conflict(_("This person was already put forward for this posting."),
                        {"worker_id": _("already referred")}) from None
+    audit.record(actor, "create", "referral", referral.id, detail=f"{source.name}: job {job.id}",
+                 area_code=worker.household.village_code)
     return referral
 
 
@@ -149,6 +166,7 @@ def change_referral(session: Session, referral: Referral, status: ReferralStatus
                          next=status.label), {"status": _("not allowed from %(now)s", now=referral.status.label)})
     if status is ReferralStatus.rejected and not reason:
         raise ValidationFailed(_("Say why the person was not taken."), {"reason": _("required when rejecting")})
+    before = referral.status
     if status is ReferralStatus.hired:
         _hire(session, referral)
     elif status is ReferralStatus.left:
@@ -158,6 +176,8 @@ def change_referral(session: Session, referral: Referral, status: ReferralStatus
     referral.reason = reason or referral.reason
     referral.answered_at = referral.answered_at or utcnow()
     session.flush()
+    audit.record(actor, "update", "referral", referral.id, fields=["status"],
+                 detail=f"{before.name} → {status.name}", area_code=referral.worker.household.village_code)
     return referral
 
 

@@ -10,6 +10,7 @@ from marshmallow import (
 )
 from stdnum.cn import uscc
 
+from core.auth import acting_user
 from core.models import china_today
 from core.schemas import AreaCode, Latitude, Longitude, Phone, Text
 from core.validators import MAX_ID
@@ -20,6 +21,7 @@ from jobs.models import (
     ReferralStatus,
     WageUnit,
 )
+from jobs.services import may_see_contact
 from registry.schemas import Flag, LabelledEnumField, Paging, SkillList, label_of
 
 
@@ -49,12 +51,16 @@ class EmployerOut(Schema):
     kind = LabelledEnumField(EmployerKind)
     kind_label = label_of("kind")
     contact_name = fields.String(allow_none=True)
-    contact_phone = fields.String(allow_none=True)
+    contact_phone = fields.Method("_contact_phone", allow_none=True,
+                                  metadata={"description": "for staff and the employer itself; null for others"})
     address = fields.String(allow_none=True)
     area_code = fields.String(allow_none=True)
     lat = fields.Float(allow_none=True)
     lon = fields.Float(allow_none=True)
     verified = fields.Boolean()
+
+    def _contact_phone(self, employer):
+        return employer.contact_phone if may_see_contact(acting_user(), employer) else None
 
 
 class EmployerList(Schema):

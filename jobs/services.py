@@ -105,11 +105,19 @@ def occupation_for_title(session: Session, title: str) -> str | None:
     return None
 
 
+def _check_welfare_flag(actor: User, data: dict, current: bool = False) -> None:
+    """公益性岗位 are government posts: only county officers and administrators mark a posting so."""
+    if data.get("public_welfare", current) != current and actor.role not in OFFICERS:
+        raise Forbidden(_("Only a county officer marks a posting as a public-welfare post."),
+                        {"public_welfare": _("set by county officers only")})
+
+
 def create_job(session: Session, data: dict, actor: User) -> Job:
     employer = session.get(Employer, data["employer_id"]) if data["employer_id"] <= MAX_ID else None
     if employer is None:
         raise ValidationFailed(_("Unknown employer."), {"employer_id": _("no employer has this id")})
     _own_employer(actor, employer.id)
+    _check_welfare_flag(actor, data)
     _check_area(session, data)
     skills = data.pop("required_skills", [])
     job = Job(**data, occupation_code=occupation_for_title(session, data["title"]))
@@ -124,6 +132,7 @@ def create_job(session: Session, data: dict, actor: User) -> Job:
 
 def update_job(session: Session, job: Job, data: dict, actor: User) -> Job:
     _own_employer(actor, job.employer_id)
+    _check_welfare_flag(actor, data, job.public_welfare)
     _check_area(session, data)
     if "openings" in data and data["openings"] < job.hired_count:
         raise Conflict(_("%(n)s people are already hired.", n=job.hired_count),
@@ -206,6 +215,12 @@ def person_view(worker: Worker, actor: User, referred_to_actor: bool = False) ->
     }
 
 
+def may_see_contact(actor: User | None, employer: Employer) -> bool:
+    """An employer's contact phone: for staff, who arrange referrals, and for the employer itself."""
+    return actor is not None and (actor.role in (Role.admin, Role.county, Role.station)
+                                  or (actor.role is Role.employer and actor.employer_id == employer.id))
+
+
 # --- for the pages (jobs/views.py) -------------------------------------------------------------
 # Added with the jobs pages: small questions the pages ask, answered here so that the rules
 # stay out of the views.
@@ -217,6 +232,15 @@ def may_manage_job(actor: User | None, job: Job) -> bool:
 
 
 def may_see_candidates(actor: User | None, job: Job) -> bool:
-    """The ranked candidates of a posting: staff, and the employer that posted it."""
+    """The ranked candidates of a posting: staff, and the employer that posted it once an officer
+    has verified its credit code (an unverified employer sees nobody)."""
     return actor is not None and (actor.role in (Role.admin, Role.county, Role.station)
-                                  or (actor.role is Role.employer and actor.employer_id == job.employer_id))
+                                  or (actor.role is Role.employer and actor.employer_id == job.employer_id
+                                      and job.employer.verified))
+
+
+def require_candidates(actor: User, job: Job) -> None:
+    if not may_see_candidates(actor, job):
+        if actor.role is Role.employer and actor.employer_id == job.employer_id:
+            raise Forbidden(_("Candidates are shown once a county officer has verified your employer."))
+        raise Forbidden(_("You see candidates for your own postings only."))

@@ -105,7 +105,8 @@ def job(job_id):
     viewer = _viewer()
     job = services.get_job(db.session, job_id, viewer)
     return render_template("jobs/job.html", job=job, manage=services.may_manage_job(viewer, job),
-                           candidates=services.may_see_candidates(viewer, job), form=ConfirmForm())
+                           candidates=services.may_see_candidates(viewer, job),
+                           contact=services.may_see_contact(viewer, job.employer), form=ConfirmForm())
 
 
 # --- employers: sign-up, home, verification ----------------------------------------------------
@@ -206,6 +207,8 @@ def verify_employer(employer_id):
 def _job_form(actor, job=None):
     form = JobForm()
     form.area_code.choices = _area_choices()
+    if actor.role not in OFFICERS:
+        del form.public_welfare  # 公益性岗位 are marked by county officers only
     if job is not None or actor.role is Role.employer:
         del form.employer_id  # an edit keeps the employer; an employer posts for its own
     else:
@@ -303,13 +306,17 @@ def candidates(job_id):
     """Best first, with the reasons; an employer sees people masked until they are referred to it."""
     actor = acting_user()
     job = services.get_job(db.session, job_id, actor)
-    if not services.may_see_candidates(actor, job):
-        raise Forbidden(_("You see candidates for your own postings only."))
-    referred = hiring.referred_worker_ids(db.session, job.employer_id) if actor.role is Role.employer else set()
-    rows = [(c, services.person_view(c.worker, actor, c.worker.id in referred))
-            for c in candidates_for(db.session, job, actor, limit=CANDIDATES)]
-    can_refer = actor.role in (Role.station, Role.employer) and job.is_open and job.openings_left > 0
-    return render_template("jobs/candidates.html", job=job, rows=rows, can_refer=can_refer,
+    services.require_candidates(actor, job)
+    employer = actor.role is Role.employer
+    found = candidates_for(db.session, job, actor, limit=CANDIDATES)
+    referred = hiring.referred_worker_ids(db.session, job.employer_id) if employer else set()
+    rows = [(c, services.person_view(c.worker, actor, c.worker.id in referred)) for c in found]
+    open_to_referrals = actor.role in (Role.station, Role.employer) and job.is_open and job.openings_left > 0
+    # an employer invites only people who applied to, or were referred to, one of its postings
+    may_invite = hiring.reachable_worker_ids(db.session, actor.employer_id, [c.worker.id for c in found]) \
+        if employer else {c.worker.id for c in found}
+    return render_template("jobs/candidates.html", job=job, rows=rows, can_refer=open_to_referrals,
+                           may_invite=may_invite if open_to_referrals else set(),
                            form=ReferCandidateForm(formdata=None))
 
 

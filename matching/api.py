@@ -5,6 +5,7 @@ from flask_smorest import Blueprint
 from core.auth import acting_user, api_roles
 from core.extensions import db
 from core.models import Role
+from jobs import services as jobs
 from matching import planning, services
 from matching.schemas import (
     AllocationIn,
@@ -44,7 +45,7 @@ def why_not(worker_id, job_id):
     """How a posting scores for the person, and every hard rule it breaks."""
     actor = acting_user()
     worker = registry.get_worker(db.session, worker_id, actor)
-    return services.why_not(db.session, worker, services.get_job(db.session, job_id), actor)
+    return services.why_not(db.session, worker, jobs.get_job(db.session, job_id, actor), actor)
 
 
 @bp.post("/allocations")

@@ -17,7 +17,6 @@ from core.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFa
 from core.models import Role, User, china_today
 from core.scoping import user_sees_area
 from core.spreadsheets import Spreadsheet
-from core.validators import MAX_ID
 from jobs.hiring import create_referral, may_hold_public_welfare_post
 from jobs.models import OPEN_REFERRAL, Job, Referral
 from matching import allocation, data, demand, engine
@@ -258,13 +257,6 @@ def plan_workbook(plan: Plan, actor: User) -> io.BytesIO:
     audit.record(actor, "export", "allocation", plan.area.code, detail=f"{len(plan.assignments)} assignments",
                  area_code=plan.area.code)
     return book.save()
-
-
-def get_job(session: Session, job_id: int) -> Job:
-    job = session.get(Job, job_id) if 0 < job_id <= MAX_ID else None
-    if job is None:
-        raise NotFound(_("No job %(id)s.", id=job_id))
-    return job
 
 
 @dataclass

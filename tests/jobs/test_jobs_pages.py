@@ -125,7 +125,8 @@ def test_an_employer_posts_a_job_through_the_form(app, login_as, make_employer):
         assert job.physical_demand.name == "heavy" and job.area_code == TOWNSHIP
         job_id = job.id
     html = page.get(f"/jobs/{job_id}").get_data(as_text=True)
-    assert 'data-state="unverified"' in html and 'id="candidates-link"' in html
+    assert 'data-state="unverified"' in html and 'id="candidates-link"' not in html  # nobody before verification
+    assert 'id="candidates-after-verification"' in html
 
 
 def test_posting_form_errors_are_shown_on_the_fields_and_nothing_is_written(app, login_as, make_employer):
@@ -195,7 +196,7 @@ def test_the_candidates_page_masks_names_for_employers(login_as, make_employer, 
     assert "马成林" not in html and "李秀兰" not in html and "9999" not in html
     rows = re.findall(r'data-worker-id="(\d+)" data-score="([\d.]+)"', html)
     assert int(rows[0][0]) == welder and float(rows[0][1]) > float(rows[1][1])
-    assert 'class="refer">Invite' in html or 'class="refer">邀请' in html  # an employer invites
+    assert 'class="refer"' not in html and 'id="invite-rule"' in html  # nobody put forward to it: no one to invite
     station_html = login_as("station", [VILLAGE]).get(f"/jobs/{job}/candidates").get_data(as_text=True)
     assert "马成林" in station_html and 'class="refer"' in station_html
 

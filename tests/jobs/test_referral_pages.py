@@ -1,5 +1,6 @@
 """The referral pages: the station refers and follows up, the employer answers in one click,
 villagers apply, the slip is printed. Assertions look at data, ids and data attributes."""
+import re
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
@@ -194,16 +195,22 @@ def test_the_employer_home_shows_stable_employment_and_reminded_referrals(app, l
 
 
 def test_a_villager_applies_and_an_employer_invites(app, login_as, make_employer, make_job, make_worker):
+    """An employer invites someone who applied to another of its postings; a stranger it cannot."""
     employer = make_employer()
-    job = make_job(employer)
-    me, other = make_worker(), make_worker(skills=["电焊"], max_commute_km=50)
+    job, welding = make_job(employer), make_job(employer, title="焊工学徒")
+    me = make_worker(skills=["电焊"], max_commute_km=50)
+    stranger = make_worker(name="田秀英", skills=["电焊"], max_commute_km=50)
     page = login_as("worker", worker_id=me)
-    html = page.get(f"/jobs/{job}").get_data(as_text=True)
-    assert page.post(f"/jobs/{job}/apply", data={"csrf_token": csrf_token(html)}).status_code == 302
+    html = page.get(f"/jobs/{welding}").get_data(as_text=True)
+    assert page.post(f"/jobs/{welding}/apply", data={"csrf_token": csrf_token(html)}).status_code == 302
     employer_page = login_as("employer", employer_id=employer)
     html = employer_page.get(f"/jobs/{job}/candidates").get_data(as_text=True)
+    assert re.search(rf'name="worker_id" value="{me}"', html) and f'value="{stranger}"' not in html
     assert employer_page.post(f"/jobs/{job}/refer", data={"csrf_token": csrf_token(html),
-                                                          "worker_id": other}).status_code == 302
+                                                          "worker_id": me}).status_code == 302
+    refused = employer_page.post(f"/jobs/{job}/refer", data={"csrf_token": csrf_token(html), "worker_id": stranger},
+                                 follow_redirects=True).get_data(as_text=True)
+    assert "田秀英" not in refused
     with app.app_context():
-        sources = {r.worker_id: r.source.name for r in db.session.scalars(select(Referral))}
-    assert sources == {me: "worker", other: "employer"}
+        sources = {(r.worker_id, r.job_id): r.source.name for r in db.session.scalars(select(Referral))}
+    assert sources == {(me, welding): "worker", (me, job): "employer"}
