@@ -133,7 +133,10 @@ def create_worker(data):
 @workers.arguments(WorkerSearchArgs, location="query")
 @workers.response(200, WorkerList)
 def list_workers(args):
-    items, total = services.search_workers(db.session, acting_user(), services.WorkerQuery(**args))
+    query = services.WorkerQuery(**args)
+    items, total = services.search_workers(db.session, acting_user(), query)
+    if query.by_full_number:
+        db.session.commit()  # its audit event
     return {"items": items, "total": total}
 
 

@@ -2,8 +2,10 @@
 from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
+from core.auth import acting_user
 from core.schemas import AreaCode, Latitude, Longitude, Phone, Text
 from core.validators import MAX_ID, check_id_number
+from registry import services
 from registry.models import (
     AreaLevel,
     Education,
@@ -177,7 +179,8 @@ class WorkerOut(Schema):
     village_code = fields.String()
     id_number_masked = fields.String()
     phone_masked = fields.String(allow_none=True)
-    birth_date = fields.Date()
+    birth_date = fields.Method("_birth_date", allow_none=True, metadata={
+        "description": "for staff who may reveal the ID number, and the person themself; null for others"})
     sex = LabelledEnumField(Sex)
     age = fields.Integer()
     education = LabelledEnumField(Education, allow_none=True)
@@ -197,6 +200,10 @@ class WorkerOut(Schema):
     unresolved_skills = fields.List(fields.String())
     lat = fields.Float(allow_none=True)
     lon = fields.Float(allow_none=True)
+
+    def _birth_date(self, worker):
+        day = services.shown_birth_date(acting_user(), worker)
+        return day.isoformat() if day is not None else None
 
 
 class WorkerList(Schema):

@@ -5,6 +5,7 @@ Plain functions taking a session and the acting user; they flush, the caller com
 from dataclasses import dataclass
 from functools import lru_cache
 
+from flask import current_app
 from flask_babel import gettext as _
 from pypinyin import lazy_pinyin
 from sqlalchemy import and_, exists, func, insert, or_, select
@@ -334,9 +335,22 @@ def can_read_worker(actor: User, worker: Worker) -> bool:
     return actor.role in REGISTRY_READERS and user_sees_area(actor, worker.household.village_code)
 
 
+def may_reveal(actor: User, worker: Worker) -> bool:
+    """Station staff of the worker's own village may see the full ID number and phone (audited)."""
+    return actor.role is Role.station and user_sees_area(actor, worker.household.village_code)
+
+
+def shown_birth_date(actor: User, worker: Worker):
+    """The birth date, for those who may reveal the ID number and for the person themself; everyone
+    else sees the age: with the birth date, a masked ID number would leave too few possibilities."""
+    if may_reveal(actor, worker) or (actor.role is Role.worker and actor.worker_id == worker.id):
+        return worker.birth_date
+    return None
+
+
 def reveal_personal_data(session: Session, worker: Worker, actor: User) -> dict:
     """The full ID number and phone, for staff of the worker's own village only; audited."""
-    if actor.role is not Role.station or not user_sees_area(actor, worker.household.village_code):
+    if not may_reveal(actor, worker):
         raise Forbidden(_("Only staff of the worker's own village may reveal personal data."))
     audit.record(actor, "reveal", "worker", worker.id, fields=["id_number", "phone"],
                  area_code=worker.household.village_code)
@@ -356,12 +370,19 @@ class WorkerQuery:
     limit: int = 50
     offset: int = 0
 
+    @property
+    def by_full_number(self) -> bool:
+        """A search by a full ID number or phone: audited and limited (its event is committed)."""
+        return exact_number(self.q or "") is not None
+
 
 def search_workers(session: Session, actor: User, query: WorkerQuery) -> tuple[list[Worker], int]:
     if actor.role not in REGISTRY_READERS:
         raise Forbidden(_("Your role is not allowed to do this."))
     conditions = households_in(actor, query.area_code)
     if query.q and query.q.strip():
+        if query.by_full_number:
+            _count_exact_search(session, actor, exact_number(query.q)[0], query.area_code)
         conditions.append(_text_condition(query.q.strip()))
     if query.monitoring_status is not None:
         conditions.append(Household.monitoring_status == query.monitoring_status)
@@ -378,18 +399,37 @@ def search_workers(session: Session, actor: User, query: WorkerQuery) -> tuple[l
     return list(rows), total
 
 
-def _text_condition(q: str):
-    """Name, pinyin (full or initials), masked ID, a full ID or phone, or the last four digits."""
-    compact = q.replace(" ", "")
-    upper = compact.upper()
-    if len(upper) == 18 and upper[:17].isdigit():
-        return Worker.id_number_hash == crypto.lookup_hash(upper)
+def exact_number(q: str) -> tuple[str, str] | None:
+    """("id_number" | "phone", the number) when the search text is a full ID number or mobile."""
+    compact = q.replace(" ", "").upper()
+    if len(compact) == 18 and compact[:17].isdigit():
+        return "id_number", compact
     if len(compact) == 11 and compact.isdigit():
-        return Worker.phone_hash == crypto.lookup_hash(compact)
+        return "phone", compact
+    return None
+
+
+def _count_exact_search(session: Session, actor: User, kind: str, area_code: str | None) -> None:
+    """A search by a full ID number or phone finds out whether someone is registered, and, repeated
+    over the numbers a mask leaves, who they are: each is audited (never the number) and there
+    are at most EXACT_SEARCH_LIMIT per user."""
+    event = audit.record(actor, "search", "worker", None, fields=[kind],
+                         area_code=audit.area_of_request(actor, area_code))
+    audit.count_first(session, event, current_app.config["EXACT_SEARCH_LIMIT"],
+                      _("Too many searches by a full ID number or phone; please try again later."), by="user_id")
+
+
+def _text_condition(q: str):
+    """Name, pinyin (full or initials), masked ID, a full ID or phone, or a phone's last four digits."""
+    compact = q.replace(" ", "")
+    number = exact_number(q)
+    if number is not None:
+        kind, value = number
+        return (Worker.id_number_hash if kind == "id_number" else Worker.phone_hash) == crypto.lookup_hash(value)
     if "*" in compact:
         return Worker.id_number_masked.like(compact.replace("*", "_"))
     if compact.isdigit() and len(compact) == 4:
-        return or_(Worker.phone_tail == compact, Worker.id_number_masked.like("%" + compact))
+        return Worker.phone_tail == compact
     if compact.isascii() and compact.isalpha():
         lower = compact.lower()
         return or_(Worker.name_pinyin.like(f"%{lower}%"), Worker.name_initials.like(f"{lower}%"))

@@ -208,10 +208,19 @@ def _fill_worker_form(form, worker) -> None:
         form.lat.data, form.lon.data = worker.lat, worker.lon
 
 
-@bp.get("/workers")
+@bp.route("/workers", methods=["GET", "POST"])
 @page_roles(*STAFF)
 def workers():
+    """The search form posts, so that a full ID number or phone never stands in a URL (nor in the
+    server's access log): other searches come back as a plain address, which can be paged."""
     args, page = request.args, page_number()
+    if request.method == "POST":
+        if not ConfirmForm().validate_on_submit():
+            abort(400)
+        args = request.form
+        if services.exact_number(args.get("q") or "") is None:  # nothing to hide: a plain link
+            kept = {k: v for k, v in args.items() if k != "csrf_token" and v}
+            return redirect(url_for("registry.workers", **kept))
     status = args.get("employment_status") or None
     query = services.WorkerQuery(
         area_code=args.get("area") or None, q=args.get("q") or None,
@@ -219,16 +228,22 @@ def workers():
         nobody_employed=args.get("nobody_employed") == "1", employed=args.get("employed") == "1",
         limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     items, total = services.search_workers(db.session, acting_user(), query)
+    if query.by_full_number:
+        db.session.commit()  # its audit event
     return render_template("registry/workers.html", items=items, total=total, page=page,
                            pages=page_count(total), villages=_villages(),
                            statuses=EmploymentStatus, args=args)
 
 
+def _worker_page(worker, revealed=None, form=None):
+    return render_template("registry/worker.html", worker=worker, revealed=revealed, form=form or ConfirmForm(),
+                           birth_date=services.shown_birth_date(acting_user(), worker))
+
+
 @bp.get("/workers/<int:worker_id>")
 @page_roles(*STAFF, Role.worker)
 def worker(worker_id):
-    worker = services.get_worker(db.session, worker_id, acting_user())
-    return render_template("registry/worker.html", worker=worker, revealed=None, form=ConfirmForm())
+    return _worker_page(services.get_worker(db.session, worker_id, acting_user()))
 
 
 @bp.post("/workers/<int:worker_id>/reveal")
@@ -240,7 +255,7 @@ def reveal(worker_id):
     worker = services.get_worker(db.session, worker_id, acting_user())
     revealed = services.reveal_personal_data(db.session, worker, acting_user())
     db.session.commit()
-    return render_template("registry/worker.html", worker=worker, revealed=revealed, form=form)
+    return _worker_page(worker, revealed, form)
 
 
 # --- import and export -------------------------------------------------------------------------
