@@ -81,8 +81,11 @@ def form_status() -> int:
     return 422 if request.method == "POST" else 200
 
 
+MAX_PAGE = 100_000  # beyond any list here; a larger number would overflow the database's OFFSET
+
+
 def page_number() -> int:
-    return max(request.args.get("page", 1, type=int), 1)
+    return min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
 
 
 def page_count(total: int, size: int = PAGE_SIZE) -> int:

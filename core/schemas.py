@@ -9,14 +9,29 @@ from marshmallow import ValidationError, fields, validate
 from core.validators import AREA_CODE, normalise_phone
 
 
+def _visible_edges(text: str) -> str:
+    """Without surrounding spaces or invisible format characters (a name that is only a zero-width
+    space is no name)."""
+    start, end = 0, len(text)
+    while start < end and (text[start].isspace() or unicodedata.category(text[start]) == "Cf"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or unicodedata.category(text[end - 1]) == "Cf"):
+        end -= 1
+    return text[start:end]
+
+
 class Text(fields.String):
-    """Text as people type it: surrounding spaces dropped; control characters refused (they
-    cannot be shown, printed or written to a spreadsheet)."""
+    """Text as people type it: surrounding spaces and invisible characters dropped; control
+    characters refused (they cannot be shown, printed or written to a spreadsheet), and so are
+    invisible format characters inside, such as U+202E, which turns the text after it around so
+    that a list shows something else than what is stored."""
 
     def _deserialize(self, value, attr, data, **kwargs):
-        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        text = _visible_edges(super()._deserialize(value, attr, data, **kwargs))
         if any(unicodedata.category(c) in ("Cc", "Cs") for c in text):
             raise ValidationError(_("Contains control characters."))
+        if any(unicodedata.category(c) == "Cf" for c in text):
+            raise ValidationError(_("Contains invisible formatting characters."))
         return text
 
 

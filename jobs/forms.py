@@ -37,8 +37,7 @@ class EmployerForm(FlaskForm):
 
 
 class EmployerSignUpForm(EmployerForm):
-    username = StringField(_l("Username"), validators=[InputRequired(), Length(max=64)],
-                           render_kw={"autocomplete": "username"})
+    """The account's name is the credit code: employers sign in with it."""
     password = PasswordField(_l("Password (at least 8 characters)"), validators=[InputRequired(), Length(max=200)],
                              render_kw={"autocomplete": "new-password"})
     confirm = PasswordField(_l("Password again"),

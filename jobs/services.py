@@ -54,10 +54,18 @@ def create_employer(session: Session, data: dict, actor: User) -> Employer:
     return employer
 
 
-def register_employer(session: Session, data: dict, username: str, password: str) -> tuple[Employer, User]:
-    """Self-service sign-up: a new employer account and its employer, waiting for verification."""
+def register_employer(session: Session, data: dict, password: str) -> tuple[Employer, User]:
+    """Self-service sign-up: a new employer account and its employer, waiting for verification.
+    The account's name is the unified social credit code (as on government service portals): a
+    sign-up then tells nothing about which usernames exist, only that a company is registered."""
     from core.auth import create_user
-    user = create_user(session, username, password, Role.employer)
+    taken = Conflict(_("An employer with this credit code is registered."), {"uscc": _("already registered")})
+    if session.scalar(select(Employer.id).where(Employer.uscc == data["uscc"])) is not None:
+        raise taken
+    try:
+        user = create_user(session, data["uscc"], password, Role.employer, display_name=data["name"][:64])
+    except Conflict:
+        raise taken from None
     return create_employer(session, data, user), user
 
 

@@ -122,8 +122,7 @@ def register_employer():
     form.area_code.choices = _area_choices()
     if form.validate_on_submit():
         def register(data):
-            employer, user = services.register_employer(db.session, data, form.username.data.strip(),
-                                                        form.password.data)
+            employer, user = services.register_employer(db.session, data, form.password.data)
             sign_in(user)
             db.session.commit()
             return employer
@@ -131,6 +130,8 @@ def register_employer():
         if employer is not None:
             flash(_("%(name)s is registered. A county officer checks new employers before villagers "
                     "see their postings; you can prepare your postings now.", name=employer.name), "success")
+            flash(_("Next time, sign in with your credit code %(uscc)s and your password.", uscc=employer.uscc),
+                  "info")
             return redirect(url_for("jobs.employer_home"))
     return render_template("jobs/employer_form.html", form=form, signup=True), form_status()
 

@@ -229,7 +229,7 @@ class WorkerSearchArgs(RegistrySearchArgs):
 
 
 class ExportArgs(Schema):
-    area_code = Text()
+    area_code = AreaCode()
 
 
 class RevealOut(Schema):

@@ -16,12 +16,13 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from core.auth import acting_user, page_roles, role_home
-from core.errors import DomainError
+from core.errors import DomainError, ValidationFailed
 from core.extensions import db
 from core.models import Role
 from core.pages import PAGE_SIZE, form_data, page_count, page_number, submit
 from core.scoping import scope_clause
 from core.spreadsheets import XLSX
+from core.validators import AREA_CODE
 from registry import importers, services
 from registry.forms import (
     ConfirmForm,
@@ -280,7 +281,10 @@ def import_file():
 @bp.get("/workers/export")
 @page_roles(*STAFF)
 def export_workers():
-    stream, filename = importers.export_workers(db.session, acting_user(), request.args.get("area") or None)
+    area = request.args.get("area") or None
+    if area is not None and not AREA_CODE.match(area):  # it goes into the file's name, a header
+        raise ValidationFailed(_("Area codes have 12 digits."), {"area": _("Area codes have 12 digits.")})
+    stream, filename = importers.export_workers(db.session, acting_user(), area)
     db.session.commit()
     return send_file(stream, as_attachment=True, download_name=filename,
                      mimetype=XLSX)

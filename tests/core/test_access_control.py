@@ -26,7 +26,7 @@ PAGES = {
     "/provider": {"admin", "county", "provider"}, "/provider/courses/new": {"admin", "county", "provider"},
     "/jobs/new": {"admin", "county", "employer"}, "/employer": {"employer"},
     "/my/courses": {"worker"}, "/my/wishes": {"worker"},
-    "/courses": set(ROLES), "/jobs": set(ROLES), "/": set(ROLES),
+    "/courses": set(ROLES), "/jobs": set(ROLES), "/": set(ROLES), "/account/password": set(ROLES),
 }
 
 

@@ -25,7 +25,7 @@ STATION_LOGIN = ("station-zhongjie", "station-pass-456")
 HOUSEHOLD = "ZJ-JOBS-0001"
 MEMBERS = [("马小军", "19930303", 41), ("马小梅", "19950505", 42)]
 EMPLOYER = "西吉县吉强镇扶贫车间"
-EMPLOYER_LOGIN = ("jiqiang-workshop", "workshop-pass-123")
+EMPLOYER_LOGIN = (credit_code("91640422MA76JQ001"), "workshop-pass-123")  # employers sign in with the code
 OFFICER_LOGIN = ("county-xiji", "county-pass-123")
 JOB = "服装缝纫工"
 
@@ -89,7 +89,6 @@ def test_a_posting_from_the_employer_to_a_household(page, people, snap):
     page.locator("#contact_phone").fill("13895006666")
     page.locator("#address").fill("吉强镇中街社区扶贫车间")
     page.locator("#area_code").select_option(TOWNSHIP)
-    page.locator("#username").fill(EMPLOYER_LOGIN[0])
     page.locator("#password").fill(EMPLOYER_LOGIN[1])
     page.locator("#confirm").fill(EMPLOYER_LOGIN[1])
     assert_fits_the_phone(page, "the sign-up form")
@@ -98,7 +97,7 @@ def test_a_posting_from_the_employer_to_a_household(page, people, snap):
     expect(page).to_have_url(re.compile(r"/employer$"))
     expect(page.locator("#unverified-banner")).to_be_visible()
     expect(page.locator("main h1")).to_have_text(EMPLOYER)
-    expect(page.locator("header")).to_contain_text(EMPLOYER_LOGIN[0])
+    expect(page.locator("header")).to_contain_text(EMPLOYER)
 
     page.locator("#new-job").click()
     expect(page).to_have_url(re.compile(r"/jobs/new$"))
