@@ -36,6 +36,23 @@ def create_user_command(username, password, role, areas, employer_id, worker_id,
     click.echo(f"created {user.role.value} user {user.username}")
 
 
+@users.command("deactivate")
+@click.argument("username")
+@click.option("--again", "reactivate", is_flag=True, help="Reactivate instead (old sign-ins and tokens stay ended).")
+def deactivate_user_command(username, reactivate):
+    """Deactivate an account: its sign-ins and API tokens end at once."""
+    from sqlalchemy import select
+
+    from core.auth import set_active
+    from core.models import User
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise click.ClickException(f"no account {username}")
+    set_active(db.session, user, reactivate, User(role=Role.admin, username="command line"))
+    db.session.commit()
+    click.echo(f"{user.username} is {'active' if user.active else 'deactivated'}")
+
+
 demo = AppGroup("demo", help="Demonstration data.")
 
 

@@ -180,3 +180,12 @@ def test_sign_in_still_returns_to_the_page_asked_for(app, make_user):
     response = page.post("/login?next=/workers%3Fq%3D%E9%A9%AC", data={"username": username, "password": password,
                                                                        "csrf_token": token})
     assert response.headers["Location"] == "/workers?q=%E9%A9%AC"  # 马
+
+
+def test_an_account_is_deactivated_from_the_command_line(app, client, make_user):
+    username, password = make_user("provider")
+    token = token_for(client, username, password).json["token"]
+    result = app.test_cli_runner().invoke(args=["users", "deactivate", username])
+    assert result.exit_code == 0 and "deactivated" in result.output
+    assert client.get("/api/v1/jobs", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    assert app.test_cli_runner().invoke(args=["users", "deactivate", "nobody-here"]).exit_code != 0
