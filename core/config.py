@@ -69,6 +69,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "ALERT_LOOKBACK_DAYS": int(env.get("ALERT_LOOKBACK_DAYS", "30")),
         "FOLLOW_UP_GRACE_DAYS": int(env.get("FOLLOW_UP_GRACE_DAYS", "7")),
         "WELFARE_NOTICE_DAYS": int(env.get("WELFARE_NOTICE_DAYS", "30")),
+        # a session is added, and its attendance taken, at most this many days after its day
+        "ATTENDANCE_GRACE_DAYS": int(env.get("ATTENDANCE_GRACE_DAYS", "14")),
         "FOLLOW_UP_REMIND_DAYS": int(env.get("FOLLOW_UP_REMIND_DAYS", "7")),
         "DATA_DIR": str(ROOT / "data"),
         "API_TITLE": "村级劳保站 API",

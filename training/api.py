@@ -75,7 +75,8 @@ def get_course(course_id):
 @courses.arguments(CoursePatch)
 @courses.response(200, CourseOut)
 def patch_course(data, course_id):
-    """A larger capacity gives the new seats to the waitlist at once."""
+    """A larger capacity gives the new seats to the waitlist at once. The dates must keep every
+    session of the course (422); `subsidy_per_day` cannot change once attendance is recorded (409)."""
     course = services.update_course(db.session, services.get_course(db.session, course_id), data, acting_user())
     db.session.commit()
     return course
@@ -86,6 +87,7 @@ def patch_course(data, course_id):
 @courses.arguments(SessionIn)
 @courses.response(201, SessionOut)
 def add_session(data, course_id):
+    """The day falls within the course's dates, which must be set first (422 otherwise)."""
     meeting = services.add_session(db.session, services.get_course(db.session, course_id), data, acting_user())
     db.session.commit()
     return meeting
@@ -232,7 +234,9 @@ def demand(args):
 @training.arguments(SubsidyArgs, location="query")
 @training.response(200, SubsidyLedger)
 def subsidies(args):
-    """Days attended × subsidy per day, per person and per household."""
+    """Days attended × subsidy per day, per person and per household. A person is paid once for a
+    day: a day with sessions of several courses is paid on the course with the highest subsidy per
+    day (ties: the lowest course id), and `days` counts the days paid on the line."""
     lines = ledger.person_lines(db.session, acting_user(), **args)
     return {"people": lines, "households": ledger.household_lines(lines), "total": sum(x.amount for x in lines)}
 

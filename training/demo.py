@@ -13,7 +13,15 @@ from jobs.models import Employer
 from registry.demo import STATION_VILLAGE, date_last_change
 from registry.models import EmploymentStatus, Household, Worker
 from training import results, services, survey
-from training.models import Attendance, CertificateKind, Course, CourseMode, Enrollment, EnrollmentStatus
+from training.models import (
+    Attendance,
+    CertificateKind,
+    Course,
+    CourseMode,
+    CourseSession,
+    Enrollment,
+    EnrollmentStatus,
+)
 
 PROVIDER = "西吉县职业技术培训中心"
 PLACE = {"area_code": "640422100000", "address": "吉强镇职教中心", "lat": 35.964, "lon": 105.748}
@@ -68,12 +76,17 @@ def _course(session, provider, title, skills, certificate, kind, level, mode, ca
         "subsidy_per_day": subsidy, **PLACE, **extra}, provider)
 
 
-def _sessions(session, provider, course: Course, hours, every: int) -> None:
+def _sessions(session, provider, course: Course, hours, every: int, history: bool = False) -> None:
+    """Sessions every `every` days; with `history`, a past course's, written as they were then."""
     day = course.starts_on
     while day <= course.ends_on and len(course.sessions) < 12:
-        services.add_session(session, course, {"day": day, "starts_at": hours[0], "ends_at": hours[1],
-                                               "place": PLACE["address"]}, provider)
+        values = {"day": day, "starts_at": hours[0], "ends_at": hours[1], "place": PLACE["address"]}
+        if history:
+            course.sessions.append(CourseSession(**values))
+        else:
+            services.add_session(session, course, values, provider)
         day += timedelta(days=every)
+    session.flush()
 
 
 def _villagers(session: Session, village_prefix: str, status: EmploymentStatus, limit: int) -> list[Worker]:
@@ -103,7 +116,7 @@ def _finished_course(session: Session, provider: User, rng: random.Random) -> No
     start = today - timedelta(days=240)
     course = _course(session, provider, "中式面点师培训班", ["中式面点师"], "中式面点师职业技能等级证书（五级）",
                      CertificateKind.skill_level, 5, CourseMode.onsite, 20, start, 25, 40)
-    _sessions(session, provider, course, MORNING, every=3)
+    _sessions(session, provider, course, MORNING, every=3, history=True)
     people = _villagers(session, "640422101", EmploymentStatus.unemployed, 14)
     for worker in people:  # enrolled back then: the rows are written as they were
         session.add(Enrollment(course=course, worker=worker, status=EnrollmentStatus.enrolled))

@@ -1,10 +1,12 @@
 """The subsidy ledger: days attended × the course's subsidy per attended day, per person and per
 household, for the areas (or courses) the user answers for; exportable to .xlsx for the
-finance office. Computed from attendance, so it can never disagree with the class registers."""
+finance office. Computed from attendance, so it can never disagree with the class registers;
+a person is paid once for one day, whatever the courses (see person_lines). The per-person
+lines are the one source: the households, the totals and the export add them up."""
 import io
 from dataclasses import dataclass
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core import audit
@@ -44,30 +46,62 @@ class HouseholdLine:
 
 def person_lines(session: Session, actor: User, area_code: str | None = None,
                  course_id: int | None = None) -> list[PersonLine]:
-    """One line per enrolment with at least one day attended in a course that pays a subsidy."""
-    days = func.count(distinct(CourseSession.day))
+    """One line per enrolment with at least one day paid on it, `days` being the days paid.
+
+    A person is paid at most once for one calendar day, whatever the courses: a day on which the
+    person attended sessions of several subsidised courses is paid on the course with the highest
+    subsidy per day, ties going to the lowest course id. The day is placed among all of the
+    person's courses, whoever reads the ledger and whatever it is filtered by, so a provider's
+    lines, a station's lines and the lines of one course never pay a day that another line pays."""
+    paid = _paid_days(_people(actor, area_code, course_id))
     query = (select(Enrollment.id, Worker.id, Worker.name, Household.code, Household.village_code,
-                    Course.id, Course.title, days, Course.subsidy_per_day)
-             .join(Attendance, Attendance.enrollment_id == Enrollment.id)
-             .join(CourseSession, CourseSession.id == Attendance.session_id)
+                    Course.id, Course.title, func.count(paid.c.day), Course.subsidy_per_day)
+             .select_from(paid)
+             .join(Enrollment, Enrollment.id == paid.c.enrollment_id)
              .join(Course, Course.id == Enrollment.course_id)
              .join(Worker, Worker.id == Enrollment.worker_id)
              .join(Household, Household.id == Worker.household_id)
-             .where(Attendance.present, Course.subsidy_per_day > 0)
              .group_by(Enrollment.id, Worker.id, Worker.name, Household.code, Household.village_code,
                        Course.id, Course.title, Course.subsidy_per_day)
              .order_by(Household.code, Worker.name, Course.id))
     if actor.role is Role.provider:
         query = query.where(Course.provider_user_id == actor.id)
-    else:
-        query = query.where(scope_clause(actor, Household.village_code))
-    if area_code:
-        query = query.where(within_clause(area_code, Household.village_code))
     if course_id is not None:
         query = query.where(Course.id == course_id)
     rows = session.execute(query).all()
     names = area_names(session, {r[4] for r in rows})
     return [PersonLine(r[0], r[1], r[2], r[3], names.get(r[4], r[4]), r[5], r[6], r[7], r[8]) for r in rows]
+
+
+def _people(actor: User, area_code: str | None, course_id: int | None):
+    """The ids of the people whose lines the reader may see (a provider: people in their courses;
+    staff: people of their areas), narrowed by the filters."""
+    people = select(Worker.id).join(Household, Household.id == Worker.household_id)
+    if actor.role is Role.provider:
+        people = people.where(Worker.id.in_(select(Enrollment.worker_id).join(Course, Course.id == Enrollment.course_id)
+                                            .where(Course.provider_user_id == actor.id)))
+    else:
+        people = people.where(scope_clause(actor, Household.village_code))
+    if area_code:
+        people = people.where(within_clause(area_code, Household.village_code))
+    if course_id is not None:
+        people = people.where(Worker.id.in_(select(Enrollment.worker_id).where(Enrollment.course_id == course_id)))
+    return people
+
+
+def _paid_days(people):
+    """(enrolment, day) for each day paid to these people: of the person's enrolments with a
+    session attended that day in a subsidised course, the first by rate (highest), then course id."""
+    rank = func.row_number().over(partition_by=(Enrollment.worker_id, CourseSession.day),
+                                  order_by=(Course.subsidy_per_day.desc(), Course.id)).label("rank")
+    attended = (select(Enrollment.id.label("enrollment_id"), CourseSession.day.label("day"), rank)
+                .join(Attendance, Attendance.enrollment_id == Enrollment.id)
+                .join(CourseSession, (CourseSession.id == Attendance.session_id)
+                      & (CourseSession.course_id == Enrollment.course_id))
+                .join(Course, Course.id == Enrollment.course_id)
+                .where(Attendance.present, Course.subsidy_per_day > 0, Enrollment.worker_id.in_(people))
+                .subquery())
+    return select(attended.c.enrollment_id, attended.c.day).where(attended.c.rank == 1).subquery()
 
 
 def household_lines(lines: list[PersonLine]) -> list[HouseholdLine]:

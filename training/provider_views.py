@@ -24,7 +24,7 @@ from registry.forms import ConfirmForm
 from registry.models import AreaLevel
 from training import results, services
 from training.models import Attendance, CourseSession, EnrollmentStatus
-from training.provider_forms import AttendanceForm, CourseForm, ResultsForm, SessionForm
+from training.provider_forms import NUMERIC, AttendanceForm, CourseForm, ResultsForm, SessionForm
 from training.schemas import CourseIn, ScoresIn, SessionIn
 
 bp = Blueprint("provider", __name__)
@@ -171,6 +171,9 @@ def edit_course(course_id):
     actor = acting_user()
     course = _managed_course(course_id, actor)
     form = _course_form(actor, course)
+    rate_fixed = services.attendance_recorded(db.session, course)
+    if rate_fixed:  # the service refuses a change; the field says so before anyone tries
+        form.subsidy_per_day.render_kw = {**NUMERIC, "readonly": True}
     if request.method == "GET":
         _fill_course_form(form, course)
     elif form.validate_on_submit():
@@ -183,13 +186,18 @@ def edit_course(course_id):
             return redirect(url_for("provider.course", course_id=course.id))
     else:
         _expired(form)
-    return render_template("training/provider/course_form.html", form=form, course=course), form_status()
+    if rate_fixed:  # a refused change shows again the rate that stands, since the field cannot be edited
+        form.subsidy_per_day.data, form.subsidy_per_day.raw_data = course.subsidy_per_day, None
+    return render_template("training/provider/course_form.html", form=form, course=course,
+                           rate_fixed=rate_fixed), form_status()
 
 
 # --- the class ---------------------------------------------------------------------------------
 
 def _course_page(course, session_form, status: int = 200):
     people, marked, today = services.roster(db.session, course), _marked_sessions(course), china_today()
+    if course.starts_on and course.ends_on:  # the date picker offers the course's days only
+        session_form.day.render_kw = {"min": course.starts_on.isoformat(), "max": course.ends_on.isoformat()}
     return render_template(
         "training/provider/course.html", course=course,
         in_class=[e for e in people if e.status is not EnrollmentStatus.waitlisted],

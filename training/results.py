@@ -12,18 +12,25 @@ from core.errors import Conflict, ValidationFailed
 from core.models import User, china_today
 from registry.models import WorkerSkill
 from training.models import Attendance, Course, CourseSession, Enrollment, EnrollmentStatus
-from training.services import require_manager
+from training.services import earliest_register_day, lock_course, require_manager
 
 IN_CLASS = (EnrollmentStatus.enrolled, EnrollmentStatus.completed, EnrollmentStatus.failed)
 
 
 def take_attendance(session: Session, meeting: CourseSession, present_ids: set[int], actor: User) -> int:
     """The whole class at once: everyone enrolled is marked present if their enrolment id is in
-    `present_ids`, absent otherwise. Taking it again corrects it. Returns how many were present."""
+    `present_ids`, absent otherwise. Taking it again corrects it. Returns how many were present.
+    The course's row lock comes first: a change of the subsidy per day at the same moment is then
+    done wholly before this (and pays these days at the new rate) or sees these marks and is
+    refused (training.services._set_subsidy)."""
     course = meeting.course
     require_manager(actor, course)
+    lock_course(session, course)
     if meeting.day > china_today():
         raise Conflict(_("Attendance is taken on the day of the session or after."), {"day": meeting.day.isoformat()})
+    if meeting.day < earliest_register_day():
+        raise Conflict(_("Attendance is taken at the time, not this long after the session."),
+                       {"day": meeting.day.isoformat()})
     enrolled = session.scalars(select(Enrollment).where(Enrollment.course_id == course.id,
                                                        Enrollment.status == EnrollmentStatus.enrolled)).all()
     strangers = present_ids - {e.id for e in enrolled}

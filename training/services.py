@@ -3,7 +3,15 @@ Attendance, assessment and completion are in training/results.py.
 
 Enrolment is one atomic step: a conditional UPDATE takes a seat if one is left, otherwise the
 person joins the waitlist; a withdrawal gives the seat to the first on the waitlist the same way.
+
+What the subsidy ledger pays from is guarded here too: a session falls within its course's dates,
+and the subsidy per day is fixed once attendance is recorded. Each check that another request
+could overturn runs under the course's row lock (PostgreSQL) and in or after the transaction's
+first write (SQLite lets one writer through at a time), so it sees what that request committed.
 """
+from datetime import date, timedelta
+
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -48,23 +56,79 @@ def create_course(session: Session, data: dict, actor: User) -> Course:
 
 
 def update_course(session: Session, course: Course, data: dict, actor: User) -> Course:
-    """Changes a course; the capacity may not drop below the seats already taken."""
+    """Changes a course; the capacity may not drop below the seats already taken, the dates must
+    keep every session of the course, and the subsidy per day is fixed once attendance is recorded."""
     require_manager(actor, course)
     _check_references(session, data)
     if "capacity" in data and data["capacity"] < course.enrolled_count:
         raise ValidationFailed(_("The capacity is below the seats taken."), {
             "capacity": _("%(n)s people hold a seat already", n=course.enrolled_count)})
     _check_merged(course, data)
+    changed = sorted(data)
+    lock_course(session, course)
+    if "subsidy_per_day" in data:
+        _set_subsidy(session, course, data.pop("subsidy_per_day"))
     if "skills_taught" in data:
         course.skills_taught = [CourseSkill(name=v["name"], skill_id=v["skill_id"])
                                 for v in skill_values(session, data.pop("skills_taught"))]
     for key, value in data.items():
         setattr(course, key, value)
     session.flush()
+    if "starts_on" in data or "ends_on" in data:
+        _check_sessions_within(session, course)
     if course.capacity > course.enrolled_count:
         promote_waitlist(session, course)
-    audit.record(actor, "update", "course", course.id, fields=sorted(data))
+    audit.record(actor, "update", "course", course.id, fields=changed)
     return course
+
+
+def lock_course(session: Session, course: Course) -> None:
+    """Holds the course's row until the transaction ends (PostgreSQL; a no-op on SQLite, where
+    the first write of a transaction holds the whole database). Statements after it see what a
+    concurrent change of the same course committed: PostgreSQL's READ COMMITTED gives each
+    statement a fresh snapshot, but a row lock taken inside an UPDATE would not refresh the
+    snapshot of the UPDATE's own subqueries, hence a statement of its own, first."""
+    session.execute(select(Course.id).where(Course.id == course.id).with_for_update())
+
+
+def attendance_recorded(session: Session, course: Course) -> bool:
+    """Whether attendance was taken at any session of the course (present or absent)."""
+    return session.scalar(select(_attendance_of(course.id))) or False
+
+
+def _attendance_of(course_id: int):
+    return select(Attendance.id).join(CourseSession, CourseSession.id == Attendance.session_id) \
+        .where(CourseSession.course_id == course_id).exists()
+
+
+def _set_subsidy(session: Session, course: Course, per_day: int) -> None:
+    """The subsidy per day pays every day attended, past ones included, so it is fixed once
+    attendance is recorded. One conditional UPDATE, after the course's row lock (see lock_course);
+    results.take_attendance takes the same lock before its first mark, so a change and the first
+    attendance at the same moment are done one after the other and the later one sees the earlier."""
+    changed = session.execute(
+        update(Course).where(Course.id == course.id,
+                             or_(Course.subsidy_per_day == per_day, ~_attendance_of(course.id)))
+        .values(subsidy_per_day=per_day).execution_options(synchronize_session=False)).rowcount
+    session.refresh(course, ["subsidy_per_day"])
+    if not changed:
+        raise Conflict(_("The subsidy per day cannot change once attendance is recorded."), {
+            "subsidy_per_day": _("fixed at %(n)s yuan since attendance was recorded", n=course.subsidy_per_day)})
+
+
+def _check_sessions_within(session: Session, course: Course) -> None:
+    """Run after the new dates are written (see the module's docstring): every session stays inside."""
+    first, last = session.execute(select(func.min(CourseSession.day), func.max(CourseSession.day))
+                                  .where(CourseSession.course_id == course.id)).one()
+    if first is None:
+        return
+    problems = {}
+    if course.starts_on is None or first < course.starts_on:
+        problems["starts_on"] = _("the first session is on %(day)s", day=first.isoformat())
+    if course.ends_on is None or last > course.ends_on:
+        problems["ends_on"] = _("the last session is on %(day)s", day=last.isoformat())
+    if problems:
+        raise ValidationFailed(_("The course's sessions must stay within its dates."), problems)
 
 
 def _check_merged(course: Course, data: dict) -> None:
@@ -101,16 +165,34 @@ def require_manager(actor: User, course: Course) -> None:
 
 
 def add_session(session: Session, course: Course, data: dict, actor: User) -> CourseSession:
+    """A session falls within the course's dates, so a course gets its dates before its sessions.
+    The dates are checked as they are once the session is written (see the module's docstring)."""
     require_manager(actor, course)
     if data["ends_at"] <= data["starts_at"]:
         raise ValidationFailed(_("The session ends before it starts."), {"ends_at": _("must be after the start")})
-    if (course.starts_on and data["day"] < course.starts_on) or (course.ends_on and data["day"] > course.ends_on):
-        raise ValidationFailed(_("The session is outside the course's dates."), {
-            "day": _("must be between %(start)s and %(end)s", start=course.starts_on or "—", end=course.ends_on or "—")})
+    lock_course(session, course)
     meeting = CourseSession(course=course, **data)
     session.add(meeting)
     session.flush()
+    session.refresh(course, ["starts_on", "ends_on"])
+    if course.starts_on is None or course.ends_on is None:
+        raise ValidationFailed(_("Set the course's first and last day before adding sessions."), {
+            "day": _("the course has no dates yet: set them first")})
+    if not course.starts_on <= meeting.day <= course.ends_on:
+        raise ValidationFailed(_("The session is outside the course's dates."), {
+            "day": _("must be between %(start)s and %(end)s", start=course.starts_on.isoformat(),
+                     end=course.ends_on.isoformat())})
+    if meeting.day < earliest_register_day():
+        raise ValidationFailed(_("A class register is kept at the time: a session cannot be added this long after."), {
+            "day": _("at most %(n)s days ago", n=current_app.config["ATTENDANCE_GRACE_DAYS"])})
     return meeting
+
+
+def earliest_register_day() -> date:
+    """Sessions are added, and attendance taken, at the time or within ATTENDANCE_GRACE_DAYS after:
+    a register written long afterwards (a course dated back to pay for days nobody checked) is not
+    one the subsidy pays on."""
+    return china_today() - timedelta(days=current_app.config["ATTENDANCE_GRACE_DAYS"])
 
 
 def delete_session(session: Session, meeting: CourseSession, actor: User) -> None:

@@ -65,7 +65,10 @@ def _enrol_page(course: Course, q: str | None, form: EnrolWorkerForm, status: in
     q = (q or "").strip()[:64]
     found, total = [], 0
     if q:
-        found, total = registry.search_workers(db.session, actor, registry.WorkerQuery(q=q, limit=SEARCH_LIMIT))
+        query = registry.WorkerQuery(q=q, limit=SEARCH_LIMIT)
+        found, total = registry.search_workers(db.session, actor, query)
+        if query.by_full_number:
+            db.session.commit()  # its audit event
     ours = [e for e in services.roster(db.session, course, statuses=services.ACTIVE)
             if user_sees_area(actor, e.worker.household.village_code)]
     return render_template("training/station/enrol.html", course=course, q=q, total=total,

@@ -138,6 +138,7 @@ def course(course_id):
     closed = services.admission_closed(course)
     enrol_link = viewer is not None and viewer.role in STAFF and not closed
     manage_link = services.may_manage(viewer, course)
+    unlinked = viewer is not None and viewer.role is Role.worker and worker is None  # no record to enrol
     # What a course led to means something once someone finished it, or it is over.
     show_outcomes = bool(services.status_counts(db.session, course).get(EnrollmentStatus.completed)) \
         or (course.ends_on is not None and course.ends_on < china_today())
@@ -145,6 +146,7 @@ def course(course_id):
                            standing=_standing(worker, course), signed_in=viewer is not None, closed=closed,
                            outcomes=outcomes.outcomes(db.session, course), ratings=outcomes.ratings(db.session, course),
                            enrol_link=enrol_link, manage_link=manage_link, show_outcomes=show_outcomes,
+                           unlinked=unlinked,
                            form=ConfirmForm(),
                            withdraw_form=WithdrawForm(formdata=None, next=request.path), today=china_today())
 

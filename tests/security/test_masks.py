@@ -128,3 +128,14 @@ def test_the_access_log_names_paths_not_queries():
     line = config.access_log_format % SafeAtoms(logger.atoms(response, request, environ, timedelta(milliseconds=8)))
     assert "/api/v1/workers" in line and "10.0.0.7" in line
     assert number not in line
+
+
+def test_a_search_by_a_full_number_from_the_enrolment_page_is_audited(app, login_as, make_worker, api_as):
+    course = api_as("admin").post("/api/v1/courses", json={
+        "title": "焊工培训", "provider": "县职校", "mode": "night", "capacity": 5, "starts_on": "2099-01-01",
+        "ends_on": "2099-02-01"}).json["id"]
+    make_worker(phone="13895004321")
+    page = login_as("station", [VILLAGE])
+    assert page.get(f"/courses/{course}/enrol-worker", query_string={"q": "13895004321"}).status_code == 200
+    with app.app_context():
+        assert db.session.scalar(select(AuditEvent.fields).where(AuditEvent.action == "search")) == ["phone"]

@@ -230,6 +230,46 @@ def test_sessions_are_added_within_the_course_and_deleted_until_attendance_is_ta
     assert deleted.status_code == 302 and session_ids(app, cid) == [today_session]
 
 
+def test_sessions_wait_for_the_course_dates_and_the_dates_keep_the_sessions(app, provider_page, new_course):
+    cid = new_course(starts_on="", ends_on="")
+    html = provider_page.get(f"/provider/courses/{cid}").get_data(as_text=True)
+    assert 'id="dates-needed"' in html and 'id="session-form"' not in html
+    today = china_today()
+    refused = add_session(provider_page, cid, today)
+    assert refused.status_code == 422 and field_errors(refused.get_data(as_text=True)) == {"day"}
+    assert session_ids(app, cid) == []
+
+    dated = post_form(provider_page, f"/provider/courses/{cid}/edit", course_form())
+    assert dated.status_code == 302
+    html = provider_page.get(f"/provider/courses/{cid}").get_data(as_text=True)
+    assert 'id="dates-needed"' not in html and f'min="{today.isoformat()}"' in html  # the picker offers the course's days
+    assert add_session(provider_page, cid, today).status_code == 302
+    later = post_form(provider_page, f"/provider/courses/{cid}/edit",
+                      course_form(starts_on=(today + timedelta(days=1)).isoformat()))
+    assert later.status_code == 422 and field_errors(later.get_data(as_text=True)) == {"starts_on"}
+    with app.app_context():
+        assert db.session.get(Course, cid).starts_on == today
+
+
+def test_the_subsidy_per_day_is_read_only_once_attendance_is_recorded(app, provider_page, class_of_three):
+    cid, (today_session, _next_week), (first, _second, _third) = class_of_three
+    rate_input = re.compile(r'<input[^>]*id="subsidy_per_day"[^>]*>')
+    assert "readonly" not in rate_input.search(provider_page.get(f"/provider/courses/{cid}/edit").get_data(as_text=True))[0]
+    taken = post_form(provider_page, f"/provider/sessions/{today_session}/attendance", {"present": str(first)})
+    assert taken.status_code == 302
+
+    form = provider_page.get(f"/provider/courses/{cid}/edit").get_data(as_text=True)
+    assert "readonly" in rate_input.search(form)[0] and 'value="30"' in rate_input.search(form)[0]
+    raised = post_form(provider_page, f"/provider/courses/{cid}/edit", course_form(subsidy_per_day="10000"))
+    assert raised.status_code == 422 and field_errors(raised.get_data(as_text=True)) == {"subsidy_per_day"}
+    assert 'value="30"' in rate_input.search(raised.get_data(as_text=True))[0]  # the rate that stands, to save again
+    renamed = post_form(provider_page, f"/provider/courses/{cid}/edit", course_form(title="焊工培训班（二期）"))
+    assert renamed.status_code == 302
+    with app.app_context():
+        course = db.session.get(Course, cid)
+        assert (course.subsidy_per_day, course.title) == (30, "焊工培训班（二期）")
+
+
 # --- the class, attendance ---------------------------------------------------------------------
 
 def test_the_class_list_shows_names_and_masked_phones_only(app, provider_page, class_of_three):

@@ -173,6 +173,20 @@ def test_the_course_page_shows_what_stands_in_the_way(app, api_as, client, login
     assert client.get("/courses/999999").status_code == 404
 
 
+def test_an_ended_course_is_shown_to_visitors_who_are_not_signed_in(api_as, client, login_as, areas):
+    """Once a 500: the page asked the visitor who is not signed in for a role."""
+    start = china_today() - timedelta(days=40)
+    ended = make_course(api_as("provider"), starts_on=start.isoformat(), ends_on=(start + timedelta(days=30)).isoformat())
+    public = client.get(f"/courses/{ended}")
+    html = public.get_data(as_text=True)
+    assert public.status_code == 200 and 'id="admission-closed"' in html and 'id="outcomes"' in html
+    assert 'id="enrol-form"' not in html and 'id="account-not-linked"' not in html
+    unlinked = login_as("worker").get(f"/courses/{ended}")  # a trainee's account not linked to a record yet
+    assert unlinked.status_code == 200 and 'id="account-not-linked"' in unlinked.get_data(as_text=True)
+    staff = login_as("station", [VILLAGE]).get(f"/courses/{ended}")
+    assert staff.status_code == 200 and 'id="account-not-linked"' not in staff.get_data(as_text=True)
+
+
 def test_staff_and_the_provider_get_their_links(app, api_as, login_as, areas):
     course = make_course(api_as("provider"))
     station = login_as("station", [VILLAGE]).get(f"/courses/{course}").get_data(as_text=True)
