@@ -1,5 +1,7 @@
 """Importing and exporting the station's ledger: good rows kept, every bad row reported."""
 import io
+import re
+import zipfile
 
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
@@ -7,6 +9,7 @@ from sqlalchemy import func, select
 from core.extensions import db
 from core.models import AuditEvent
 from registry.models import EmploymentSpell, Household, Worker
+from registry.tables import MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS
 from tests.conftest import OTHER_VILLAGE, VILLAGE, id_number
 
 
@@ -19,6 +22,20 @@ def xlsx(rows) -> io.BytesIO:
     book.save(stream)
     stream.seek(0)
     return stream
+
+
+def edited(book: io.BytesIO, pattern: str, replacement: str) -> io.BytesIO:
+    """The workbook with its sheet's XML edited, as some other program might have written it."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(book) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content, found = re.subn(pattern.encode(), replacement.encode(), content)
+                assert found
+            target.writestr(item, content)
+    out.seek(0)
+    return out
 
 
 def upload(client, kind, data: bytes | io.BytesIO, filename):
@@ -153,3 +170,61 @@ def test_unreadable_uploads_are_field_errors(api_as, areas):
     assert no_file.status_code == 422 and "file" in no_file.json["error"]["fields"]
     unknown_headers = upload(station, "workers", b"foo,bar\n1,2\n", "x.csv")
     assert unknown_headers.status_code == 422
+
+
+def test_a_workbook_that_understates_its_size_is_read_to_its_last_cell(api_as, make_household):
+    """Some programs write <dimension ref="A1"/> whatever the sheet holds; the rows are read anyway."""
+    household = make_household()
+    sheet = xlsx([["户编号", "姓名", "身份证号"], [household, "甲", id_number("19800202", 4)],
+                  [household, "乙", id_number("19810303", 5)]])
+    result = upload(api_as("station", [VILLAGE]), "workers", edited(sheet, r'<dimension ref="[^"]*"', '<dimension ref="A1"'),
+                    "a1.xlsx").json
+    assert result["created"] == 2 and result["errors"] == []
+
+
+def test_a_workbook_that_breaks_while_being_read_is_a_field_error(app, api_as, make_household):
+    household = make_household()
+    sheet = xlsx([["户编号", "姓名", "身份证号", "期望月工资"], [household, "甲", id_number("19800202", 4), 3000]])
+    response = upload(api_as("station", [VILLAGE]), "workers", edited(sheet, "<v>3000</v>", "<v>三千</v>"), "x.xlsx")
+    assert response.status_code == 422 and "file" in response.json["error"]["fields"]
+    assert count(app, Worker) == 0
+
+
+def test_a_csv_cell_over_the_limit_refuses_the_file_naming_its_row(app, api_as, make_household):
+    household = make_household()
+    station = api_as("station", [VILLAGE])
+    text = (f"household_code,name,id_number,备注\n{household},甲,{id_number('19800202', 4)},\n"
+            f"{household},乙,{id_number('19810303', 5)},{'备' * MAX_CELL_CHARS}\n")
+    at_limit = upload(station, "workers", text.encode(), "备注.csv")  # kept: its column is not read
+    assert at_limit.json["created"] == 2 and at_limit.json["ignored_columns"] == ["备注"]
+    over = upload(station, "workers", (text + f"{household},丙,{id_number('19820404', 6)},{'备' * (MAX_CELL_CHARS + 1)}\n")
+                  .encode(), "备注.csv")
+    assert over.status_code == 422
+    assert "备注.csv" in over.json["error"]["message"] and "4" in over.json["error"]["fields"]["file"]
+    assert count(app, Worker) == 2
+
+
+def test_csv_columns_past_the_limit_refuse_the_file_unless_empty(app, api_as, make_household):
+    household = make_household()
+    station = api_as("station", [VILLAGE])
+    padding = "," * MAX_COLUMNS  # a spreadsheet program saves the empty columns of a formatted range too
+    kept = upload(station, "workers", f"household_code,name,id_number{padding}\n"
+                  f"{household},甲,{id_number('19800202', 4)}{padding}\n".encode(), "x.csv")
+    assert kept.status_code == 200 and kept.json["created"] == 1
+    wide = upload(station, "workers", f"household_code,name,id_number\n"
+                  f"{household},乙,{id_number('19810303', 5)}{padding}备注\n".encode(), "x.csv")
+    assert wide.status_code == 422 and "file" in wide.json["error"]["fields"]
+    assert str(MAX_COLUMNS) in wide.json["error"]["message"]
+    assert count(app, Worker) == 1
+
+
+def test_a_csv_over_the_row_limit_is_refused_whole(app, api_as, make_household):
+    household = make_household()
+    station = api_as("station", [VILLAGE])
+    header = "household_code,name,id_number\n"
+    full = header + f"{household},甲,{id_number('19800202', 4)}\n" + ",,\n" * (MAX_ROWS - 1)
+    assert upload(station, "workers", full.encode(), "x.csv").json["created"] == 1
+    over = upload(station, "workers", (header + f"{household},乙,{id_number('19810303', 5)}\n"
+                                       + ",,\n" * MAX_ROWS).encode(), "x.csv")
+    assert over.status_code == 422 and "file" in over.json["error"]["fields"]
+    assert count(app, Worker) == 1
