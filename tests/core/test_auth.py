@@ -34,6 +34,17 @@ def test_tokens_are_stored_hashed(app, client, make_user):
     assert stored and token not in stored
 
 
+def test_passwords_are_stored_with_scrypt(app, make_user):
+    from sqlalchemy import select
+
+    from core.extensions import db
+    from core.models import User
+    username, password = make_user("admin")
+    with app.app_context():
+        stored = db.session.scalar(select(User.password_hash).where(User.username == username))
+    assert stored.startswith("scrypt:") and password not in stored
+
+
 def test_role_not_allowed_is_403(api_as, areas):
     employer = api_as("employer")
     response = employer.post("/api/v1/households", json={"code": "H1", "village_code": VILLAGE})

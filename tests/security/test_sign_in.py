@@ -103,6 +103,10 @@ def test_a_county_officer_reads_only_its_county_events(api_as, make_worker, area
 
 def test_changing_the_password_ends_the_other_tokens(app, client, make_user):
     username, password = make_user("admin")
+    elsewhere = app.test_client()  # signed in on another device
+    elsewhere.post("/login", data={"username": username, "password": password,
+                                   "csrf_token": csrf_token(elsewhere.get("/login").get_data(as_text=True))})
+    assert elsewhere.get("/audit").status_code == 200
     current = token_for(client, username, password).json["token"]
     other = token_for(client, username, password).json["token"]
     auth = {"Authorization": f"Bearer {current}"}
@@ -113,6 +117,7 @@ def test_changing_the_password_ends_the_other_tokens(app, client, make_user):
     assert client.post("/api/v1/auth/password", json={"old": password, "new": "Xiji-7-labour"},
                        headers=auth).status_code == 204
     assert client.get("/api/v1/jobs", headers={"Authorization": f"Bearer {other}"}).status_code == 401
+    assert elsewhere.get("/audit").status_code == 302  # back to the sign-in page
     assert token_for(client, username, password).status_code == 401
     assert token_for(client, username, "Xiji-7-labour").status_code == 200
 
