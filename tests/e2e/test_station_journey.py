@@ -51,7 +51,7 @@ def test_station_worker_journey(page, live_server, snap, tmp_path):
     page.locator("#password").fill(live_server.password)
     submit.click()
     expect(page).to_have_url(live_server.url + "/station")  # the station lands on its home
-    expect(page.locator("header")).to_contain_text(live_server.username)
+    expect(page.locator("header")).to_contain_text("团结村劳保站")  # the account's display name
     snap("1-home")
 
     # --- registering a household ---------------------------------------------------------------
