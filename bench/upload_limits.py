@@ -25,33 +25,13 @@ from core.errors import ValidationFailed  # noqa: E402
 from core.spreadsheets import Spreadsheet  # noqa: E402
 from registry.importers import WORKER_COLUMNS  # noqa: E402
 from registry.tables import MAX_ROWS, MAX_UNPACKED_BYTES, read_table  # noqa: E402
-
-MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-PACKAGE = "http://schemas.openxmlformats.org/package/2006"
-OFFICE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-SHEET = "xl/worksheets/sheet1.xml"
-PARTS = {
-    "[Content_Types].xml": f'<Types xmlns="{PACKAGE}/content-types">'
-    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-    '<Default Extension="xml" ContentType="application/xml"/>'
-    '<Override PartName="/xl/workbook.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>',
-    "_rels/.rels": f'<Relationships xmlns="{PACKAGE}/relationships"><Relationship Id="rId1" '
-    f'Type="{OFFICE}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
-    "xl/workbook.xml": f'<workbook xmlns="{MAIN}" xmlns:r="{OFFICE}"><sheets>'
-    '<sheet name="台账" sheetId="1" r:id="rId1"/></sheets></workbook>',
-    "xl/_rels/workbook.xml.rels": f'<Relationships xmlns="{PACKAGE}/relationships"><Relationship Id="rId1" '
-    f'Type="{OFFICE}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
-}
-HEADER = '<row r="1"><c r="A1" t="inlineStr"><is><t>姓名</t></is></c></row>'
+from tests.security import test_uploads as hostile  # noqa: E402
+from tests.security.test_uploads import HEADER, MAIN, PARTS, SHEET  # noqa: E402
 
 
 def workbook(sheet: str, more: dict[str, str] | None = None) -> bytes:
-    stream = io.BytesIO()
-    with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as book:
-        for name, content in {**PARTS, SHEET: f'<worksheet xmlns="{MAIN}">{sheet}</worksheet>', **(more or {})}.items():
-            book.writestr(name, content)
-    return stream.getvalue()
+    """The tests' hand-written .xlsx (tests/security/test_uploads.py) around this worksheet content."""
+    return hostile.workbook(hostile.worksheet(sheet), more)
 
 
 def zip_bomb() -> bytes:
