@@ -97,8 +97,9 @@ def revoke():
 @bp.arguments(PasswordChange)
 @bp.response(204)
 def password(data):
-    """Change one's own password (`old`, `new`); every other token and sign-in of the account ends."""
-    change_password(db.session, acting_user(), data["old"], data["new"])
+    """Change one's own password (`old`, `new`); every other token and sign-in of the account ends,
+    the token of this request goes on."""
+    change_password(db.session, acting_user(), data["old"], data["new"], token=bearer_token())
     db.session.commit()
 
 

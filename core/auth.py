@@ -196,27 +196,32 @@ def _check_password(password: str, username: str, field: str = "password") -> No
         raise ValidationFailed(_("Choose another password."), {field: problem})
 
 
-def change_password(session: Session, user: User, old: str, new: str) -> None:
-    """Changes one's own password; every other sign-in and every token of the account ends."""
+def change_password(session: Session, user: User, old: str, new: str, token: str | None = None) -> None:
+    """Changes one's own password; every other sign-in and token of the account ends (the sign-in
+    or the `token` the change came with goes on)."""
     if not user.check_password(old):
         raise ValidationFailed(_("The current password is wrong."), {"old": _("wrong password")})
     if new == old:
         raise ValidationFailed(_("Choose another password."), {"new": _("the same as the current one")})
     _check_password(new, user.username, "new")
     user.set_password(new)
-    end_every_session(session, user, keep=user.session_key)
+    end_every_session(session, user, keep=user.session_key, keep_token=token)
     audit.record(user, "password", "user", user.username)
     session.flush()
 
 
-def end_every_session(session: Session, user: User, keep: str | None = None) -> None:
-    """Ends the account's sign-ins (but the one `keep` names) and deletes its API tokens."""
+def end_every_session(session: Session, user: User, keep: str | None = None, keep_token: str | None = None) -> None:
+    """Ends the account's sign-ins and deletes its API tokens, but the sign-in `keep` names (its
+    "<user id>:<secret>") and the token `keep_token`."""
     _user_id, _sep, kept = (keep or "").partition(":")
-    others = [LoginSession.user_id == user.id, LoginSession.ended_at.is_(None)]
+    sign_ins = [LoginSession.user_id == user.id, LoginSession.ended_at.is_(None)]
     if kept:
-        others.append(LoginSession.secret_hash != _digest(kept))
-    session.execute(update(LoginSession).where(*others).values(ended_at=utcnow()))
-    session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
+        sign_ins.append(LoginSession.secret_hash != _digest(kept))
+    session.execute(update(LoginSession).where(*sign_ins).values(ended_at=utcnow()))
+    tokens = [ApiToken.user_id == user.id]
+    if keep_token:
+        tokens.append(ApiToken.token_hash != _digest(keep_token))
+    session.execute(delete(ApiToken).where(*tokens))
 
 
 def revoke_token(session: Session, user: User, token: str) -> None:

@@ -117,6 +117,7 @@ def test_changing_the_password_ends_the_other_tokens(app, client, make_user):
     assert client.post("/api/v1/auth/password", json={"old": password, "new": "Xiji-7-labour"},
                        headers=auth).status_code == 204
     assert client.get("/api/v1/jobs", headers={"Authorization": f"Bearer {other}"}).status_code == 401
+    assert client.get("/api/v1/jobs", headers=auth).status_code == 200  # the token it came with goes on
     assert elsewhere.get("/audit").status_code == 302  # back to the sign-in page
     assert token_for(client, username, password).status_code == 401
     assert token_for(client, username, "Xiji-7-labour").status_code == 200
