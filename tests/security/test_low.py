@@ -21,7 +21,7 @@ def test_a_huge_page_number_is_an_empty_page_not_a_500(app, client, login_as, ma
     assert login_as("admin").get(f"/audit?page={HUGE}").status_code == 200
 
 
-def test_deeply_nested_json_is_a_400(client, api_as):
+def test_deeply_nested_json_is_a_400(client, api_as, areas):
     deep = "[" * 100_000 + "]" * 100_000
     for url in ("/api/v1/auth/token", "/api/v1/jobs"):
         response = client.post(url, data=deep, content_type="application/json")
