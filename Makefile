@@ -65,6 +65,8 @@ $(VENV)/.bench-deps: requirements-bench.txt $(VENV)/.deps
 bench: setup $(VENV)/.bench-deps
 	$(BIN)/python bench/resolve_eval.py
 	$(BIN)/python bench/import_workers.py
+	$(BIN)/python bench/upload_limits.py
+	$(BIN)/python bench/sign_in_timing.py
 	$(BIN)/python bench/matching.py
 	$(BIN)/python bench/matching_app.py
 	TEST_POSTGRES_URL="$(TEST_POSTGRES_URL)" $(BIN)/python bench/load.py
