@@ -140,7 +140,7 @@ def candidates(args, job_id):
     services.require_candidates(actor, job)
     referred = hiring.referred_worker_ids(db.session, job.employer_id) if actor.role is Role.employer else set()
     return {"items": [{"worker_id": c.worker.id, "score": c.score, "reasons": c.reasons,
-                       "missing_skills": c.missing_skills, "components": c.components,
+                       "missing_skills": c.missing_skills, "components": c.components, "distance_km": c.distance_km,
                        "display": services.person_view(c.worker, actor, c.worker.id in referred)}
                       for c in candidates_for(db.session, job, actor, limit=args["limit"])]}
 

@@ -11,14 +11,21 @@ from jobs.models import Employer, EmployerKind, Job, PhysicalDemand, WageUnit
 from registry.demo import STATION_VILLAGE
 from registry.models import Area, EmploymentStatus, Household, Worker
 
-# name, kind, area (township), uscc body (17 characters; the check digit is computed)
+# name, kind, area (township or county), uscc body (17 characters; the check digit is computed),
+# address, and a point where the area is not among the demo's (WGS-84)
 EMPLOYERS = [
-    ("西吉县吉强镇就业帮扶车间", EmployerKind.workshop, "640422100000", "91640422MA76BN0001"),
-    ("西吉县马铃薯种植专业合作社", EmployerKind.cooperative, "640422101000", "93640422MA76BN0002"),
-    ("宁夏六盘山建筑工程有限公司", EmployerKind.enterprise, "640422100000", "91640422MA76BN0003"),
-    ("固原顺达物流有限公司", EmployerKind.enterprise, "640402000000", "91640402MA76BN0004"),
-    ("西吉县好帮手家政服务公司", EmployerKind.enterprise, "640422100000", "91640422MA76BN0005"),
-    ("西吉县林业和草原局", EmployerKind.public_agency, "640422000000", "11640422MA76BN0006"),
+    ("西吉县吉强镇就业帮扶车间", EmployerKind.workshop, "640422100000", "91640422MA76BN0001",
+     "西吉县吉强镇中街社区就业帮扶车间", None),
+    ("西吉县马铃薯种植专业合作社", EmployerKind.cooperative, "640422101000", "93640422MA76BN0002",
+     "西吉县兴隆镇马铃薯种植基地", None),
+    ("宁夏六盘山建筑工程有限公司", EmployerKind.enterprise, "640422100000", "91640422MA76BN0003",
+     "西吉县吉强镇工业园区", None),
+    ("固原顺达物流有限公司", EmployerKind.enterprise, "640402000000", "91640402MA76BN0004",
+     "固原市原州区物流园", (36.0039, 106.2836)),  # 原州区: outside the demo's county
+    ("西吉县好帮手家政服务公司", EmployerKind.enterprise, "640422100000", "91640422MA76BN0005",
+     "西吉县吉强镇西吉大街", None),
+    ("西吉县林业和草原局", EmployerKind.public_agency, "640422000000", "11640422MA76BN0006",
+     "西吉县吉强镇林草局", None),
 ]
 # employer index, title, skills, openings, wage range, unit, flags
 JOBS = [
@@ -43,15 +50,16 @@ def load_jobs_demo(session: Session, seed: int = 2026) -> list[str]:
     rng = random.Random(seed)
     officer = User(role=Role.admin, username="demo-loader")
     employers = []
-    for name, kind, area, body in EMPLOYERS:
+    for name, kind, area, body, address, point in EMPLOYERS:
         code = body[:17] + uscc.calc_check_digit(body[:17])
         employer = session.scalar(select(Employer).where(Employer.uscc == code))
         if employer is None:
+            lat, lon = point or (None, None)
             employer = services.create_employer(session, {
                 "name": name, "uscc": code, "kind": kind,
                 "area_code": area if session.get(Area, area) is not None else None,
                 "contact_name": "人事部", "contact_phone": f"0954-{rng.randint(2000000, 2999999)}",
-                "address": name[:5]}, officer)
+                "address": address, "lat": lat, "lon": lon}, officer)
         employers.append(employer)
     if session.scalar(select(Job.id).where(Job.employer_id == employers[0].id)) is None:
         for index, title, skills, openings, (low, high), unit, flags in JOBS:

@@ -115,6 +115,8 @@ class Job(db.Model):
     area_code: Mapped[str | None] = mapped_column(ForeignKey("areas.code"), index=True)
     lat: Mapped[float | None]
     lon: Mapped[float | None]
+    # the point is the work-site area's (or the employer's), not one given: it follows the area
+    coords_derived: Mapped[bool] = mapped_column(default=False)
     labour_intensive: Mapped[bool] = mapped_column(default=False)
     workshop: Mapped[bool] = mapped_column(default=False)
     public_welfare: Mapped[bool] = mapped_column(default=False)

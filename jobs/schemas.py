@@ -180,6 +180,8 @@ class CandidateOut(Schema):
     reasons = fields.List(fields.String())
     missing_skills = fields.List(fields.String())
     components = fields.Dict(keys=fields.String(), values=fields.Float())
+    distance_km = fields.Float(allow_none=True, metadata={"description": "from the person's home; null when a "
+                                                                         "point is unknown"})
     display = fields.Dict(metadata={"description": "what the caller may see of the person: masked for employers "
                                                    "until the person is referred to them"})
 

@@ -16,6 +16,7 @@ from jobs.models import (
     Job,
     JobSkill,
 )
+from registry.areas import area_point, first_point
 from registry.models import (
     Area,
     Worker,
@@ -35,13 +36,18 @@ def _check_area(session: Session, data: dict) -> None:
 
 
 def create_employer(session: Session, data: dict, actor: User) -> Employer:
-    """Officers register employers already verified; an employer account registers its own,
-    which waits for a county officer before its postings reach villagers."""
+    """Officers register employers already verified; an employer account registers its own, with
+    the area it is in, and waits for a county officer before its postings reach villagers. Without
+    a point of its own, an employer is placed at its area's."""
     if actor.role is Role.employer and actor.employer_id is not None:
         raise Conflict(_("Your account already belongs to an employer."), {"uscc": _("one employer per account")})
     if actor.role not in OFFICERS | {Role.employer}:
         raise Forbidden(_("Your role is not allowed to do this."))
+    if actor.role is Role.employer and not data.get("area_code"):
+        raise ValidationFailed(_("Say where the employer is: its county or township."),
+                               {"area_code": _("required")})
     _check_area(session, data)
+    data["lat"], data["lon"] = first_point((data.get("lat"), data.get("lon")), area_point(session, data.get("area_code")))
     if session.scalar(select(Employer.id).where(Employer.uscc == data["uscc"])) is not None:
         raise Conflict(_("An employer with this credit code is registered."), {"uscc": _("already registered")})
     employer = Employer(**data)
@@ -129,13 +135,22 @@ def create_job(session: Session, data: dict, actor: User) -> Job:
     _check_area(session, data)
     skills = data.pop("required_skills", [])
     job = Job(**data, occupation_code=occupation_for_title(session, data["title"]))
-    if job.lat is None or job.lon is None:
-        job.lat, job.lon = employer.lat, employer.lon
-    job.area_code = job.area_code or employer.area_code
+    job.area_code = job.area_code or employer.area_code  # the work site, unless said otherwise, is the employer's
+    job.coords_derived = job.lat is None or job.lon is None
+    _place(session, job, employer)
     job.required_skills = [JobSkill(name=v["name"], skill_id=v["skill_id"]) for v in skill_values(session, skills)]
     session.add(job)
     session.flush()
     return job
+
+
+def _place(session: Session, job: Job, employer: Employer) -> None:
+    """A posting's point: its own, else its work-site area's (village, township or county), else its
+    employer's area's, else the employer's own."""
+    if job.coords_derived:
+        with session.no_autoflush:
+            job.lat, job.lon = first_point(area_point(session, job.area_code), area_point(session, employer.area_code),
+                                           (employer.lat, employer.lon))
 
 
 def update_job(session: Session, job: Job, data: dict, actor: User) -> Job:
@@ -148,6 +163,9 @@ def update_job(session: Session, job: Job, data: dict, actor: User) -> Job:
     skills = data.pop("required_skills", None)
     for key, value in data.items():
         setattr(job, key, value)
+    if "lat" in data or "lon" in data:
+        job.coords_derived = job.lat is None or job.lon is None
+    _place(session, job, job.employer)
     if "title" in data:
         job.occupation_code = occupation_for_title(session, job.title)
     if skills is not None:

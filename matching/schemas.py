@@ -22,6 +22,7 @@ class JobRecommendation(Schema):
     components = fields.Nested(Components)
     reasons = fields.List(fields.String())
     missing_skills = fields.List(fields.String())
+    distance_km = fields.Float(allow_none=True, metadata={"description": "from home; null when a point is unknown"})
     recommended_to_others = fields.Integer(attribute="others", metadata={
         "description": "how many other people this posting is recommended to (last re-match)"})
 
@@ -49,6 +50,7 @@ class WhyNot(Schema):
     components = fields.Nested(Components)
     reasons = fields.List(fields.String())
     missing_skills = fields.List(fields.String())
+    distance_km = fields.Float(allow_none=True, metadata={"description": "from home; null when a point is unknown"})
     blockers = fields.List(fields.String())
 
 

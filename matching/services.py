@@ -39,6 +39,7 @@ class JobMatch:
     missing_skills: list[str]
     missing_skill_ids: list[int] = field(default_factory=list)
     others: int = 0  # other people this posting is recommended to (from the last re-match)
+    distance_km: float | None = None  # from home (or the resettlement site); None when a point is unknown
 
 
 @dataclass
@@ -74,9 +75,8 @@ def _explain(worker: Worker, job: Job, block: engine.Block, col: int, feasible: 
         reasons.append(_("no particular skill needed"))
     km, near = float(block.km[0, col]), float(block.distance[0, col])
     if not np.isnan(km):
-        if near > engine.AWAY or (near > 0 and worker.max_commute_km is not None and km <= worker.max_commute_km):
-            reasons.append(_("%(km)s km from home", km=round(km)))
-        elif near == engine.AWAY:
+        reasons.append(_("about %(km)s km from home", km=round(km)))
+        if near == engine.AWAY:
             reasons.append(_("willing to work away; accommodation provided"))
     wage = data.monthly(job.wage_max, job.wage_unit)
     if worker.expected_wage and not np.isnan(wage):
@@ -85,7 +85,8 @@ def _explain(worker: Worker, job: Job, block: engine.Block, col: int, feasible: 
     components = {"skills": round(float(block.skills[0, col]), 3), "distance": round(near, 3),
                   "wage": round(float(block.wage[0, col]), 3)}
     score = round(float(block.total[0, col]), 3) if feasible else 0.0
-    return JobMatch(job, max(score, 0.0), components, reasons, missing, missing_ids)
+    return JobMatch(job, max(score, 0.0), components, reasons, missing, missing_ids,
+                    distance_km=None if np.isnan(km) else round(km, 1))
 
 
 def _score_one(session: Session, worker: Worker, jobs: list[int] | None = None):
@@ -163,7 +164,8 @@ def why_not(session: Session, worker: Worker, job: Job, actor: User) -> dict:
     match = _explain(worker, job, block, 0, feasible)
     return {"job_id": job.id, "feasible": feasible and job.is_open and job.openings_left > 0,
             "score": match.score, "components": match.components, "reasons": match.reasons,
-            "missing_skills": match.missing_skills, "blockers": blockers(worker, job, float(block.km[0, 0]))}
+            "missing_skills": match.missing_skills, "distance_km": match.distance_km,
+            "blockers": blockers(worker, job, float(block.km[0, 0]))}
 
 
 def blockers(worker: Worker, job: Job, km: float) -> list[str]:
@@ -307,6 +309,7 @@ class Candidate:
     components: dict[str, float]
     reasons: list[str]
     missing_skills: list[str]
+    distance_km: float | None = None
 
 
 def rank_candidates(session: Session, job: Job, actor: User, limit: int = 20) -> list[Candidate]:
@@ -332,5 +335,6 @@ def rank_candidates(session: Session, job: Job, actor: User, limit: int = 20) ->
         one = engine.Block(np.array([r]), np.array([0]), block.total[r:r + 1], block.skills[r:r + 1],
                            block.distance[r:r + 1], block.wage[r:r + 1], block.km[r:r + 1], block.missing[r:r + 1])
         match = _explain(worker, job, one, 0, True)
-        result.append(Candidate(worker, match.score, match.components, match.reasons, match.missing_skills))
+        result.append(Candidate(worker, match.score, match.components, match.reasons, match.missing_skills,
+                                match.distance_km))
     return result

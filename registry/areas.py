@@ -1,7 +1,7 @@
 """Areas: the administrative divisions (county, township, village) that scope everything else,
 their names and their points. Plain functions taking a session; they flush, the caller commits."""
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import false, func, or_, select
 from sqlalchemy.orm import Session
 
 from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -75,10 +75,30 @@ def _area_code_fits_level(code: str, level: AreaLevel) -> bool:
     return set(tail) <= {"0"} and not head.endswith("000")
 
 
-def default_coords(area: Area) -> tuple[float | None, float | None]:
+def surrounding_areas(session: Session, codes: list[str]) -> list[Area]:
+    """The counties these areas lie in and their townships, in code order: where a resettlement site
+    of their households may be."""
+    counties = sorted({code[:6] + "000000" for code in codes})
+    return list(session.scalars(select(Area).where(
+        Area.level.in_((AreaLevel.county, AreaLevel.township)),
+        or_(*(Area.code.like(county[:6] + "%") for county in counties)) if counties else false())
+        .order_by(Area.code)))
+
+
+def default_coords(area: Area | None) -> tuple[float | None, float | None]:
     """A village's point, or failing that its township's or county's."""
     while area is not None:
         if area.lat is not None and area.lon is not None:
             return area.lat, area.lon
         area = area.parent
     return None, None
+
+
+def area_point(session: Session, code: str | None) -> tuple[float | None, float | None]:
+    """The point of the area with this code (or of the nearest area above it that has one)."""
+    return default_coords(session.get(Area, code) if code else None)
+
+
+def first_point(*points: tuple[float | None, float | None]) -> tuple[float | None, float | None]:
+    """The first of these points that is known."""
+    return next(((lat, lon) for lat, lon in points if lat is not None and lon is not None), (None, None))

@@ -41,7 +41,8 @@ SKILLS = ["电焊", "会开叉车", "种地", "放羊", "养牛", "开挖掘机"
           "保洁", "电工", "种马铃薯", "大棚蔬菜", "木工", "刺绣", "开大车", "带孩子", "护理老人", "手机直播",
           "钢筋工", "装修", "理发", "送外卖", "保安", "修车", "种枸杞", "中药材种植", "养鸡", "开拖拉机",
           "会修摩托", "擀面", "编草帽"]
-SITES = ["县城移民安置区", "吉强镇易地搬迁安置点", "兴隆镇移民新村"]
+# resettlement sites (易地搬迁安置点) and the township each lies in
+SITES = {"县城移民安置区": "640422100000", "吉强镇易地搬迁安置点": "640422100000", "兴隆镇移民新村": "640422101000"}
 HELPERS = ["王建华", "李淑芳", "马志刚", "杨春燕", "田文斌"]
 W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 
@@ -110,11 +111,12 @@ def _make_households(session: Session, rng: random.Random, count: int) -> None:
         per_village[village.code] = per_village.get(village.code, 0) + 1
         status = rng.choices(list(MonitoringStatus), weights=[78, 10, 9, 3])[0]
         relocated = rng.random() < 0.15
+        site = rng.choice(sorted(SITES)) if relocated else None
         household = services.create_household(session, {
             "code": f"{village.code[6:]}-{per_village[village.code]:03d}",
             "village_code": village.code, "monitoring_status": status,
             "lifted_out": status is not MonitoringStatus.none or rng.random() < 0.3,
-            "relocated": relocated, "resettlement_site": rng.choice(SITES) if relocated else None,
+            "relocated": relocated, "resettlement_site": site, "resettlement_area_code": SITES.get(site),
             "helper_name": rng.choice(HELPERS) if status is not MonitoringStatus.none else None,
         }, admin)
         surname = rng.choice(SURNAMES)

@@ -48,6 +48,8 @@ class HouseholdForm(FlaskForm):
     lifted_out = BooleanField(_l("Lifted out of poverty (脱贫户)"))
     relocated = BooleanField(_l("Relocated household (易地搬迁)"))
     resettlement_site = StringField(_l("Resettlement site"))
+    resettlement_area_code = SelectField(_l("Where the resettlement site is (its members are matched from there)"),
+                                         choices=[], default="", validate_choice=False)  # the schema checks it
     helper_name = StringField(_l("Responsible helper (帮扶责任人)"))
     helper_id = SelectField(_l("Helper's account (receives the early warnings)"), choices=[],
                             coerce=lambda v: int(v) if v not in (None, "", "None") else None, validate_choice=False)

@@ -28,6 +28,7 @@ from registry.tables import cell_text, read_table
 HOUSEHOLD_COLUMNS = [
     ("code", "户编号"), ("village_code", "村代码"), ("monitoring_status", "监测类型"),
     ("lifted_out", "脱贫户"), ("relocated", "易地搬迁户"), ("resettlement_site", "安置点"),
+    ("resettlement_area_code", "安置点区划代码"),
     ("helper_name", "帮扶责任人"), ("address", "住址"),
 ]
 WORKER_COLUMNS = [
@@ -146,6 +147,7 @@ def _import_households(session: Session, rows, actor: User, report: ImportReport
                 services.visible_village(session, village_code, actor)  # raises the precise error
             data["village"] = villages[village_code]
             if household is None:
+                services.check_site(session, data)
                 existing[code] = services.new_household(session, data)
                 report.created += 1
             elif not user_sees_area(actor, household.village_code):

@@ -116,6 +116,8 @@ class Household(db.Model):
     lifted_out: Mapped[bool] = mapped_column(default=False)
     relocated: Mapped[bool] = mapped_column(default=False)
     resettlement_site: Mapped[str | None] = mapped_column(String(128))
+    # where the resettlement site lies (a relocated household's members live there, not in the village)
+    resettlement_area_code: Mapped[str | None] = mapped_column(ForeignKey("areas.code"), index=True)
     helper_name: Mapped[str | None] = mapped_column(String(64))
     # the responsible helper (帮扶责任人) when they have an account: early warnings go to them
     helper_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
@@ -123,7 +125,8 @@ class Household(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
-    village: Mapped[Area] = relationship(lazy="joined")
+    village: Mapped[Area] = relationship(lazy="joined", foreign_keys=[village_code])
+    resettlement_area: Mapped[Area | None] = relationship(foreign_keys=[resettlement_area_code])
     helper: Mapped[User | None] = relationship()
     members: Mapped[list["Worker"]] = relationship(
         back_populates="household", order_by="Worker.birth_date", lazy="selectin")

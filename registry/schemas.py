@@ -116,6 +116,9 @@ class HouseholdIn(Schema):
     lifted_out = Flag(load_default=False)
     relocated = Flag(load_default=False)
     resettlement_site = Text(allow_none=True, validate=validate.Length(max=128))
+    resettlement_area_code = AreaCode(allow_none=True, metadata={
+        "description": "where the resettlement site lies (township or village): a relocated household's "
+                       "members are matched from there"})
     helper_name = Text(allow_none=True, validate=validate.Length(max=64))
     helper_id = fields.Integer(allow_none=True, validate=validate.Range(1, MAX_ID), metadata={
         "description": "the helper's account (station or county staff of the village): early warnings go to them"})
@@ -259,6 +262,7 @@ class HouseholdSummary(Schema):
     lifted_out = fields.Boolean()
     relocated = fields.Boolean()
     resettlement_site = fields.String(allow_none=True)
+    resettlement_area_code = fields.String(allow_none=True)
     helper_name = fields.String(allow_none=True)
     helper_id = fields.Integer(allow_none=True)
     address = fields.String(allow_none=True)

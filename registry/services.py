@@ -16,7 +16,7 @@ from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from core.models import Role, User, UserArea, china_today, utcnow
 from core.scoping import scope_clause, user_sees_area, within_clause
 from core.validators import MAX_ID, ResidentId, check_id_number, normalise_phone
-from registry.areas import default_coords
+from registry.areas import area_point, first_point
 from registry.models import (
     EMPLOYED,
     Area,
@@ -87,9 +87,17 @@ def _check_helper(session: Session, data: dict, village_code: str) -> None:
                                {"helper_id": _("not staff of this village")})
 
 
+def check_site(session: Session, data: dict) -> None:
+    """The resettlement site's area, when one is named, must exist."""
+    code = data.get("resettlement_area_code")
+    if code and session.get(Area, code) is None:
+        raise ValidationFailed(_("Unknown area."), {"resettlement_area_code": _("no area has this code")})
+
+
 def create_household(session: Session, data: dict, actor: User) -> Household:
     visible_village(session, data["village_code"], actor)
     _check_helper(session, data, data["village_code"])
+    check_site(session, data)
     if session.scalar(select(Household.id).where(Household.code == data["code"])) is not None:
         raise Conflict(_("Household %(code)s already exists.", code=data["code"]), {"code": _("already exists")})
     household = new_household(session, data)
@@ -109,11 +117,17 @@ def update_household(session: Session, household: Household, data: dict, actor: 
     if "village_code" in data:
         visible_village(session, data["village_code"], actor)
     _check_helper(session, data, data.get("village_code", household.village_code))
+    check_site(session, data)
     changed = sorted(key for key, value in data.items() if getattr(household, key) != value)
     for key, value in data.items():
         setattr(household, key, value)
     if changed:
         audit.record(actor, "update", "household", household.code, fields=changed, area_code=household.village_code)
+    if {"village_code", "village", "relocated", "resettlement_area_code"} & set(changed):
+        point = home_point(session, household)
+        for member in household.members:
+            if member.coords_from_village:  # the members live where the household does now
+                member.lat, member.lon = point
     return household
 
 
@@ -257,7 +271,7 @@ def worker_values(session: Session, household: Household, resident: ResidentId,
                   **phone_columns(data.get("phone")), **name_columns(data["name"]))
     values["coords_from_village"] = values["lat"] is None or values["lon"] is None
     if values["coords_from_village"]:
-        values["lat"], values["lon"] = default_coords(_village_of(session, household))
+        values["lat"], values["lon"] = home_point(session, household)
     return values, skill_values(session, data.get("skills") or [])
 
 
@@ -315,11 +329,16 @@ def apply_worker_fields(session: Session, worker: Worker, data: dict) -> None:
     if "lat" in data or "lon" in data:
         worker.coords_from_village = worker.lat is None or worker.lon is None
     if worker.coords_from_village:
-        worker.lat, worker.lon = default_coords(_village_of(session, worker.household))
+        worker.lat, worker.lon = home_point(session, worker.household)
 
 
-def _village_of(session: Session, household: Household) -> Area:
-    return household.village if household.village is not None else session.get(Area, household.village_code)
+def home_point(session: Session, household: Household) -> tuple[float | None, float | None]:
+    """Where a household's members live: the resettlement site of a relocated household that names
+    its area (people moved there, away from the village), else the village."""
+    if household.relocated and household.resettlement_area_code:
+        return first_point(area_point(session, household.resettlement_area_code),
+                           area_point(session, household.village_code))
+    return area_point(session, household.village_code)
 
 
 def get_worker(session: Session, worker_id: int, actor: User) -> Worker:

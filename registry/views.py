@@ -23,6 +23,7 @@ from core.pages import PAGE_SIZE, form_data, page_count, page_number, submit
 from core.scoping import scope_clause
 from core.spreadsheets import XLSX
 from core.validators import AREA_CODE
+from registry import areas as area_service
 from registry import importers, services
 from registry.forms import (
     ConfirmForm,
@@ -81,6 +82,8 @@ def _household_choices(form: HouseholdForm) -> None:
     villages = _villages()
     form.village_code.choices = [SelectChoice(v.code, f"{v.parent.name if v.parent else ''} {v.name}")
                                  for v in villages]
+    form.resettlement_area_code.choices = [SelectChoice("", "—")] + [
+        SelectChoice(a.code, a.full_name) for a in area_service.surrounding_areas(db.session, [v.code for v in villages])]
     form.helper_id.choices = [SelectChoice("", _("— none —"))] + [
         SelectChoice(u.id, u.display_name or u.username)
         for u in services.helper_accounts(db.session, [v.code for v in villages])]
@@ -121,7 +124,7 @@ def edit_household(code):
             return household
         data = form_data(form, HouseholdPatch().fields)
         data.update(lifted_out=form.lifted_out.data, relocated=form.relocated.data)
-        for name in ("resettlement_site", "helper_name", "helper_id", "address"):
+        for name in ("resettlement_site", "resettlement_area_code", "helper_name", "helper_id", "address"):
             data.setdefault(name, None)
         if submit(form, HouseholdPatch(partial=True), data, update) is not None:
             flash(_("Saved."), "success")

@@ -58,6 +58,7 @@ class Course(db.Model):
     area_code: Mapped[str | None] = mapped_column(ForeignKey("areas.code"), index=True)
     lat: Mapped[float | None]
     lon: Mapped[float | None]
+    coords_derived: Mapped[bool] = mapped_column(default=False)  # the area's point, not one given
     capacity: Mapped[int]
     enrolled_count: Mapped[int] = mapped_column(default=0)
     rolling_admission: Mapped[bool] = mapped_column(default=False)

@@ -23,6 +23,7 @@ from core.models import Role, User, china_today
 from core.scoping import user_sees_area, within_clause
 from core.validators import MAX_ID
 from jobs.models import Employer
+from registry.areas import area_point
 from registry.models import Area, Education, Worker
 from registry.services import can_read_worker, skill_values
 from training.models import (
@@ -48,6 +49,8 @@ def create_course(session: Session, data: dict, actor: User) -> Course:
     _check_references(session, data)
     skills = data.pop("skills_taught", [])
     course = Course(**data, provider_user_id=actor.id if actor.role is Role.provider else None)
+    course.coords_derived = course.lat is None or course.lon is None
+    _place(session, course)
     course.skills_taught = [CourseSkill(name=v["name"], skill_id=v["skill_id"]) for v in skill_values(session, skills)]
     session.add(course)
     session.flush()
@@ -73,6 +76,9 @@ def update_course(session: Session, course: Course, data: dict, actor: User) -> 
                                 for v in skill_values(session, data.pop("skills_taught"))]
     for key, value in data.items():
         setattr(course, key, value)
+    if "lat" in data or "lon" in data:
+        course.coords_derived = course.lat is None or course.lon is None
+    _place(session, course)
     session.flush()
     if "starts_on" in data or "ends_on" in data:
         _check_sessions_within(session, course)
@@ -80,6 +86,12 @@ def update_course(session: Session, course: Course, data: dict, actor: User) -> 
         promote_waitlist(session, course)
     audit.record(actor, "update", "course", course.id, fields=changed)
     return course
+
+
+def _place(session: Session, course: Course) -> None:
+    """A course's point: its own, else its area's (village, township or county)."""
+    if course.coords_derived:
+        course.lat, course.lon = area_point(session, course.area_code)
 
 
 def lock_course(session: Session, course: Course) -> None:

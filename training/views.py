@@ -18,9 +18,7 @@ from core.models import Role, china_today
 from core.pages import PAGE_SIZE, form_data, form_status, page_count, page_number, safe_target, submit
 from jobs.candidates import distance_km
 from registry import services as registry
-from registry.areas import default_coords
 from registry.forms import ConfirmForm
-from registry.models import Area
 from training import outcomes, results, services, survey
 from training.forms import RatingForm, WishForm, WithdrawForm
 from training.models import Course, CourseMode, Enrollment, EnrollmentStatus
@@ -58,16 +56,10 @@ def _modes(value: str) -> tuple[CourseMode, ...]:
         return ()
 
 
-def _course_point(course: Course) -> tuple[float | None, float | None]:
-    if course.lat is not None and course.lon is not None:
-        return course.lat, course.lon
-    area = db.session.get(Area, course.area_code) if course.area_code else None
-    return default_coords(area) if area is not None else (None, None)
-
-
 def _km_from_home(worker, course: Course) -> float | None:
-    """Kilometres from the worker's home to the course; None when either place is unknown."""
-    return distance_km(worker.lat, worker.lon, *_course_point(course))
+    """Kilometres from the worker's home to the course (its point, or its area's); None when either
+    place is unknown."""
+    return distance_km(worker.lat, worker.lon, course.lat, course.lon)
 
 
 def _nearest_first(course: Course, km: dict[int, float | None]):

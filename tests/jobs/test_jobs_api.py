@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from core.extensions import db
 from jobs.models import FollowUp, Job
-from tests.conftest import OTHER_VILLAGE, VILLAGE
+from tests.conftest import OTHER_VILLAGE, TOWNSHIP, VILLAGE
 from tests.jobs.conftest import valid_uscc
 
 
@@ -31,9 +31,12 @@ def test_employer_registration_checks_the_credit_code(api_as, areas):
 
 def test_an_employer_account_registers_its_own_employer_unverified(api_as, areas):
     employer_user = api_as("employer")
+    nowhere = employer_user.post("/api/v1/employers", json={"name": "马氏合作社", "uscc": valid_uscc(77)})
+    assert nowhere.status_code == 422 and "area_code" in nowhere.json["error"]["fields"]  # it says where it is
     created = employer_user.post("/api/v1/employers", json={"name": "马氏合作社", "uscc": valid_uscc(77),
-                                                            "kind": "农民专业合作社"})
+                                                            "kind": "农民专业合作社", "area_code": TOWNSHIP})
     assert created.status_code == 201 and created.json["verified"] is False
+    assert (created.json["lat"], created.json["lon"]) == (35.964, 105.748)  # its township's point
     again = employer_user.post("/api/v1/employers", json={"name": "另一家", "uscc": valid_uscc(78)})
     assert again.status_code == 409
     job = employer_user.post("/api/v1/jobs", json=job_body(created.json["id"])).json
@@ -246,7 +249,8 @@ def test_self_registration_makes_an_unverified_employer_and_its_account(app, are
     from jobs.schemas import EmployerIn
     with app.test_request_context():
         employer, user = services.register_employer(
-            db.session, EmployerIn().load({"name": "兴隆镇刺绣合作社", "uscc": valid_uscc(501)}), "password-123")
+            db.session, EmployerIn().load({"name": "兴隆镇刺绣合作社", "uscc": valid_uscc(501), "area_code": TOWNSHIP}),
+            "password-123")
         db.session.commit()
         assert authenticate(valid_uscc(501), "password-123").employer_id == employer.id
         assert employer.verified is False

@@ -101,7 +101,10 @@ def test_a_county_officer_verifies_an_employer(app, client, login_as, make_emplo
 def test_an_employer_account_without_an_employer_registers_it_on_its_home(app, login_as, areas):
     page = login_as("employer")
     assert page.get("/jobs/new").status_code == 302
-    response = post_form(page, "/employer", {"name": "好帮手家政", "uscc": valid_uscc(605), "kind": "enterprise"})
+    nowhere = post_form(page, "/employer", {"name": "好帮手家政", "uscc": valid_uscc(605), "kind": "enterprise"})
+    assert nowhere.status_code == 422 and 'id="area_code-error"' in nowhere.get_data(as_text=True)
+    response = post_form(page, "/employer", {"name": "好帮手家政", "uscc": valid_uscc(605), "kind": "enterprise",
+                                             "area_code": TOWNSHIP})
     assert response.status_code == 302
     assert 'id="unverified-banner"' in page.get("/employer").get_data(as_text=True)
 

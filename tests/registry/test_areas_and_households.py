@@ -111,6 +111,12 @@ def test_demo_load_builds_the_county_and_accounts_once(app):
     assert "12 postings" in first.output and "8 courses" in first.output
     with app.app_context():
         households = db.session.scalar(select(func.count(Household.id)))
+        from jobs.models import Employer, Job
+        employers = db.session.scalars(select(Employer)).all()
+        assert all(e.address and not e.name.startswith(e.address) for e in employers)  # addresses, not names cut short
+        assert all(j.lat is not None and j.lon is not None for j in db.session.scalars(select(Job)))  # every posting placed
+        relocated = db.session.scalars(select(Household).where(Household.relocated.is_(True))).all()
+        assert relocated and all(h.resettlement_area_code for h in relocated)
     second = runner.invoke(args=["demo", "load", "--households", "40"])
     assert second.exit_code == 0
     with app.app_context():

@@ -94,7 +94,8 @@ def test_sign_up_tells_nothing_of_usernames(app, client, areas, make_user):
     their credit code, and a code that is taken (by a company or by any account) gets one answer."""
     page = client.get("/employers/register").get_data(as_text=True)
     assert 'name="username"' not in page
-    form = {"name": "兴隆镇刺绣合作社", "kind": "cooperative", "password": "Xiji-7-labour", "confirm": "Xiji-7-labour",
+    form = {"name": "兴隆镇刺绣合作社", "kind": "cooperative", "area_code": "640422100000", "password": "Xiji-7-labour",
+            "confirm": "Xiji-7-labour",
             "csrf_token": csrf_token(page)}
     assert client.post("/employers/register", data={**form, "uscc": valid_uscc(701)}).status_code == 302
     client.post("/logout", data={"csrf_token": csrf_token(client.get("/employer").get_data(as_text=True))})
