@@ -111,11 +111,11 @@ def _make_households(session: Session, rng: random.Random, count: int) -> None:
         per_village[village.code] = per_village.get(village.code, 0) + 1
         status = rng.choices(list(MonitoringStatus), weights=[78, 10, 9, 3])[0]
         relocated = rng.random() < 0.15
-        site = rng.choice(sorted(SITES)) if relocated else None
+        lifted_out = status is not MonitoringStatus.none or rng.random() < 0.3
+        site = rng.choice(list(SITES)) if relocated else None
         household = services.create_household(session, {
             "code": f"{village.code[6:]}-{per_village[village.code]:03d}",
-            "village_code": village.code, "monitoring_status": status,
-            "lifted_out": status is not MonitoringStatus.none or rng.random() < 0.3,
+            "village_code": village.code, "monitoring_status": status, "lifted_out": lifted_out,
             "relocated": relocated, "resettlement_site": site, "resettlement_area_code": SITES.get(site),
             "helper_name": rng.choice(HELPERS) if status is not MonitoringStatus.none else None,
         }, admin)
