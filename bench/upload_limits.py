@@ -26,25 +26,12 @@ from core.spreadsheets import Spreadsheet  # noqa: E402
 from registry.importers import WORKER_COLUMNS  # noqa: E402
 from registry.tables import MAX_ROWS, MAX_UNPACKED_BYTES, read_table  # noqa: E402
 from tests.security import test_uploads as hostile  # noqa: E402
-from tests.security.test_uploads import HEADER, MAIN, PARTS, SHEET  # noqa: E402
+from tests.security.test_uploads import HEADER, MAIN, SHEET  # noqa: E402
 
 
 def workbook(sheet: str, more: dict[str, str] | None = None) -> bytes:
     """The tests' hand-written .xlsx (tests/security/test_uploads.py) around this worksheet content."""
     return hostile.workbook(hostile.worksheet(sheet), more)
-
-
-def zip_bomb() -> bytes:
-    stream = io.BytesIO()
-    with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as book:
-        for name, content in PARTS.items():
-            book.writestr(name, content)
-        with book.open(SHEET, "w", force_zip64=True) as sheet:
-            sheet.write(f'<worksheet xmlns="{MAIN}"><sheetData>{HEADER}'.encode())
-            for _ in range(MAX_UNPACKED_BYTES // 2**20 + 1):
-                sheet.write(b" " * 2**20)
-            sheet.write(b"</sheetData></worksheet>")
-    return stream.getvalue()
 
 
 HOSTILE = {
@@ -60,7 +47,7 @@ HOSTILE = {
     "styles: 1,000,000 cell formats":
         workbook(f"<sheetData>{HEADER}</sheetData>",
                  {"xl/styles.xml": f'<styleSheet xmlns="{MAIN}"><cellXfs>{"<xf/>" * 1_000_000}</cellXfs></styleSheet>'}),
-    f"zip bomb: a sheet of {(MAX_UNPACKED_BYTES // 2**20 + 1) * 2**20 / 10**6:.0f} MB of blanks": zip_bomb(),
+    f"zip bomb: a sheet of {(MAX_UNPACKED_BYTES // 2**20 + 1) * 2**20 / 10**6:.0f} MB of blanks": hostile.zip_bomb(),
 }
 
 
