@@ -7,7 +7,7 @@ from core.extensions import db
 from core.models import Role
 from core.spreadsheets import XLSX
 from registry import areas as area_service
-from registry import importers, services
+from registry import importers, search, services
 from registry.schemas import (
     AreaIn,
     AreaList,
@@ -133,8 +133,8 @@ def create_worker(data):
 @workers.arguments(WorkerSearchArgs, location="query")
 @workers.response(200, WorkerList)
 def list_workers(args):
-    query = services.WorkerQuery(**args)
-    items, total = services.search_workers(db.session, acting_user(), query)
+    query = search.WorkerQuery(**args)
+    items, total = search.search_workers(db.session, acting_user(), query)
     if query.by_full_number:
         db.session.commit()  # its audit event
     return {"items": items, "total": total}

@@ -1,11 +1,10 @@
-"""Registry domain logic: households, workers, search, personal data (areas: registry/areas.py).
+"""Registry domain logic: households, workers, personal data (areas: registry/areas.py; searching
+the labour force: registry/search.py).
 
 Plain functions taking a session and the acting user; they flush, the caller commits.
 """
-from dataclasses import dataclass
 from functools import lru_cache
 
-from flask import current_app
 from flask_babel import gettext as _
 from pypinyin import lazy_pinyin
 from sqlalchemy import and_, exists, func, insert, or_, select
@@ -376,83 +375,6 @@ def reveal_personal_data(session: Session, worker: Worker, actor: User) -> dict:
     session.flush()
     return {"id": worker.id, "id_number": crypto.decrypt(worker.id_number_enc),
             "phone": crypto.decrypt(worker.phone_enc)}
-
-
-@dataclass
-class WorkerQuery:
-    area_code: str | None = None
-    q: str | None = None
-    monitoring_status: MonitoringStatus | None = None
-    employment_status: object | None = None
-    nobody_employed: bool | None = None
-    employed: bool | None = None  # only people in work (any employed status)
-    limit: int = 50
-    offset: int = 0
-
-    @property
-    def by_full_number(self) -> bool:
-        """A search by a full ID number or phone: audited and limited (its event is committed)."""
-        return exact_number(self.q or "") is not None
-
-
-def search_workers(session: Session, actor: User, query: WorkerQuery) -> tuple[list[Worker], int]:
-    if actor.role not in REGISTRY_READERS:
-        raise Forbidden(_("Your role is not allowed to do this."))
-    conditions = households_in(actor, query.area_code)
-    if query.q and query.q.strip():
-        if query.by_full_number:
-            _count_exact_search(session, actor, exact_number(query.q)[0], query.area_code)
-        conditions.append(_text_condition(query.q.strip()))
-    if query.monitoring_status is not None:
-        conditions.append(Household.monitoring_status == query.monitoring_status)
-    if query.employment_status is not None:
-        conditions.append(Worker.employment_status == query.employment_status)
-    if query.nobody_employed:
-        conditions.append(~has_employed_member())
-    if query.employed:
-        conditions.append(Worker.employment_status.in_(EMPLOYED))
-    base = select(Worker).join(Household).where(*conditions)
-    total = session.scalar(select(func.count()).select_from(base.subquery()))
-    rows = session.scalars(base.order_by(Household.code, Worker.birth_date, Worker.id)
-                           .limit(query.limit).offset(query.offset)).all()
-    return list(rows), total
-
-
-def exact_number(q: str) -> tuple[str, str] | None:
-    """("id_number" | "phone", the number) when the search text is a full ID number or mobile."""
-    compact = q.replace(" ", "").upper()
-    if len(compact) == 18 and compact[:17].isdigit():
-        return "id_number", compact
-    if len(compact) == 11 and compact.isdigit():
-        return "phone", compact
-    return None
-
-
-def _count_exact_search(session: Session, actor: User, kind: str, area_code: str | None) -> None:
-    """A search by a full ID number or phone finds out whether someone is registered, and, repeated
-    over the numbers a mask leaves, who they are: each is audited (never the number) and there
-    are at most EXACT_SEARCH_LIMIT per user."""
-    event = audit.record(actor, "search", "worker", None, fields=[kind],
-                         area_code=audit.area_of_request(actor, area_code))
-    audit.count_first(session, event, current_app.config["EXACT_SEARCH_LIMIT"],
-                      _("Too many searches by a full ID number or phone; please try again later."), by="user_id")
-
-
-def _text_condition(q: str):
-    """Name, pinyin (full or initials), masked ID, a full ID or phone, or a phone's last four digits."""
-    compact = q.replace(" ", "")
-    number = exact_number(q)
-    if number is not None:
-        kind, value = number
-        return (Worker.id_number_hash if kind == "id_number" else Worker.phone_hash) == crypto.lookup_hash(value)
-    if "*" in compact:
-        return Worker.id_number_masked.like(compact.replace("*", "_"))
-    if compact.isdigit() and len(compact) == 4:
-        return Worker.phone_tail == compact
-    if compact.isascii() and compact.isalpha():
-        lower = compact.lower()
-        return or_(Worker.name_pinyin.like(f"%{lower}%"), Worker.name_initials.like(f"{lower}%"))
-    return or_(Worker.name.contains(q, autoescape=True), Household.code == q)
 
 
 def unresolved_skills(session: Session, actor: User, area_code: str | None = None, limit: int = 200):

@@ -24,7 +24,7 @@ from core.scoping import scope_clause
 from core.spreadsheets import XLSX
 from core.validators import AREA_CODE
 from registry import areas as area_service
-from registry import importers, services
+from registry import importers, search, services
 from registry.forms import (
     ConfirmForm,
     EditWorkerForm,
@@ -222,16 +222,16 @@ def workers():
         if not ConfirmForm().validate_on_submit():
             abort(400)
         args = request.form
-        if services.exact_number(args.get("q") or "") is None:  # nothing to hide: a plain link
+        if search.exact_number(args.get("q") or "") is None:  # nothing to hide: a plain link
             kept = {k: v for k, v in args.items() if k != "csrf_token" and v}
             return redirect(url_for("registry.workers", **kept))
     status = args.get("employment_status") or None
-    query = services.WorkerQuery(
+    query = search.WorkerQuery(
         area_code=args.get("area") or None, q=args.get("q") or None,
         employment_status=EmploymentStatus[status] if status in EmploymentStatus.__members__ else None,
         nobody_employed=args.get("nobody_employed") == "1", employed=args.get("employed") == "1",
         limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-    items, total = services.search_workers(db.session, acting_user(), query)
+    items, total = search.search_workers(db.session, acting_user(), query)
     if query.by_full_number:
         db.session.commit()  # its audit event
     return render_template("registry/workers.html", items=items, total=total, page=page,

@@ -25,6 +25,7 @@ from core.models import Role, User
 from core.pages import PAGE_SIZE, form_data, page_count, page_number, safe_target, submit
 from core.scoping import scope_clause, user_sees_area
 from core.spreadsheets import XLSX
+from registry import search
 from registry import services as registry
 from registry.forms import ConfirmForm
 from registry.models import Area, AreaLevel, Worker
@@ -65,8 +66,8 @@ def _enrol_page(course: Course, q: str | None, form: EnrolWorkerForm, status: in
     q = (q or "").strip()[:64]
     found, total = [], 0
     if q:
-        query = registry.WorkerQuery(q=q, limit=SEARCH_LIMIT)
-        found, total = registry.search_workers(db.session, actor, query)
+        query = search.WorkerQuery(q=q, limit=SEARCH_LIMIT)
+        found, total = search.search_workers(db.session, actor, query)
         if query.by_full_number:
             db.session.commit()  # its audit event
     ours = [e for e in services.roster(db.session, course, statuses=services.ACTIVE)
