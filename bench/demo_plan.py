@@ -22,6 +22,7 @@ from core.app import create_app  # noqa: E402
 from core.auth import create_user, issue_token  # noqa: E402
 from core.extensions import db  # noqa: E402
 from core.models import Role  # noqa: E402
+from jobs import eligibility  # noqa: E402
 from jobs.models import Job  # noqa: E402
 from matching import data  # noqa: E402
 from registry.models import Worker  # noqa: E402
@@ -54,18 +55,17 @@ def main() -> None:
         print(f"households covered: {plan['households_covered']} of {plan['households_total']}")
         print(f"assignments: {len(fits)}; median fit {statistics.median(fits):.2f}; "
               f"under 0.4: {sum(f < 0.4 for f in fits)}")
-        print(f"people placed in postings whose required skills they have none of: {unskilled}")
+        print(f"people placed in postings whose required skills they have none of: {unskilled}; "
+              f"assignments meeting their posting's skills: {len(fits) - unskilled} of {len(fits)}")
         print(f"open postings with a place: {placed} of {len(open_ids)}; "
               f"postings of the plan without one: {unplaced_in_plan} of {len(in_plan)}")
 
 
 def _meets_any(worker: Worker, job: Job) -> bool:
-    """Holds one of the posting's required skills, or one of the same occupational group; a posting
-    that requires nothing is met by anyone."""
-    if not job.required_skills:
-        return True
-    held = {s.skill_id for s in worker.skills} | {s.skill.group_code for s in worker.skills if s.skill}
-    return any(r.skill_id in held or (r.skill is not None and r.skill.group_code in held) for r in job.required_skills)
+    """Holds one of the posting's required skills (under any entry of its occupation), or one of
+    the same occupational group; a posting that requires nothing is met by anyone."""
+    required, met, _unmet = eligibility.skills_met(worker, job)
+    return required == 0 or met > 0
 
 
 if __name__ == "__main__":

@@ -17,21 +17,30 @@ from county_generator import Raw  # noqa: E402
 from scipy import sparse  # noqa: E402
 
 from matching import allocation, engine  # noqa: E402
+from matching.services import MIN_SCORE  # noqa: E402
 from registry.skills import SkillIndex  # noqa: E402
 
 
 @dataclass
 class Skills:
-    """The skill space: every taxonomy entry a column, with its occupational group."""
+    """The skill space as the application's (matching.data.skill_space): entries that share an
+    occupation code share a column; each column has its occupational group."""
     index: SkillIndex
     column: dict[str, int]
     group: np.ndarray
 
 
 def skill_space(entries) -> Skills:
+    column: dict[str, int] = {}
+    by_code: dict[str, int] = {}
     groups: dict[str, int] = {}
-    group = np.array([groups.setdefault(e.group, len(groups)) for e in entries], np.int32)
-    return Skills(SkillIndex(entries), {e.key: i for i, e in enumerate(entries)}, group)
+    group = []
+    for e in entries:
+        c = by_code.setdefault(e.code, len(group)) if e.code else len(group)
+        if c == len(group):
+            group.append(groups.setdefault(e.group, len(groups)))
+        column[e.key] = c
+    return Skills(SkillIndex(entries), column, np.array(group, np.int32))
 
 
 def _matrix(ptr, cols, values, shape, combine_max=True) -> tuple[sparse.csr_matrix, np.ndarray]:
@@ -78,7 +87,7 @@ def pipeline(raw: Raw, skills: Skills, k: int = 10) -> dict:
     lists = engine.shortlists(workers, jobs, skills.group, k=k)
     t3 = time.perf_counter()
     times["shortlists"] = t3 - t2
-    edges = allocation.candidate_edges(lists)
+    edges = allocation.reviewable(allocation.candidate_edges(lists), MIN_SCORE, jobs.public_welfare, raw.household)
     t4 = time.perf_counter()
     times["edges"] = t4 - t3
     result = allocation.allocate(raw.household, priority, raw.h_employed, raw.openings, edges)

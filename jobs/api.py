@@ -159,7 +159,8 @@ def job_stability(job_id):
 @referrals.response(201, ReferralOut)
 def create_referral(data):
     """A station refers, an employer invites, a worker applies (for themself)."""
-    referral = hiring.create_referral(db.session, data["worker_id"], data["job_id"], acting_user(), data.get("note"))
+    referral = hiring.create_referral(db.session, data["worker_id"], data["job_id"], acting_user(), data.get("note"),
+                                      override_reason=data.get("override_reason"))
     db.session.commit()
     return referral
 

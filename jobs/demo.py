@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.models import Role, User, china_today
-from jobs import hiring, services
+from jobs import eligibility, hiring, services
 from jobs.models import Employer, EmployerKind, Job, PhysicalDemand, WageUnit
 from registry.demo import STATION_VILLAGE
 from registry.models import Area, EmploymentStatus, Household, Worker
@@ -84,5 +84,9 @@ def _refer_some(session: Session, officer: User, rng: random.Random) -> None:
         Household.village_code == STATION_VILLAGE, Worker.employment_status == EmploymentStatus.unemployed)
         .order_by(Worker.id)).all()
     jobs = session.scalars(select(Job).where(Job.public_welfare.is_(False)).order_by(Job.id)).all()
-    for worker in idle[:6]:
-        hiring.create_referral(session, worker.id, rng.choice(jobs[:2]).id, officer, note="劳保站推荐")
+    referred = 0
+    for worker in idle:
+        fitting = [job for job in jobs[:4] if not eligibility.blockers(worker, job)]
+        if fitting and referred < 6:
+            hiring.create_referral(session, worker.id, rng.choice(fitting).id, officer, note="劳保站推荐")
+            referred += 1

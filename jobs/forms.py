@@ -89,6 +89,8 @@ class ReferWorkerForm(FlaskForm):
     job_id = SelectField(_l("Posting"), coerce=_id_or_none, choices=[], validate_choice=False,
                          validators=[InputRequired()])
     note = StringField(_l("Note for the employer (optional)"), render_kw={"maxlength": 500})
+    override_reason = TextAreaField(_l("Why refer anyway (only when the person breaks one of the posting's rules)"),
+                                    render_kw={"maxlength": 500, "rows": 2})
 
 
 class ReferCandidateForm(FlaskForm):

@@ -18,12 +18,14 @@ from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from core.models import Role, User, china_today, utcnow
 from core.scoping import scope_clause, user_sees_area
 from core.validators import MAX_ID
+from jobs import eligibility
 from jobs.models import OPEN_REFERRAL, FollowUp, Job, LeaveReason, Referral, ReferralSource, ReferralStatus
 from jobs.services import can_see_job
-from registry.models import EmploymentStatus, Household, LabourAbility, MonitoringStatus, Worker
+from registry.models import EmploymentStatus, Household, LabourAbility, Worker
 from registry.services import can_read_worker
 
 FOLLOW_UP_MONTHS = (1, 3, 6)
+OVERRIDERS = (Role.admin, Role.county, Role.station)  # who may refer past a broken rule, with a reason
 WELFARE_TERM_MONTHS = 12  # a public-welfare post (公益性岗位) is held for a year unless renewed
 NEXT = {  # allowed moves of a referral
     ReferralStatus.referred: {ReferralStatus.interviewing, ReferralStatus.hired, ReferralStatus.rejected},
@@ -56,14 +58,12 @@ def reachable_worker_ids(session: Session, employer_id: int | None, worker_ids: 
         Referral.source.in_((ReferralSource.station, ReferralSource.worker)))))
 
 
-def may_hold_public_welfare_post(worker: Worker) -> bool:
-    """公益性岗位 are for people of monitored or lifted-out households who cannot leave home."""
-    household = worker.household
-    return ((household.monitoring_status is not MonitoringStatus.none or household.lifted_out)
-            and not worker.willing_to_migrate)
-
-
-def create_referral(session: Session, worker_id: int, job_id: int, actor: User, note: str | None = None) -> Referral:
+def create_referral(session: Session, worker_id: int, job_id: int, actor: User, note: str | None = None,
+                    override_reason: str | None = None) -> Referral:
+    """Puts a person forward for a posting (a station referral, an application, an employer's
+    invitation). The matcher's hard rules hold here too (jobs.eligibility); station staff may refer
+    someone who breaks one of the overridable rules (age, health, hours, distance, skills) with a
+    written reason, which is audited."""
     source = {Role.employer: ReferralSource.employer, Role.worker: ReferralSource.worker}.get(
         actor.role, ReferralSource.station)
     if actor.role is Role.provider:
@@ -80,9 +80,17 @@ def create_referral(session: Session, worker_id: int, job_id: int, actor: User, 
         raise Conflict(_("Every opening of this posting is filled."), {"job_id": _("no openings left")})
     if worker.labour_ability is LabourAbility.none or worker.employment_status is EmploymentStatus.unable:
         raise ValidationFailed(_("This person is registered as unable to work."), {"worker_id": _("unable to work")})
-    if job.public_welfare and not may_hold_public_welfare_post(worker):
+    if job.public_welfare and not eligibility.may_hold_public_welfare_post(worker):
         raise ValidationFailed(_("Public-welfare posts are for people of monitored or lifted-out households "
                                  "who cannot leave home."), {"worker_id": _("not eligible for a public-welfare post")})
+    broken = eligibility.blockers(worker, job)
+    overridden = broken and override_reason and override_reason.strip() and actor.role in OVERRIDERS
+    if broken and not overridden:
+        fields = {"worker_id": "; ".join(broken.values())}
+        if actor.role in OVERRIDERS:
+            fields["override_reason"] = _("to refer anyway, say why")
+        raise ValidationFailed(_("This person does not meet the posting's rules: %(rules)s.",
+                                 rules="; ".join(broken.values())), fields)
     if session.scalar(select(Referral.id).where(Referral.worker_id == worker.id, Referral.job_id == job.id)):
         raise Conflict(_("This person was already put forward for this posting."), {"worker_id": _("already referred")})
     referral = Referral(worker=worker, job=job, source=source, referred_by_id=actor.id, note=note)
@@ -94,6 +102,11 @@ def create_referral(session: Session, worker_id: int, job_id: int, actor: User, 
                        {"worker_id": _("already referred")}) from None
     audit.record(actor, "create", "referral", referral.id, detail=f"{source.name}: job {job.id}",
                  area_code=worker.household.village_code)
+    if overridden:
+        referral.override_reason = override_reason.strip()
+        audit.record(actor, "override", "referral", referral.id,
+                     detail=f"job {job.id}; {', '.join(broken)}: {override_reason.strip()}",
+                     area_code=worker.household.village_code)
     return referral
 
 

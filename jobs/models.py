@@ -191,6 +191,7 @@ class Referral(db.Model):
     referred_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     note: Mapped[str | None] = mapped_column(String(500))
     reason: Mapped[str | None] = mapped_column(String(500))
+    override_reason: Mapped[str | None] = mapped_column(String(500))  # referred past a broken rule: why
     leave_reason: Mapped[LeaveReason | None] = mapped_column(enum_column(LeaveReason))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

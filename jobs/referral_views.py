@@ -33,10 +33,10 @@ def worker_referrals(worker_id):
     if form.validate_on_submit():
         def create(loaded):
             referral = hiring.create_referral(db.session, loaded["worker_id"], loaded["job_id"], actor,
-                                                loaded.get("note"))
+                                                loaded.get("note"), override_reason=loaded.get("override_reason"))
             db.session.commit()
             return referral
-        data = {"worker_id": worker.id, **form_data(form, ("job_id", "note"))}
+        data = {"worker_id": worker.id, **form_data(form, ("job_id", "note", "override_reason"))}
         referral = submit(form, ReferralIn(), data, create)
         if referral is not None:
             flash(_("%(name)s is referred to %(title)s.", name=referral.worker.name, title=referral.job.title),

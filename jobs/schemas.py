@@ -166,6 +166,10 @@ class JobList(Schema):
 class JobListArgs(Paging):
     employer_id = fields.Integer(validate=validate.Range(1, MAX_ID))
     q = Text(validate=validate.Length(max=64))
+    skill = Text(validate=validate.Length(max=64), metadata={
+        "description": 'what people say ("电焊", "会开叉车"): postings asking for the skill it resolves to '
+                       "(any entry of the same occupation code) or titled as that occupation, or asking for "
+                       "a skill written with this text in it"})
     open = Flag(data_key="open", attribute="open_only")
     public_welfare = Flag()
 
@@ -194,6 +198,8 @@ class ReferralIn(Schema):
     worker_id = fields.Integer(required=True, validate=validate.Range(1, MAX_ID))
     job_id = fields.Integer(required=True, validate=validate.Range(1, MAX_ID))
     note = Text(allow_none=True, validate=validate.Length(max=500))
+    override_reason = Text(allow_none=True, validate=validate.Length(max=500), metadata={
+        "description": "Station staff: why to refer someone who breaks one of the posting's rules (audited)."})
 
 
 class ReferralPatch(Schema):

@@ -82,6 +82,28 @@ def best_coverage(household: np.ndarray, priority: np.ndarray, wanting: np.ndarr
     return np.diff([0, *ranks]).tolist()
 
 
+def reviewable(edges: tuple[np.ndarray, np.ndarray, np.ndarray], min_score: float, public_welfare: np.ndarray,
+               household: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The edges a station may be offered: none below `min_score`; a public-welfare post only for
+    someone no market posting fits (weak labour, carers, older people: never ahead of them), and
+    for one member per household at most (the one it fits best; the lower index on a tie), so
+    that no household holds two such posts."""
+    w, j, s = edges
+    keep = s >= min_score
+    w, j, s = w[keep], j[keep], s[keep]
+    welfare = public_welfare[j]
+    has_market = np.zeros(len(household), bool)
+    has_market[w[~welfare]] = True
+    welfare &= ~has_market[w]
+    chosen = np.full(int(household.max()) + 1 if len(household) else 0, -1, np.int64)
+    order = np.lexsort((w[welfare], -s[welfare]))  # best welfare fit first, then the lower index
+    for worker in w[welfare][order]:
+        if chosen[household[worker]] < 0:
+            chosen[household[worker]] = worker
+    keep = ~public_welfare[j] | (welfare & (chosen[household[w]] == w))
+    return w[keep], j[keep], s[keep]
+
+
 GROUP_BONUS = 0.1  # with group placement: the fit added for joining fellow villagers at an employer
 
 

@@ -55,7 +55,8 @@ def why_not(worker_id, job_id):
 def allocate(data):
     """A plan for the area: no job above its openings, one job per person, households with nobody
     in work covered first (monitored, then relocated), then the most total fit."""
-    return services.plan(db.session, data["area_code"], acting_user(), group=data["group_placement"])
+    return services.plan(db.session, data["area_code"], acting_user(), group=data["group_placement"],
+                         min_score=data["min_score"], objects=False)
 
 
 @bp.post("/allocations/referrals")

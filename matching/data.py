@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from datetime import date
+from operator import itemgetter
 
 import numpy as np
 from scipy import sparse
@@ -15,11 +16,12 @@ from sqlalchemy.orm import Session
 
 from core.models import china_today
 from core.scoping import area_prefix, within_clause
-from jobs.models import Employer, Job, JobSkill, PhysicalDemand, WageUnit
+from jobs import rules
+from jobs.eligibility import DEMAND_CODE, HEALTH_CODE
+from jobs.models import Employer, Job, JobSkill, WageUnit
 from matching import engine
 from registry.models import (
     EmploymentStatus,
-    Health,
     Household,
     LabourAbility,
     MonitoringStatus,
@@ -31,26 +33,39 @@ from registry.services import has_employed_member
 
 LOOKING = (EmploymentStatus.unemployed, EmploymentStatus.in_training)
 WORKING_DAYS = 22  # a day wage times this is compared with a monthly expectation
-HEALTH_CODE = {Health.healthy: engine.HEALTHY, Health.chronic: engine.CHRONIC,
-               Health.serious_illness: engine.SERIOUS, Health.disabled: engine.DISABLED}
-DEMAND_CODE = {PhysicalDemand.light: engine.LIGHT, PhysicalDemand.medium: engine.MEDIUM,
-               PhysicalDemand.heavy: engine.HEAVY}
 
 
 @dataclass
 class SkillSpace:
-    ids: np.ndarray  # skill id per column
+    """The engine's skill columns. Entries that share an occupation code are one skill (an
+    occupation, its certificates, the village skills filed under it: 育婴员 and 育婴员证), so they
+    share a column; an entry without a code has a column of its own."""
+    ids: np.ndarray  # the skill id that names each column (the occupation itself where it is an entry)
     column: dict[int, int]  # skill id -> column
     group: np.ndarray  # group index per column
     names: list[str]
 
+    def key(self, skill_id: int | None) -> int | None:
+        """What makes two entries the same skill: their column (None for an unresolved one)."""
+        return None if skill_id is None else self.column.get(skill_id)
+
 
 def skill_space(session: Session) -> SkillSpace:
-    rows = session.execute(select(Skill.id, Skill.group_code, Skill.name).order_by(Skill.id)).all()
+    rows = session.execute(select(Skill.id, Skill.group_code, Skill.name, Skill.code, Skill.kind)
+                           .order_by(Skill.id)).all()
+    # the occupation names its column; otherwise the entry first filed under the code
+    rows.sort(key=lambda r: (r.code is None, r.code or "", r.kind != "occupation", r.id))
+    column: dict[int, int] = {}
+    by_code: dict[str, int] = {}
+    named = []
+    for r in rows:
+        c = by_code.setdefault(r.code, len(named)) if r.code else len(named)
+        if c == len(named):
+            named.append(r)
+        column[r.id] = c
     groups: dict[str, int] = {}
-    group = np.array([groups.setdefault(g or "", len(groups)) for _id, g, _n in rows], np.int32)
-    ids = np.array([r[0] for r in rows], np.int64)
-    return SkillSpace(ids, {int(i): c for c, i in enumerate(ids)}, group, [r[2] for r in rows])
+    group = np.array([groups.setdefault(r.group_code or "", len(groups)) for r in named], np.int32)
+    return SkillSpace(np.array([r.id for r in named], np.int64), column, group, [r.name for r in named])
 
 
 @dataclass
@@ -73,73 +88,129 @@ class People:
         return engine.Workers(**{name: value[mask] for name, value in vars(self.table).items()})
 
 
-def _household_priority(status: MonitoringStatus, relocated: bool) -> int:
-    return 2 if status is not MonitoringStatus.none else (1 if relocated else 0)
-
-
 def looking_for_work(session: Session, area_code: str | None = None, worker_ids: list[int] | None = None,
                      space: SkillSpace | None = None, today: date | None = None,
                      area_codes: list[str] | None = None) -> People:
-    """People of an area (or of several, or the given ones) without work who can work."""
+    """People of an area (or of several, or the given ones) without work who can work, read as
+    plain columns: no ORM rows, enumerations as their stored names, arrays built by numpy."""
     space = space or skill_space(session)
     today = today or china_today()
+    conditions = _looking_conditions(area_code, area_codes, worker_ids)
+    (ids, lat, lon, birth, health, flexible, commute_km, migrate, wage, household, monitoring, relocated,
+     lifted_out, employed, village_code) = _columns(session, select(
+        Worker.id, Worker.lat, Worker.lon, Worker.birth_date, Worker.health,
+        Worker.needs_flexible_hours, Worker.max_commute_km, Worker.willing_to_migrate, Worker.expected_wage,
+        Household.id, Household.monitoring_status, Household.relocated, Household.lifted_out,
+        has_employed_member(), Household.village_code)
+        .join(Household, Household.id == Worker.household_id).where(*conditions).order_by(Worker.id))
+    ids = np.array(ids, np.int64)
+    monitored = np.array(monitoring, str) != MonitoringStatus.none.name
+    migrate = np.array(migrate, bool)
+    households, household_index = np.unique(np.array(household, np.int64), return_inverse=True)
+    table = engine.Workers(
+        ids=ids,
+        lat=np.array(lat, np.float64),  # None becomes NaN
+        lon=np.array(lon, np.float64),
+        age=_ages(birth, today),
+        health=_codes(health, HEALTH_CODE, np.int8),
+        flexible=np.array(flexible, bool),
+        commute_km=np.array(commute_km, np.float32),
+        migrate=migrate,
+        wage=_unknown_if_zero(np.array(wage, np.float32)),
+        household=household_index.astype(np.int64),
+        skills=_worker_skills(session, ids, space, conditions),
+        welfare_ok=rules.may_hold_welfare_post(monitored | np.array(lifted_out, bool), migrate),
+    )
+    priority = _per_household(_household_priority(monitored, relocated), household_index, len(households))
+    taken = _per_household(np.array(employed, bool), household_index, len(households))
+    villages, village = np.unique(np.array(village_code, str), return_inverse=True)
+    return People(table, households, priority, taken, village.astype(np.int64), villages)
+
+
+def _looking_conditions(area_code: str | None, area_codes: list[str] | None, worker_ids: list[int] | None) -> list:
+    """Who `looking_for_work` reads: the given people, or those without work who can work in the
+    area (or areas)."""
+    if worker_ids is not None:
+        return [Worker.id.in_(worker_ids)]
     conditions = [Worker.employment_status.in_(LOOKING), Worker.labour_ability != LabourAbility.none]
     if area_code:
         conditions.append(within_clause(area_code, Household.village_code))
     if area_codes is not None:
         conditions.append(or_(false(), *(within_clause(code, Household.village_code) for code in area_codes)))
-    if worker_ids is not None:
-        conditions = [Worker.id.in_(worker_ids)]
-    employed = has_employed_member()
-    rows = session.execute(
-        select(Worker.id, Worker.lat, Worker.lon, Worker.birth_date, Worker.health, Worker.needs_flexible_hours,
-               Worker.max_commute_km, Worker.willing_to_migrate, Worker.expected_wage, Household.id,
-               Household.monitoring_status, Household.relocated, Household.lifted_out, employed,
-               Household.village_code)
-        .join(Household, Household.id == Worker.household_id).where(*conditions).order_by(Worker.id)).all()
-    ids = np.array([r[0] for r in rows], np.int64)
-    households, household_index = np.unique(np.array([r[9] for r in rows], np.int64), return_inverse=True)
-    priority = np.zeros(len(households), np.int8)
-    taken = np.zeros(len(households), bool)
-    for r, h in zip(rows, household_index):
-        priority[h] = _household_priority(r[10], r[11])
-        taken[h] = bool(r[13])
-    table = engine.Workers(
-        ids=ids,
-        lat=np.array([r[1] if r[1] is not None else np.nan for r in rows], np.float64),
-        lon=np.array([r[2] if r[2] is not None else np.nan for r in rows], np.float64),
-        age=np.array([_age(r[3], today) for r in rows], np.int16),
-        health=np.array([HEALTH_CODE[r[4]] for r in rows], np.int8),
-        flexible=np.array([bool(r[5]) for r in rows], bool),
-        commute_km=np.array([r[6] if r[6] is not None else np.nan for r in rows], np.float32),
-        migrate=np.array([bool(r[7]) for r in rows], bool),
-        wage=np.array([r[8] if r[8] else np.nan for r in rows], np.float32),
-        household=household_index.astype(np.int64),
-        skills=_worker_skills(session, ids, space, conditions),
-        welfare_ok=np.array([(r[10] is not MonitoringStatus.none or bool(r[12])) and not r[7] for r in rows], bool),
-    )
-    villages, village = np.unique(np.array([r[14] for r in rows], dtype=object).astype(str), return_inverse=True)
-    return People(table, households, priority, taken, village.astype(np.int64), villages)
+    return conditions
 
 
-def _age(birth: date, today: date) -> int:
-    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+def _columns(session: Session, query) -> list[list]:
+    """The values of a column query, one list per column, as the database driver gives them: no
+    result rows or type conversions are made (enumerations are their stored names, booleans may be
+    0/1 and dates ISO text on SQLite). The session flushes first, as `session.execute` would."""
+    if session.autoflush:
+        session.flush()
+    result = session.connection().execute(query)
+    rows = result.cursor.fetchall()
+    result.close()
+    return [list(map(itemgetter(k), rows)) for k in range(len(query.selected_columns))]
+
+
+def _codes(names: list[str], codes: dict, dtype) -> np.ndarray:
+    """The engine's code of each enumeration member name (`codes` is keyed by member)."""
+    by_name = {member.name: code for member, code in codes.items()}
+    return np.array([by_name[name] for name in names], dtype)
+
+
+def _ages(births: list, today: date) -> np.ndarray:
+    """Whole years on `today` of each birth date (dates, or the ISO text SQLite keeps them as)."""
+    born = np.array(births, "datetime64[D]")
+    month = born.astype("datetime64[M]")
+    year = born.astype("datetime64[Y]").astype(np.int64) + 1970
+    month_day = (month.astype(np.int64) % 12 + 1) * 100 + (born - month).astype(np.int64) + 1
+    before_birthday = today.month * 100 + today.day < month_day
+    return (today.year - year - before_birthday).astype(np.int16)
+
+
+def _unknown_if_zero(wage: np.ndarray) -> np.ndarray:
+    """An expected wage of 0 (or none) means it was not said."""
+    wage[wage == 0] = np.nan
+    return wage
+
+
+def _household_priority(monitored: np.ndarray, relocated: list) -> np.ndarray:
+    """Per row: 2 monitored, 1 relocated, 0 other."""
+    return np.where(monitored, 2, np.where(np.array(relocated, bool), 1, 0)).astype(np.int8)
+
+
+def _per_household(values: np.ndarray, household_index: np.ndarray, households: int) -> np.ndarray:
+    """A value every member's row repeats, once per household."""
+    result = np.zeros(households, values.dtype)
+    result[household_index] = values
+    return result
 
 
 def _worker_skills(session: Session, ids: np.ndarray, space: SkillSpace, conditions: list) -> sparse.csr_matrix:
-    """The resolved skills of the people `conditions` choose (their rows in `ids`), read with the
-    same conditions rather than thousands of ids."""
-    position = {int(w): i for i, w in enumerate(ids)}
-    values: dict[tuple[int, int], float] = {}
-    for worker_id, skill_id, certified in session.execute(
-            select(WorkerSkill.worker_id, WorkerSkill.skill_id, WorkerSkill.certified)
-            .join(Worker, Worker.id == WorkerSkill.worker_id).join(Household, Household.id == Worker.household_id)
-            .where(*conditions, WorkerSkill.skill_id.is_not(None))):
-        row = position.get(worker_id)  # None: someone who began looking for work since the first query
-        if row is not None:
-            key = (row, space.column[skill_id])
-            values[key] = max(values.get(key, 0.0), engine.CERTIFIED if certified else engine.SELF_REPORTED)
-    return _csr(values, (len(ids), len(space.ids)))
+    """The resolved skills of the people `conditions` choose (their rows in `ids`, which is
+    sorted), read with the same conditions rather than thousands of ids: CERTIFIED where any entry
+    of a skill is certified, else SELF_REPORTED."""
+    worker, skill, certified = _columns(session, select(
+        WorkerSkill.worker_id, WorkerSkill.skill_id, WorkerSkill.certified)
+        .join(Worker, Worker.id == WorkerSkill.worker_id).join(Household, Household.id == Worker.household_id)
+        .where(*conditions, WorkerSkill.skill_id.is_not(None)))
+    worker = np.array(worker, np.int64)
+    row = np.minimum(np.searchsorted(ids, worker), max(len(ids) - 1, 0))
+    # not found: someone who began looking for work since the first query
+    known = ids[row] == worker if len(ids) else np.zeros(len(worker), bool)
+    column = np.array([space.column[s] for s in skill], np.int64)
+    value = np.where(np.array(certified, bool), engine.CERTIFIED, engine.SELF_REPORTED).astype(np.float32)
+    return _csr_max(row[known], column[known], value[known], (len(ids), len(space.ids)))
+
+
+def _csr_max(rows: np.ndarray, cols: np.ndarray, values: np.ndarray, shape) -> sparse.csr_matrix:
+    """A sparse matrix with the largest of the values given for each cell."""
+    key = rows * shape[1] + cols
+    order = np.lexsort((values, key))  # by cell, the largest value last
+    last = np.ones(len(order), bool)
+    last[:-1] = key[order][1:] != key[order][:-1]
+    keep = order[last]
+    return sparse.csr_matrix((values[keep], (rows[keep], cols[keep])), shape=shape, dtype=np.float32)
 
 
 def _csr(values: dict[tuple[int, int], float], shape) -> sparse.csr_matrix:
@@ -177,9 +248,11 @@ class Postings:
         return len(self.table.ids)
 
     def load(self, session: Session, cols) -> list[Job]:
-        """The Job objects of some columns, in their order."""
+        """The Job objects of some columns, in their order (a plan names a posting once per person
+        placed in it: each is read once)."""
         ids = [int(self.table.ids[c]) for c in cols]
-        found = {j.id: j for j in session.scalars(select(Job).where(Job.id.in_(ids)))} if ids else {}
+        distinct = list(dict.fromkeys(ids))
+        found = {j.id: j for j in session.scalars(select(Job).where(Job.id.in_(distinct)))} if ids else {}
         return [found[i] for i in ids]
 
 
@@ -187,9 +260,11 @@ def open_postings(session: Session, space: SkillSpace | None = None, job_ids: li
     """Open postings with openings left (or the given ones, whatever their state: for "why not"),
     read as plain columns: a request that ranks two thousand postings builds no ORM objects."""
     space = space or skill_space(session)
+    today = china_today()
     query = select(Job.id, Job.lat, Job.lon, Job.min_age, Job.max_age, Job.physical_demand, Job.flexible_hours,
                    Job.accommodation, Job.wage_max, Job.wage_unit, Job.openings, Job.hired_count,
-                   Job.public_welfare, Job.employer_id).join(Employer, Employer.id == Job.employer_id)
+                   Job.public_welfare, Job.employer_id, Job.closed_at, Job.expires_on, Employer.verified_at
+                   ).join(Employer, Employer.id == Job.employer_id)
     query = query.where(Job.id.in_(job_ids)) if job_ids is not None else query.where(*open_jobs_conditions())
     rows = session.execute(query.order_by(Job.id)).all()
     position = {r[0]: i for i, r in enumerate(rows)}
@@ -215,6 +290,8 @@ def open_postings(session: Session, space: SkillSpace | None = None, job_ids: li
         required=_csr(values, (len(rows), len(space.ids))),
         unresolved=unresolved,
         public_welfare=np.array([bool(r[12]) for r in rows], bool),
+        listed=np.array([r[14] is None and (r[15] is None or r[15] >= today) and r[16] is not None for r in rows],
+                        bool),
     )
     return Postings(table, np.array([r[13] for r in rows], np.int64))
 

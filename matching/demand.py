@@ -66,7 +66,7 @@ def summarise_plans(session: Session) -> int:
     session.execute(delete(PlanSummary))
     now = utcnow()
     for code in codes:
-        made = plan(session, code, planner)
+        made = plan(session, code, planner, objects=False)
         session.add(PlanSummary(area_code=code, households_total=made.households_total,
                                 households_covered=made.households_covered, placements=len(made.assignments),
                                 computed_at=now))

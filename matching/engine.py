@@ -15,6 +15,19 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
+from jobs import rules
+from jobs.rules import (  # noqa: F401 (the codes, here too)
+    CHRONIC,
+    DEFAULT_COMMUTE_KM,
+    DISABLED,
+    HEALTHY,
+    HEAVY,
+    KM_PER_DEG_LAT,
+    LIGHT,
+    MEDIUM,
+    SERIOUS,
+)
+
 WEIGHTS = {"skills": 0.55, "distance": 0.30, "wage": 0.15}
 CERTIFIED, SELF_REPORTED = 1.0, 0.8  # what a held skill is worth toward a required one
 RELATED = 0.5  # a skill of the same occupational group, for a required skill not held
@@ -22,10 +35,6 @@ NO_SKILLS_NEEDED = 0.5  # a job that asks for no skill: anyone can do it, nobody
 AWAY = 0.4  # a far job taken by someone willing to migrate, with accommodation
 BLOCK = 2048  # workers per block
 EARTH_KM = 6371.0
-
-# Health codes (registry.models.Health order) and physical demand (jobs.models.PhysicalDemand order).
-HEALTHY, CHRONIC, SERIOUS, DISABLED = 0, 1, 2, 3
-LIGHT, MEDIUM, HEAVY = 0, 1, 2
 
 
 @dataclass
@@ -62,15 +71,14 @@ class Jobs:
     required: sparse.csr_matrix  # M×S binary: required canonical skills
     unresolved: np.ndarray  # int16: required skills that resolved to nothing (never matched)
     public_welfare: np.ndarray  # bool: a public-welfare post
+    listed: np.ndarray | None = None  # bool: open, unexpired, employer verified (None: all are)
 
     def __len__(self) -> int:
         return len(self.ids)
 
 
-DEFAULT_COMMUTE_KM = 20.0  # reach assumed for someone whose commute limit is unknown (no credit for it)
 CELL_KM = 25.0  # grid cells that bound which jobs a block of workers can reach
 REACH_BAND_KM = 10.0  # within a cell, workers whose commute limits fall in one band share a block
-KM_PER_DEG_LAT = 110.57
 
 
 @dataclass
@@ -83,6 +91,8 @@ class Prepared:
     reach: np.ndarray  # workers' commute limit, the default where unknown
     required_groups: np.ndarray  # M×G required skills per group (dense: G is small)
     needed: np.ndarray  # M: required skills in all (resolved and not)
+    resolved: np.ndarray  # M: required skills that resolved (the ones the skills rule can check)
+    listed: np.ndarray  # M bool
     held_groups: sparse.csr_matrix  # N×G binary
 
 
@@ -99,10 +109,12 @@ def prepare(workers: Workers, jobs: Jobs, skill_group: np.ndarray) -> Prepared:
     lat0 = float(np.nanmean(lats)) if np.isfinite(lats).any() else 0.0
     per_lon = KM_PER_DEG_LAT * np.cos(np.radians(lat0)) * 1.0073  # the equator is a little longer
     reach = np.where(np.isnan(workers.commute_km), DEFAULT_COMMUTE_KM, workers.commute_km).astype(np.float32)
+    resolved = np.asarray(required.sum(axis=1)).ravel().astype(np.float32)
     return Prepared(wx=(workers.lon * per_lon).astype(np.float32), wy=(workers.lat * KM_PER_DEG_LAT).astype(np.float32),
                     jx=(jobs.lon * per_lon).astype(np.float32), jy=(jobs.lat * KM_PER_DEG_LAT).astype(np.float32),
                     reach=reach, required_groups=np.asarray((required @ membership).todense(), np.float32),
-                    needed=(np.asarray(required.sum(axis=1)).ravel() + jobs.unresolved).astype(np.float32),
+                    needed=(resolved + jobs.unresolved).astype(np.float32), resolved=resolved,
+                    listed=np.ones(len(jobs), bool) if jobs.listed is None else jobs.listed.astype(bool),
                     held_groups=held_groups)
 
 
@@ -117,6 +129,13 @@ class Block:
     wage: np.ndarray
     km: np.ndarray
     missing: np.ndarray  # b×c required skills not held (resolved or not)
+    skills_only: np.ndarray  # b×c bool: every rule met but the skills one (training-gap advice)
+
+    def row(self, r: int) -> "Block":
+        """One worker's row of the block."""
+        return Block(self.rows[r:r + 1], self.cols, *(getattr(self, name)[r:r + 1] for name in
+                                                       ("total", "skills", "distance", "wage", "km", "missing",
+                                                        "skills_only")))
 
 
 def score_block(workers: Workers, jobs: Jobs, prepared: Prepared, rows: np.ndarray, cols: np.ndarray) -> Block:
@@ -142,19 +161,21 @@ def score_block(workers: Workers, jobs: Jobs, prepared: Prepared, rows: np.ndarr
                         np.where(away, AWAY, 0.0)).astype(np.float32)
         pay = np.nan_to_num(np.minimum(jobs.wage[None, cols] / workers.wage[rows, None], 1.0), nan=0.0)
 
-    age = workers.age[rows, None].astype(np.float32)
-    feasible = ~(age < jobs.min_age[None, cols]) & ~(age > jobs.max_age[None, cols])  # NaN bounds compare False
-    health = workers.health[rows, None]
-    demand = jobs.demand[None, cols]
-    feasible &= ~((demand == HEAVY) & (health != HEALTHY)) & ~((demand == MEDIUM) & (health == SERIOUS))
-    feasible &= ~(workers.flexible[rows, None] & ~jobs.flexible[None, cols])
-    feasible &= (jobs.openings[cols] > 0)[None, :]
-    feasible &= ~(jobs.public_welfare[None, cols] & ~workers.welfare_ok[rows, None])
-    feasible &= ~(located & ~within & ~away)  # too far, and not someone who would move for it
+    others = rules.posting_takes_people(prepared.listed[cols], jobs.openings[cols])[None, :]
+    others = others & rules.age_fits(workers.age[rows, None].astype(np.float32), jobs.min_age[None, cols],
+                                     jobs.max_age[None, cols])
+    others &= rules.health_fits(workers.health[rows, None], jobs.demand[None, cols])
+    others &= rules.hours_fit(workers.flexible[rows, None], jobs.flexible[None, cols])
+    others &= rules.welfare_fits(jobs.public_welfare[None, cols], workers.welfare_ok[rows, None])
+    others &= rules.reach_fits(km, prepared.reach[rows, None], workers.migrate[rows, None],
+                               jobs.accommodation[None, cols])
+    skilled = rules.skills_fit(prepared.resolved[cols][None, :], related_count)
+    feasible = others & skilled
 
     total = WEIGHTS["skills"] * coverage + WEIGHTS["distance"] * near + WEIGHTS["wage"] * pay
     total = np.where(feasible, total, np.float32(-1.0)).astype(np.float32)
-    return Block(rows, cols, total, coverage, near, pay.astype(np.float32), km, needed - exact_count)
+    return Block(rows, cols, total, coverage, near, pay.astype(np.float32), km, needed - exact_count,
+                 others & ~skilled)
 
 
 def blocks(workers: Workers, jobs: Jobs, prepared: Prepared, block: int = BLOCK):

@@ -3,7 +3,8 @@ plan's referrals); the two look-ups (an area to plan, a posting to explain) are 
 a token, like the other filters of the site. The service decides what may be referred."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, SelectMultipleField
+from wtforms import HiddenField, IntegerField, SelectField, SelectMultipleField
+from wtforms.validators import NumberRange, Optional
 
 
 def _id_or_none(value):
@@ -29,15 +30,19 @@ class WhyNotForm(FlaskForm):
 
 
 class AreaForm(FlaskForm):
-    """The area to plan for: one of the user's villages, townships (or counties), sent by GET."""
+    """The area to plan for: one of the user's villages, townships (or counties), and the least
+    fit a pair must have to be offered, in per cent (matching.services.MIN_SCORE unless given);
+    sent by GET."""
     class Meta:
         csrf = False
 
     area = SelectField(_l("Area"), choices=[], validate_choice=False)
+    min_score = IntegerField(_l("Minimum fit (%)"), validators=[Optional(), NumberRange(0, 100)])
 
 
 class PlanReferForm(FlaskForm):
     """"Refer all ticked": the area planned and the ticked pairs, each `worker_id-job_id`. The
     checkboxes sit in the plan's table, tied to this form by their `form` attribute."""
     area = HiddenField()
+    min_score = HiddenField()  # the per cent the plan was made with, so a refusal shows the same plan
     pair = SelectMultipleField(choices=[], validate_choice=False)

@@ -4,14 +4,20 @@ job's best workers (the scores themselves are never written down). engine.score_
 readable reference and gives the components for explanations; tests/matching/test_engine.py
 holds the two equal on random data.
 
-The rule is written out inside the loop rather than called: a call per pair costs numba more than
-the arithmetic (it counts references to every array argument)."""
+The hard rules are jobs.rules' functions, compiled here and inlined into the loop (a call per pair
+would cost numba more than the arithmetic); the score's arithmetic is written out beside them."""
 from __future__ import annotations
 
 import numpy as np
 from numba import get_num_threads, get_thread_id, njit, prange
 
+from jobs import rules
 from matching import engine
+
+_inline = njit(inline="always")
+age_fits, health_fits, hours_fit = _inline(rules.age_fits), _inline(rules.health_fits), _inline(rules.hours_fit)
+posting_takes_people, welfare_fits = _inline(rules.posting_takes_people), _inline(rules.welfare_fits)
+reach_fits, skills_fit = _inline(rules.reach_fits), _inline(rules.skills_fit)
 
 W_SKILLS, W_DISTANCE, W_WAGE = (np.float32(engine.WEIGHTS[k]) for k in ("skills", "distance", "wage"))
 
@@ -32,7 +38,7 @@ def _lookups(i, n_skills, n_groups, w_ptr, w_idx, w_val, g_ptr, g_idx):
 def shortlist_pairs(rows, cols, worker_jobs, worker_scores, job_workers, job_scores,
                     n_groups, w_ptr, w_idx, w_val, g_ptr, g_idx,
                     wx, wy, reach, commute, migrate, age, health, flexible, wage, welfare_ok,
-                    r_ptr, r_idx, skill_group, needed,
+                    r_ptr, r_idx, skill_group, needed, resolved, listed,
                     jx, jy, min_age, max_age, demand, j_flexible, accommodation, j_wage, openings, public_welfare,
                     related, no_skills, away_score, w_skills, w_distance, w_wage):
     """Keeps, without writing the scores down, each worker's best jobs (worker_jobs/scores, one
@@ -51,33 +57,30 @@ def shortlist_pairs(rows, cols, worker_jobs, worker_scores, job_workers, job_sco
             j = cols[b]
             # distance first: most pairs of a wide area end here, before any other work
             dx, dy = wx[i] - jx[j], wy[i] - jy[j]
-            d2 = dx * dx + dy * dy
-            located = not np.isnan(d2)
-            within = located and d2 <= reach[i] * reach[i]
+            km = np.sqrt(dx * dx + dy * dy)
+            if not reach_fits(km, reach[i], migrate[i], accommodation[j]):
+                continue
+            within = km <= reach[i]
             away = migrate[i] and accommodation[j] and not within
-            if located and not within and not away:
+            if not (posting_takes_people(listed[j], openings[j]) and age_fits(age[i], min_age[j], max_age[j])
+                    and health_fits(health[i], demand[j]) and hours_fit(flexible[i], j_flexible[j])
+                    and welfare_fits(public_welfare[j], welfare_ok[i])):
                 continue
-            feasible = openings[j] > 0
-            feasible &= not (age[i] < min_age[j]) and not (age[i] > max_age[j])
-            feasible &= not (demand[j] == engine.HEAVY and health[i] != engine.HEALTHY)
-            feasible &= not (demand[j] == engine.MEDIUM and health[i] == engine.SERIOUS)
-            feasible &= not (flexible[i] and not j_flexible[j])
-            feasible &= not (public_welfare[j] and not welfare_ok[i])
-            if not feasible:
+            got = np.float32(0.0)
+            met = 0
+            for p in range(r_ptr[j], r_ptr[j + 1]):
+                skill = r_idx[p]
+                if held[skill] > 0:
+                    got += held[skill]
+                    met += 1
+                elif in_group[skill_group[skill]]:
+                    got += related
+                    met += 1
+            if not skills_fit(resolved[j], met):
                 continue
-            if needed[j] == 0:
-                coverage = no_skills
-            else:
-                got = np.float32(0.0)
-                for p in range(r_ptr[j], r_ptr[j + 1]):
-                    skill = r_idx[p]
-                    if held[skill] > 0:
-                        got += held[skill]
-                    elif in_group[skill_group[skill]]:
-                        got += related
-                coverage = got / needed[j]
+            coverage = no_skills if needed[j] == 0 else got / needed[j]
             if within and not np.isnan(commute[i]):
-                near = one - np.float32(0.5) * np.sqrt(d2) / max(commute[i], one)
+                near = one - np.float32(0.5) * km / max(commute[i], one)
             elif away:
                 near = away_score
             else:
@@ -124,7 +127,7 @@ class Columns:
             workers.flexible.astype(np.bool_), workers.wage.astype(np.float32), workers.welfare_ok.astype(np.bool_))
         self.job_args = (
             required.indptr.astype(np.int64), required.indices.astype(np.int32), skill_group.astype(np.int32),
-            prepared.needed.astype(np.float32),
+            prepared.needed.astype(np.float32), prepared.resolved.astype(np.float32), prepared.listed.astype(np.bool_),
             prepared.jx, prepared.jy, jobs.min_age.astype(np.float32), jobs.max_age.astype(np.float32),
             jobs.demand.astype(np.int8), jobs.flexible.astype(np.bool_), jobs.accommodation.astype(np.bool_),
             jobs.wage.astype(np.float32), jobs.openings.astype(np.int32), jobs.public_welfare.astype(np.bool_))

@@ -35,8 +35,41 @@ class SkillGap:
     skill: str
     workers: set[int] = field(default_factory=set)
     jobs: set[int] = field(default_factory=set)
+    job_openings: dict[int, int] = field(default_factory=dict)  # openings left of each of those postings
     openings: int = 0
     courses: list[Course] = field(default_factory=list)
+
+    @property
+    def seats(self) -> int:
+        """A class this large would open the openings: one seat per person, no more than the openings."""
+        return min(len(self.workers), self.openings)
+
+
+@dataclass
+class Township:
+    """A township's gaps said once: N people within reach are one skill away from M openings."""
+    code: str
+    name: str
+    gaps: list[SkillGap]
+
+    @property
+    def workers(self) -> int:
+        return len(set().union(*(g.workers for g in self.gaps)))
+
+    @property
+    def openings(self) -> int:
+        jobs = {}
+        for gap in self.gaps:
+            jobs.update(gap.job_openings)
+        return sum(jobs.values())
+
+
+def by_township(gaps: list[SkillGap]) -> list[Township]:
+    """The gaps grouped by township, the township with the most people first."""
+    towns: dict[str, Township] = {}
+    for gap in gaps:
+        towns.setdefault(gap.township_code, Township(gap.township_code, gap.township, [])).gaps.append(gap)
+    return sorted(towns.values(), key=lambda t: (-t.workers, t.code))
 
 
 def one_skill_away(session: Session, area_code: str, actor: User, limit: int = 30) -> list[SkillGap]:
@@ -58,10 +91,13 @@ def one_skill_away(session: Session, area_code: str, actor: User, limit: int = 3
     gaps: dict[tuple[str, int], SkillGap] = {}
     for rows, cols in engine.blocks(people.table, postings.table, prepared):
         block = engine.score_block(people.table, postings.table, prepared, rows, cols)
-        # once learned, the skill counts as held (self-reported): the posting must then be good enough
-        once_learned = block.total + engine.WEIGHTS["skills"] * engine.SELF_REPORTED / np.maximum(
-            prepared.needed[cols][None, :], 1)
-        hits = np.argwhere((block.total >= 0) & (block.missing == 1) & (once_learned >= GOOD_ENOUGH)
+        # once learned, the skill counts as held (self-reported): the posting must then be good enough;
+        # a posting closed to the person for want of it (every other rule met) counts too
+        once_learned = engine.WEIGHTS["skills"] * (block.skills + engine.SELF_REPORTED / np.maximum(
+            prepared.needed[cols][None, :], 1)) + engine.WEIGHTS["distance"] * block.distance + \
+            engine.WEIGHTS["wage"] * block.wage
+        possible = (block.total >= 0) | block.skills_only
+        hits = np.argwhere(possible & (block.missing == 1) & (once_learned >= GOOD_ENOUGH)
                            & (postings.table.unresolved[cols] == 0)[None, :])
         for a, b in hits:
             row, col = int(rows[a]), int(cols[b])
@@ -77,7 +113,7 @@ def one_skill_away(session: Session, area_code: str, actor: User, limit: int = 3
             gap.jobs.add(int(postings.table.ids[col]))
     ranked = sorted(gaps.values(), key=lambda g: (-len(g.workers), -len(g.jobs), g.skill))[:limit]
     _name_townships(session, ranked)
-    _add_openings_and_courses(session, ranked)
+    _add_openings_and_courses(session, ranked, space)
     return ranked
 
 
@@ -87,15 +123,18 @@ def _name_townships(session: Session, gaps: list[SkillGap]) -> None:
         gap.township = names.get(gap.township_code, gap.township_code)
 
 
-def _add_openings_and_courses(session: Session, gaps: list[SkillGap]) -> None:
+def _add_openings_and_courses(session: Session, gaps: list[SkillGap], space: data.SkillSpace) -> None:
+    """Each gap's openings, and the courses one can still join that teach its skill (under any
+    entry of the same occupation)."""
     jobs = {j.id: j for j in session.scalars(select(Job).where(Job.id.in_({i for g in gaps for i in g.jobs})))}
     courses, _total = list_courses(session, upcoming=True, limit=500)
     teaching = defaultdict(list)
     for course in courses:
         for taught in course.skills_taught:
-            if taught.skill_id is not None:
-                teaching[taught.skill_id].append(course)
+            if taught.skill_id is not None and course not in teaching[space.key(taught.skill_id)]:
+                teaching[space.key(taught.skill_id)].append(course)
     for gap in gaps:
-        gap.openings = sum(jobs[i].openings_left for i in gap.jobs if i in jobs)
-        gap.courses = teaching.get(gap.skill_id, [])
+        gap.job_openings = {i: jobs[i].openings_left for i in gap.jobs if i in jobs}
+        gap.openings = sum(gap.job_openings.values())
+        gap.courses = teaching.get(space.key(gap.skill_id), [])
 

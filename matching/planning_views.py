@@ -33,4 +33,4 @@ def course_gaps():
     codes = [a.code for a in areas]
     area = request.args.get("area") if request.args.get("area") in codes else (codes[0] if codes else None)
     gaps = planning.one_skill_away(db.session, area, actor) if area else []
-    return render_template("planning/course_gaps.html", areas=areas, area=area, gaps=gaps)
+    return render_template("planning/course_gaps.html", areas=areas, area=area, towns=planning.by_township(gaps))

@@ -2,6 +2,7 @@
 from marshmallow import Schema, fields, validate
 
 from core.schemas import AreaCode
+from matching.services import MIN_SCORE
 
 
 class RecommendationArgs(Schema):
@@ -25,6 +26,8 @@ class JobRecommendation(Schema):
     distance_km = fields.Float(allow_none=True, metadata={"description": "from home; null when a point is unknown"})
     recommended_to_others = fields.Integer(attribute="others", metadata={
         "description": "how many other people this posting is recommended to (last re-match)"})
+    referred_pending = fields.Integer(attribute="pending", metadata={
+        "description": "how many other people are put forward for this posting and still waiting for an answer"})
 
 
 class CourseRecommendation(Schema):
@@ -41,6 +44,9 @@ class CourseRecommendation(Schema):
 class Recommendations(Schema):
     jobs = fields.List(fields.Nested(JobRecommendation))
     courses = fields.List(fields.Nested(CourseRecommendation))
+    after_training = fields.List(fields.Nested(JobRecommendation), metadata={
+        "description": "postings closed to the person until they learn a skill they lack (`missing_skills`); "
+                       "`score` is the fit once learned"})
 
 
 class WhyNot(Schema):
@@ -58,17 +64,20 @@ class AllocationIn(Schema):
     area_code = AreaCode(required=True)
     group_placement = fields.Boolean(load_default=False, metadata={
         "description": "gather villagers of one village at the same employers where the fit allows"})
+    min_score = fields.Float(load_default=MIN_SCORE, validate=validate.Range(0, 1), metadata={
+        "description": f"no assignment fits less than this; default {MIN_SCORE}"})
 
 
 class AssignmentOut(Schema):
-    worker_id = fields.Function(lambda a: a.worker.id)
-    household_code = fields.Function(lambda a: a.worker.household.code)
-    job_id = fields.Function(lambda a: a.job.id)
+    worker_id = fields.Integer()
+    household_code = fields.String()
+    job_id = fields.Integer()
     score = fields.Float()
 
 
 class AllocationOut(Schema):
     assignments = fields.List(fields.Nested(AssignmentOut))
+    min_score = fields.Float()
     households_total = fields.Integer()
     households_covered = fields.Integer()
 

@@ -9,24 +9,28 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from flask_babel import gettext as _
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, lazyload
 
 from core import audit
 from core.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 from core.models import Role, User, china_today
 from core.scoping import user_sees_area
 from core.spreadsheets import Spreadsheet
-from jobs.hiring import create_referral, may_hold_public_welfare_post
+from jobs import eligibility
+from jobs.eligibility import same_skill
+from jobs.hiring import create_referral
 from jobs.models import OPEN_REFERRAL, Job, Referral
 from matching import allocation, data, demand, engine
-from registry.models import Area, Worker
+from registry.models import Area, Household, Worker
 from registry.services import can_read_worker
 from training.models import Course
 from training.services import list_courses
 
 GOOD_WITH_SKILLS = 0.6  # a job worth training for: this good once the missing skills are learned
 GAP_POSTINGS = 30  # postings looked at for course advice, the most promising first
+MIN_SCORE = 0.4  # a plan offers no pair that fits less than this (POST /api/v1/allocations `min_score`)
+GAPS_SHOWN = 5  # postings shown as "学会X后可应聘"
 PLANNERS = (Role.admin, Role.county, Role.station)
 
 
@@ -37,8 +41,10 @@ class JobMatch:
     components: dict[str, float]
     reasons: list[str]
     missing_skills: list[str]
-    missing_skill_ids: list[int] = field(default_factory=list)
-    others: int = 0  # other people this posting is recommended to (from the last re-match)
+    missing_keys: list[str] = field(default_factory=list)  # the missing resolved skills (eligibility.same_skill)
+    others: int = 0  # other people this posting is among the best ten of (the last re-match)
+    pending: int = 0  # other people put forward for this posting and still waiting for an answer
+    eligible: bool = True  # False: closed to the person until they learn one of its skills
     distance_km: float | None = None  # from home (or the resettlement site); None when a point is unknown
 
 
@@ -53,23 +59,38 @@ class CourseAdvice:
 class Recommendations:
     jobs: list[JobMatch]
     courses: list[CourseAdvice]
+    after_training: list[JobMatch] = field(default_factory=list)  # postings open once a skill is learned
+
+
+def _held(worker: Worker) -> dict[str, bool]:
+    """The person's skills, one per skill whatever entry they were written under: certified or not."""
+    held: dict[str, bool] = {}
+    for s in worker.skills:
+        key = same_skill(s.skill)
+        if key is not None:
+            held[key] = held.get(key, False) or bool(s.certified)
+    return held
 
 
 def _explain(worker: Worker, job: Job, block: engine.Block, col: int, feasible: bool) -> JobMatch:
-    """Components as numbers, short reasons in words, and the skills the person lacks."""
-    held = {s.skill_id: s for s in worker.skills if s.skill_id is not None}
+    """Components as numbers, short reasons in words (each skill said once), and the skills the
+    person lacks."""
+    held = _held(worker)
     held_groups = {s.skill.group_code for s in worker.skills if s.skill is not None}
-    reasons, missing, missing_ids = [], [], []
+    reasons, missing, missing_keys, seen = [], [], [], set()
     for need in job.required_skills:
-        mine = held.get(need.skill_id) if need.skill_id is not None else None
-        if mine is not None:
-            reasons.append(_("certified %(skill)s", skill=need.canonical) if mine.certified
+        key = same_skill(need.skill) or f"text:{need.name}"
+        if key in seen:
+            continue
+        seen.add(key)
+        if key in held:
+            reasons.append(_("certified %(skill)s", skill=need.canonical) if held[key]
                            else _("knows %(skill)s", skill=need.canonical))
             continue
         missing.append(need.canonical or need.name)
-        if need.skill_id is not None:
-            missing_ids.append(need.skill_id)
-            if need.skill is not None and need.skill.group_code in held_groups:
+        if need.skill is not None:
+            missing_keys.append(key)
+            if need.skill.group_code in held_groups:
                 reasons.append(_("related skills to %(skill)s", skill=need.canonical))
     if not job.required_skills:
         reasons.append(_("no particular skill needed"))
@@ -85,7 +106,7 @@ def _explain(worker: Worker, job: Job, block: engine.Block, col: int, feasible: 
     components = {"skills": round(float(block.skills[0, col]), 3), "distance": round(near, 3),
                   "wage": round(float(block.wage[0, col]), 3)}
     score = round(float(block.total[0, col]), 3) if feasible else 0.0
-    return JobMatch(job, max(score, 0.0), components, reasons, missing, missing_ids,
+    return JobMatch(job, max(score, 0.0), components, reasons, missing, missing_keys,
                     distance_km=None if np.isnan(km) else round(km, 1))
 
 
@@ -122,33 +143,53 @@ def recommend(session: Session, worker: Worker, actor: User, limit: int = 10) ->
     spread = sorted(candidates, key=lambda c: -demand.priced(float(total[c]), others[c] + 1,
                                                               int(postings.table.openings[c])))[:limit]
     matches = [_explain(worker, job, block, c, True) for job, c in zip(postings.load(session, spread), spread)]
+    waiting = pending_referrals(session, [m.job.id for m in matches], but=worker.id)
     for match, c in zip(matches, spread):
-        match.others = others[c]
-    # the training gap: good postings held back only by skills (the most promising few)
-    complete = total + engine.WEIGHTS["skills"] * (1 - block.skills[0])
-    held = order[(block.skills[0, order] < 1.0) & (complete[order] >= GOOD_WITH_SKILLS)]
+        match.others, match.pending = others[c], waiting.get(match.job.id, 0)
+    # the training gap: good postings held back only by skills, those open to the person without
+    # all of them and those closed to them until they learn one (the most promising few)
+    complete = engine.WEIGHTS["skills"] + engine.WEIGHTS["distance"] * block.distance[0] + \
+        engine.WEIGHTS["wage"] * block.wage[0]
+    possible = ((total >= 0) & (block.skills[0] < 1.0) | block.skills_only[0]) & ~np.isin(ids, referred)
+    held = np.flatnonzero(possible & (complete >= GOOD_WITH_SKILLS))
     held_back = held[np.argsort(-complete[held], kind="stable")][:GAP_POSTINGS].tolist()
-    gaps = [_explain(worker, job, block, c, True) for job, c in zip(postings.load(session, held_back), held_back)]
-    return Recommendations(matches, training_gap(session, [g for g in gaps if g.missing_skill_ids]))
+    gaps = [_explain(worker, job, block, c, False) for job, c in zip(postings.load(session, held_back), held_back)]
+    for gap, c in zip(gaps, held_back):
+        gap.score, gap.eligible = round(float(complete[c]), 3), bool(total[c] >= 0)
+    gaps = [g for g in gaps if g.missing_keys]
+    return Recommendations(matches, training_gap(session, gaps), [g for g in gaps if not g.eligible][:GAPS_SHOWN])
+
+
+def pending_referrals(session: Session, job_ids: list[int], but: int | None = None) -> dict[int, int]:
+    """How many people are put forward for each posting and still waiting for an answer (but one)."""
+    if not job_ids:
+        return {}
+    query = select(Referral.job_id, func.count()).where(Referral.job_id.in_(job_ids),
+                                                         Referral.status.in_(OPEN_REFERRAL))
+    if but is not None:
+        query = query.where(Referral.worker_id != but)
+    return dict(session.execute(query.group_by(Referral.job_id)).all())
 
 
 def training_gap(session: Session, gaps: list[JobMatch], limit: int = 5) -> list[CourseAdvice]:
     """Courses one can still join that teach skills good jobs are held back by, each with the jobs
-    whose every missing skill it teaches (or, failing that, the jobs it brings closer)."""
-    wanted = {skill_id for g in gaps for skill_id in g.missing_skill_ids}
+    whose every missing skill it teaches (or, failing that, the jobs it brings closer). A course
+    teaching an entry teaches every entry of the same occupation (育婴员 opens 育婴员证)."""
+    wanted = {key for g in gaps for key in g.missing_keys}
     if not wanted:
         return []
     courses, _total = list_courses(session, upcoming=True, limit=500)
     advice = []
     for course in courses:
-        taught = {s.skill_id for s in course.skills_taught if s.skill_id is not None}
+        taught = {same_skill(s.skill) for s in course.skills_taught if s.skill is not None}
         closes = taught & wanted
         if not closes:
             continue
-        opens = [g.job.id for g in gaps if set(g.missing_skill_ids) <= taught and len(g.missing_skills) ==
-                 len(g.missing_skill_ids)]
-        nearer = [g.job.id for g in gaps if set(g.missing_skill_ids) & taught and g.job.id not in opens]
-        names = [s.canonical or s.name for s in course.skills_taught if s.skill_id in closes]
+        opens = [g.job.id for g in gaps if set(g.missing_keys) <= taught and len(g.missing_skills) ==
+                 len(g.missing_keys)]
+        nearer = [g.job.id for g in gaps if set(g.missing_keys) & taught and g.job.id not in opens]
+        names = list(dict.fromkeys(s.canonical or s.name for s in course.skills_taught
+                                   if same_skill(s.skill) in closes))
         advice.append((len(opens), len(nearer), course.seats_left > 0, CourseAdvice(course, names, opens or nearer)))
     advice.sort(key=lambda a: (-a[0], -a[1], not a[2], a[3].course.starts_on or china_today(), a[3].course.id))
     return [a[3] for a in advice[:limit]]
@@ -156,46 +197,26 @@ def training_gap(session: Session, gaps: list[JobMatch], limit: int = 5) -> list
 
 def why_not(session: Session, worker: Worker, job: Job, actor: User) -> dict:
     """Why this posting is (or is not) among the person's recommendations: its components, and
-    every hard rule it breaks, in words."""
+    every hard rule it breaks, in words (jobs.eligibility: the rules the engine applies)."""
     if not can_read_worker(actor, worker):
         raise NotFound(_("No worker %(id)s.", id=worker.id))
     postings, block = _score_one(session, worker, jobs=[job.id])
     feasible = bool(block.total[0, 0] >= 0)
     match = _explain(worker, job, block, 0, feasible)
-    return {"job_id": job.id, "feasible": feasible and job.is_open and job.openings_left > 0,
+    return {"job_id": job.id, "feasible": feasible,
             "score": match.score, "components": match.components, "reasons": match.reasons,
             "missing_skills": match.missing_skills, "distance_km": match.distance_km,
-            "blockers": blockers(worker, job, float(block.km[0, 0]))}
-
-
-def blockers(worker: Worker, job: Job, km: float) -> list[str]:
-    problems = []
-    if not job.is_open:
-        problems.append(_("the posting is closed or expired"))
-    if job.openings_left <= 0:
-        problems.append(_("every opening is filled"))
-    age = worker.age
-    if (job.min_age is not None and age < job.min_age) or (job.max_age is not None and age > job.max_age):
-        problems.append(_("age %(age)s is outside %(low)s–%(high)s", age=age, low=job.min_age or "", high=job.max_age or ""))
-    code = data.HEALTH_CODE[worker.health]
-    demand = data.DEMAND_CODE[job.physical_demand]
-    if (demand == engine.HEAVY and code != engine.HEALTHY) or (demand == engine.MEDIUM and code == engine.SERIOUS):
-        problems.append(_("the work is too heavy for their health"))
-    if worker.needs_flexible_hours and not job.flexible_hours:
-        problems.append(_("they need flexible hours, the job has none"))
-    reach = worker.max_commute_km if worker.max_commute_km is not None else engine.DEFAULT_COMMUTE_KM
-    if not np.isnan(km) and km > reach and not (worker.willing_to_migrate and job.accommodation):
-        problems.append(_("%(km)s km away, beyond their %(limit)s km", km=round(km), limit=round(reach)))
-    if job.public_welfare and not may_hold_public_welfare_post(worker):
-        problems.append(_("public-welfare posts are for monitored or lifted-out households staying home"))
-    return problems
+            "blockers": list(eligibility.blockers(worker, job, float(block.km[0, 0])).values())}
 
 
 @dataclass
 class Assignment:
-    worker: Worker
-    job: Job
+    worker_id: int
+    household_code: str
+    job_id: int
     score: float
+    worker: Worker | None = None  # the objects, for pages and the workbook (plan(..., objects=True))
+    job: Job | None = None
 
 
 @dataclass
@@ -204,11 +225,16 @@ class Plan:
     assignments: list[Assignment]
     households_total: int
     households_covered: int
+    min_score: float = 0.0
 
 
-def plan(session: Session, area_code: str, actor: User, k: int = 10, group: bool = False) -> Plan:
+def plan(session: Session, area_code: str, actor: User, k: int = 10, group: bool = False,
+         min_score: float = MIN_SCORE, objects: bool = True) -> Plan:
     """The allocation for an area: capacity respected, households with nobody in work first;
-    with `group`, villagers of one village gathered at the same employers where the fit allows."""
+    nothing under `min_score`; public-welfare posts only for people no market posting fits, one
+    per household (allocation.reviewable); with `group`, villagers of one village gathered at the
+    same employers where the fit allows. Without `objects` (the API), assignments carry ids and
+    household codes only: building a county's people as objects cost more than planning."""
     if actor.role not in PLANNERS:
         raise Forbidden(_("Your role is not allowed to do this."))
     area = session.get(Area, area_code)
@@ -219,20 +245,35 @@ def plan(session: Session, area_code: str, actor: User, k: int = 10, group: bool
     space, postings = data.current_postings(session)
     people = data.looking_for_work(session, area_code=area_code, space=space)
     lists = engine.shortlists(people.table, postings.table, space.group, k=k)
-    edges = allocation.candidate_edges(lists)
+    edges = allocation.reviewable(allocation.candidate_edges(lists), min_score, postings.table.public_welfare,
+                                  people.table.household)
     result = allocation.allocate(people.table.household, people.household_priority, people.household_employed,
                                  postings.table.openings, edges)
     if group and len(result.workers):
         bonus = allocation.together(people.village, postings.employer, edges, result)
         result = allocation.allocate(people.table.household, people.household_priority, people.household_employed,
                                      postings.table.openings, edges, bonus=bonus)
-    workers = {w.id: w for w in session.scalars(select(Worker).where(
-        Worker.id.in_([int(people.table.ids[i]) for i in result.workers])))}
-    jobs = postings.load(session, [int(j) for j in result.jobs])
-    assignments = [Assignment(workers[int(people.table.ids[w])], job, round(float(s), 3))
-                   for w, job, s in zip(result.workers, jobs, result.scores)]
-    assignments.sort(key=lambda a: (a.worker.household.code, -a.score, a.worker.id))
-    return Plan(area, assignments, result.households_total, result.households_covered)
+    worker_ids = people.table.ids[result.workers].tolist()
+    codes = dict(session.execute(select(Worker.id, Household.code).join(Household, Household.id == Worker.household_id)
+                                 .where(Worker.id.in_(worker_ids))).all()) if worker_ids else {}
+    assignments = [Assignment(w, codes[w], int(j), round(float(s), 3))
+                   for w, j, s in zip(worker_ids, postings.table.ids[result.jobs].tolist(), result.scores)
+                   if w in codes]  # a person removed from the registry since the people were read: left out
+    assignments.sort(key=lambda a: (a.household_code, -a.score, a.worker_id))
+    made = Plan(area, assignments, result.households_total, result.households_covered, min_score)
+    if objects:
+        _with_objects(session, made)
+    return made
+
+
+def _with_objects(session: Session, made: Plan) -> None:
+    """The people (with their households, not their skills) and postings of a plan, for pages."""
+    ids = [a.worker_id for a in made.assignments]
+    workers = {w.id: w for w in session.scalars(select(Worker).options(lazyload(Worker.skills))
+                                                .where(Worker.id.in_(ids)))} if ids else {}
+    jobs = {j.id: j for j in session.scalars(select(Job).where(Job.id.in_({a.job_id for a in made.assignments})))}
+    for a in made.assignments:
+        a.worker, a.job = workers[a.worker_id], jobs[a.job_id]
 
 
 def _wage(job: Job) -> str:
@@ -253,7 +294,7 @@ def plan_workbook(plan: Plan, actor: User) -> io.BytesIO:
         sheet.append([household.code, household.village.name, household.monitoring_status.zh, a.worker.name,
                       job.title, job.employer.name, job.address or job.employer.address or "", _wage(job),
                       round(a.score * 100)])
-    book.sheet("汇总", ["地区", "地区代码", "有人待业的户数", "已覆盖户数", "安排人数", "生成日期"]).append(
+    book.sheet("汇总", ["地区", "地区代码", "无人就业且有人求职的户数", "有人被安排的户数", "安排人数", "生成日期"]).append(
         [plan.area.full_name, plan.area.code, plan.households_total, plan.households_covered,
          len(plan.assignments), china_today().isoformat()])
     audit.record(actor, "export", "allocation", plan.area.code, detail=f"{len(plan.assignments)} assignments",
@@ -332,8 +373,7 @@ def rank_candidates(session: Session, job: Job, actor: User, limit: int = 20) ->
         worker = workers.get(int(table.ids[r]))
         if worker is None:  # removed from the registry since the people were read
             continue
-        one = engine.Block(np.array([r]), np.array([0]), block.total[r:r + 1], block.skills[r:r + 1],
-                           block.distance[r:r + 1], block.wage[r:r + 1], block.km[r:r + 1], block.missing[r:r + 1])
+        one = block.row(r)
         match = _explain(worker, job, one, 0, True)
         result.append(Candidate(worker, match.score, match.components, match.reasons, match.missing_skills,
                                 match.distance_km))

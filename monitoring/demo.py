@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.models import CHINA, Role, User, china_today
-from jobs import hiring
+from jobs import eligibility, hiring
 from jobs.models import Job, LeaveReason, Referral, ReferralStatus
 from monitoring.tasks import run_task
 from registry.demo import STATION_VILLAGE, date_last_change
@@ -44,13 +44,14 @@ def load_monitoring_demo(session: Session, seed: int = 2026) -> list[str]:
     today = china_today()
 
     # the station's own worries
-    relocated = next((w for w in ours if w.household.relocated), ours[0])
-    left = _placement(session, relocated, market[4], today - timedelta(days=50))
+    relocated = next((w for w in ours if w.household.relocated and _fitting(w, market)), ours[0])
+    left = _placement(session, relocated, _fitting(relocated, market[4:] + market[:4])[0], today - timedelta(days=50))
     _leave(session, left, LeaveReason.adaptation, today - timedelta(days=4))
-    overdue = next(w for w in ours if w is not relocated and w.household_id != relocated.household_id)
-    _placement(session, overdue, market[0], today - timedelta(days=45))  # its 1-month follow-up is not done
+    overdue = next(w for w in ours if w is not relocated and w.household_id != relocated.household_id
+                   and _fitting(w, market))
+    _placement(session, overdue, _fitting(overdue, market)[0], today - timedelta(days=45))  # its 1-month follow-up is not done
     holder = next(w for w in ours if w not in (relocated, overdue) and w.household.monitoring_status
-                  is not MonitoringStatus.none and w.household_id != overdue.household_id)
+                  is not MonitoringStatus.none and w.household_id != overdue.household_id and _fitting(w, [welfare]))
     held = _placement(session, holder, welfare,  # its term ends in 16 days
                       today - relativedelta(months=hiring.WELFARE_TERM_MONTHS) + timedelta(days=16))
     for follow_up in held.follow_ups:  # followed up in time; the post's end is what worries
@@ -61,9 +62,10 @@ def load_monitoring_demo(session: Session, seed: int = 2026) -> list[str]:
     # a year of placements elsewhere in the county: most still in work, some left
     count = 0
     for worker in others:
-        job = rng.choice(market)
-        if count >= PLACEMENTS or job.hired_count >= job.openings:
+        fitting = _fitting(worker, market)
+        if count >= PLACEMENTS or not fitting:
             continue
+        job = rng.choice(fitting)
         hired_on = today - timedelta(days=rng.randint(20, 360))
         referral = _placement(session, worker, job, hired_on)
         for follow_up in referral.follow_ups:
@@ -93,6 +95,11 @@ def _helpers(session: Session) -> None:
             Household.village_code == STATION_VILLAGE, Household.monitoring_status != MonitoringStatus.none)):
         household.helper_id = station.id
         household.helper_name = household.helper_name or station.display_name
+
+
+def _fitting(worker: Worker, jobs: list[Job]) -> list[Job]:
+    """The postings the person may take by the matcher's rules (a hire elsewhere would be refused)."""
+    return [job for job in jobs if not eligibility.blockers(worker, job)]
 
 
 def _placement(session: Session, worker: Worker, job: Job, hired_on: date) -> Referral:

@@ -1,7 +1,7 @@
 """Areas, households, workers and the canonical skill taxonomy."""
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Enum, ForeignKey, LargeBinary, String, event, inspect, select
+from sqlalchemy import JSON, Enum, ForeignKey, LargeBinary, String, UniqueConstraint, event, inspect, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from core.enums import LabelledEnum
@@ -163,6 +163,22 @@ class Skill(db.Model):
     code: Mapped[str | None] = mapped_column(String(16), index=True)
     group_code: Mapped[str] = mapped_column(String(8), index=True)
     aliases: Mapped[list] = mapped_column(JSON, default=list)
+
+
+class SkillCorrection(db.Model):
+    """Station staff said that, in their county, this text (a skill or a job title as people write
+    it, normalised) means this entry: the resolver's answer gives way to it there."""
+    __tablename__ = "skill_corrections"
+    __table_args__ = (UniqueConstraint("county_code", "text", name="county_text"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    county_code: Mapped[str] = mapped_column(ForeignKey("areas.code"))
+    text: Mapped[str] = mapped_column(String(100))
+    skill_id: Mapped[int] = mapped_column(ForeignKey("skills.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    skill: Mapped[Skill] = relationship()
 
 
 class Worker(db.Model):

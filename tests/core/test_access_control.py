@@ -20,7 +20,7 @@ PAGES = {
     "/alerts": STAFF, "/allocations": STAFF, "/county": STAFF, "/households": STAFF, "/referrals": STAFF,
     "/station": STAFF, "/training/demand": STAFF, "/training/outcomes": STAFF, "/training/planning": STAFF,
     "/training/subsidies": STAFF, "/training/subsidies.xlsx": STAFF, "/workers": STAFF, "/workers/export": STAFF,
-    "/allocations.xlsx": STAFF, "/allocations/print": STAFF,
+    "/allocations.xlsx": STAFF, "/allocations/print": STAFF, "/allocations/slips": STAFF,
     "/households/new": {"admin", "station"}, "/workers/new": {"admin", "station"}, "/import": {"admin", "station"},
     "/audit": {"admin"}, "/employers": {"admin", "county"},
     "/provider": {"admin", "county", "provider"}, "/provider/courses/new": {"admin", "county", "provider"},

@@ -41,7 +41,7 @@ def make_employer(app, areas):
 def make_job(app, make_employer):
     def make(employer_id: int | None = None, **fields):
         employer_id = employer_id or make_employer()
-        data = {"employer_id": employer_id, "title": "电焊工", "required_skills": ["焊工"], "openings": 2,
+        data = {"employer_id": employer_id, "title": "电焊工", "required_skills": [], "openings": 2,
                 "wage_min": 3000, "wage_max": 4500, "physical_demand": "medium",
                 "expires_on": (date.today() + timedelta(days=60)).isoformat(), **fields}
         with app.test_request_context():

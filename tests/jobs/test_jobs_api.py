@@ -164,12 +164,13 @@ def test_station_refers_only_its_own_villagers(api_as, make_job, make_worker, ma
 
 def test_employer_sees_masked_candidates_and_only_its_referrals(api_as, make_employer, make_job, make_worker):
     mine = make_employer()
-    job = make_job(mine)
-    welder = make_worker(name="马成", skills=["电焊"], max_commute_km=30)
-    make_worker(name="李四", skills=["种地"], max_commute_km=30)
+    job = make_job(mine, required_skills=["焊工", "缝纫"])
+    welder = make_worker(name="马成", skills=["电焊", "缝纫"], max_commute_km=30)
+    sewer = make_worker(name="李四", skills=["缝纫"], max_commute_km=30)
+    make_worker(name="王五", skills=["种地"], max_commute_km=30)  # meets no required skill: no candidate
     employer_user = api_as("employer", employer_id=mine)
     items = employer_user.get(f"/api/v1/jobs/{job}/candidates?limit=5").json["items"]
-    assert items[0]["worker_id"] == welder and items[0]["score"] > items[1]["score"]
+    assert [i["worker_id"] for i in items] == [welder, sewer] and items[0]["score"] > items[1]["score"]
     assert items[0]["display"]["name"] == "马*" and items[0]["display"]["phone"] is None
     assert "焊工" not in items[1]["display"]["skills"] and items[1]["missing_skills"] == ["焊工"]
     other = api_as("employer", employer_id=make_employer())

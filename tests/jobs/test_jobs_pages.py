@@ -191,8 +191,8 @@ def test_an_employer_cannot_open_another_employers_candidates(login_as, make_emp
 
 def test_the_candidates_page_masks_names_for_employers(login_as, make_employer, make_job, make_worker, refer):
     employer = make_employer()
-    job = make_job(employer)
-    welder = make_worker(name="马成林", skills=["电焊"], max_commute_km=30, phone="13895009999")
+    job = make_job(employer, required_skills=["焊工", "缝纫"])
+    welder = make_worker(name="马成林", skills=["电焊", "缝纫"], max_commute_km=30, phone="13895009999")
     make_worker(name="李秀兰", skills=["缝纫"], max_commute_km=30)
     html = login_as("employer", employer_id=employer).get(f"/jobs/{job}/candidates").get_data(as_text=True)
     assert "马**" in html and "李**" in html

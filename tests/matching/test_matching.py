@@ -26,13 +26,16 @@ def test_a_welder_who_wrote_dianhan_gets_the_welding_job_with_reasons(api_as, ma
     welding = make_job(title="焊工", required_skills=["焊工"], wage_max=6000, **near(6))
     sewing = make_job(title="缝纫工", required_skills=["缝纫"], wage_max=6000, **near(6))
     station = api_as("station", [VILLAGE])
-    jobs = recommend(station, welder)["jobs"]
-    assert [j["job_id"] for j in jobs][:2] == [welding, sewing]
-    best = jobs[0]
+    advice = recommend(station, welder)
+    assert [j["job_id"] for j in advice["jobs"]] == [welding]  # sewing asks for a skill the welder lacks
+    best = advice["jobs"][0]
     assert best["missing_skills"] == [] and best["components"]["skills"] == 0.8  # self-reported, not certified
-    assert 0 < best["score"] <= 1 and best["score"] > jobs[1]["score"]
+    assert 0 < best["score"] <= 1
     assert any("焊工" in r for r in best["reasons"]) and any("6" in r for r in best["reasons"])
-    assert jobs[1]["missing_skills"] == ["缝纫工"]
+    assert [(j["job_id"], j["missing_skills"]) for j in advice["after_training"]] == [(sewing, ["缝纫工"])]
+    why = station.get(f"/api/v1/workers/{welder}/why-not/{sewing}").json
+    assert why["feasible"] is False and why["missing_skills"] == ["缝纫工"]
+    assert any("缝纫工" in b for b in why["blockers"])
 
 
 def test_no_hard_constraint_is_broken(api_as, make_worker, make_job, make_household):
@@ -75,7 +78,8 @@ def test_the_course_that_teaches_the_missing_skill_is_advised(api_as, make_worke
     right = provider.post("/api/v1/courses", json=course_body(title="叉车司机培训", skills_taught=["会开叉车"])).json["id"]
     provider.post("/api/v1/courses", json=course_body(title="育婴员培训", skills_taught=["育婴员"]))
     advice = recommend(api_as("station", [VILLAGE]), person)
-    assert forklift in {j["job_id"] for j in advice["jobs"]}
+    assert forklift not in {j["job_id"] for j in advice["jobs"]}  # closed to them until they learn it
+    assert forklift in {j["job_id"] for j in advice["after_training"]}
     assert [c["course_id"] for c in advice["courses"]] == [right]
     assert advice["courses"][0]["for_job_ids"] == [forklift] and advice["courses"][0]["closes_skills"]
 
@@ -87,10 +91,10 @@ def test_the_allocation_fills_no_job_beyond_its_openings_and_covers_households_f
     # from a household with nobody in work: the second gets it
     working = make_household()
     make_worker(working, employment_status="local")
-    skilled = make_worker(working, skills=["焊工"], max_commute_km=30)
+    skilled = make_worker(working, skills=["焊工", "缝纫"], max_commute_km=30)
     idle_household = make_household()
-    unskilled = make_worker(idle_household, max_commute_km=30)
-    one = make_job(title="焊工", required_skills=["焊工"], openings=1, **near(4))
+    unskilled = make_worker(idle_household, skills=["缝纫"], max_commute_km=30)  # one of the two skills
+    one = make_job(title="焊工", required_skills=["焊工", "缝纫"], openings=1, **near(4))
     plan = station.post("/api/v1/allocations", json={"area_code": VILLAGE})
     assert plan.status_code == 200, plan.json
     placed = {a["worker_id"]: a["job_id"] for a in plan.json["assignments"]}
@@ -104,7 +108,7 @@ def test_monitored_households_come_before_relocated_ones_and_openings_hold(api_a
     station = api_as("station", [VILLAGE])
     relocated = make_worker(make_household(relocated=True, resettlement_site="吉强镇移民安置点"), max_commute_km=30,
                             skills=["缝纫"])
-    monitored = make_worker(make_household(monitoring_status="marginal"), max_commute_km=30)
+    monitored = make_worker(make_household(monitoring_status="marginal"), max_commute_km=30, skills=["缝纫"])
     job = make_job(title="缝纫工", required_skills=["缝纫"], openings=1, physical_demand="light", **near(2))
     plan = station.post("/api/v1/allocations", json={"area_code": VILLAGE}).json
     assert [(a["worker_id"], a["job_id"]) for a in plan["assignments"]] == [(monitored, job)]
@@ -186,7 +190,7 @@ def test_candidates_for_a_posting_come_from_the_matcher_best_first(api_as, make_
     items = station.get(f"/api/v1/jobs/{job}/candidates").json["items"]
     assert [i["worker_id"] for i in items][:1] == [welder] and too_far not in [i["worker_id"] for i in items]
     assert items[0]["missing_skills"] == [] and items[0]["reasons"]
-    assert cousin in [i["worker_id"] for i in items]
+    assert cousin not in [i["worker_id"] for i in items]  # meets none of its skills, nor their group
     employer = api_as("employer", employer_id=employer_id).get(f"/api/v1/jobs/{job}/candidates").json["items"]
     assert employer[0]["worker_id"] == welder and "*" in employer[0]["display"]["name"]
 
@@ -206,7 +210,9 @@ def test_candidates_follow_every_change_of_the_people_at_once(api_as, make_worke
     welder = make_worker(skills=["电焊"], max_commute_km=20)
     assert ranked() == [(welder, [])]
     newcomer = make_worker(max_commute_km=20)
-    assert ranked() == [(welder, []), (newcomer, ["焊工"])]
+    assert ranked() == [(welder, [])]  # without the skill, not a candidate
+    assert station.patch(f"/api/v1/workers/{newcomer}", json={"skills": ["钢筋工"]}).status_code == 200
+    assert ranked() == [(welder, [])]
     assert station.patch(f"/api/v1/workers/{newcomer}", json={"skills": ["焊工"]}).status_code == 200
     assert [w for w, missing in ranked() if not missing] == [welder, newcomer]
     assert station.patch(f"/api/v1/workers/{welder}", json={"max_commute_km": 1}).status_code == 200
@@ -214,9 +220,9 @@ def test_candidates_follow_every_change_of_the_people_at_once(api_as, make_worke
     referral = station.post("/api/v1/referrals", json={"worker_id": newcomer, "job_id": other_job}).json["id"]
     assert admin.patch(f"/api/v1/referrals/{referral}", json={"status": "hired"}).status_code == 200
     assert ranked() == []  # in work now
-    neighbour = make_worker(make_household(OTHER_VILLAGE), max_commute_km=20)
-    assert ranked() == [] and ranked(api_as("station", [OTHER_VILLAGE])) == [(neighbour, ["焊工"])]
-    assert ranked(api_as("county", [TOWNSHIP])) == [(neighbour, ["焊工"])]
+    neighbour = make_worker(make_household(OTHER_VILLAGE), max_commute_km=20, skills=["电焊"])
+    assert ranked() == [] and ranked(api_as("station", [OTHER_VILLAGE])) == [(neighbour, [])]
+    assert ranked(api_as("county", [TOWNSHIP])) == [(neighbour, [])]
 
 
 def test_course_planning_counts_people_one_skill_away_from_open_jobs(app, api_as, make_worker, make_job, make_user):
