@@ -69,6 +69,7 @@ def register_blueprints(app: Flask) -> None:
     from monitoring import api as monitoring_api
     from monitoring import views as monitoring_views
     from registry import api as registry_api
+    from registry import corrections_api
     from registry import views as registry_views
     from training import api as training_api
     from training import provider_views as training_provider_views
@@ -76,8 +77,8 @@ def register_blueprints(app: Flask) -> None:
     from training import views as training_views
 
     core_api.api.init_app(app)
-    for bp in (*core_api.blueprints, *registry_api.blueprints, *jobs_api.blueprints, *training_api.blueprints,
-               *matching_api.blueprints, *monitoring_api.blueprints):
+    for bp in (*core_api.blueprints, *registry_api.blueprints, *corrections_api.blueprints, *jobs_api.blueprints,
+               *training_api.blueprints, *matching_api.blueprints, *monitoring_api.blueprints):
         core_api.api.register_blueprint(bp)
         csrf.exempt(bp)  # bearer tokens, not cookies: nothing for a forged form to ride on
     app.register_blueprint(core_views.bp)

@@ -16,13 +16,15 @@ from jobs.models import (
     Job,
     JobSkill,
 )
+from registry import corrections
 from registry.areas import area_point, first_point
 from registry.models import (
     Area,
+    Skill,
     Worker,
 )
 from registry.services import skill_values
-from registry.taxonomy import resolve_candidates
+from registry.taxonomy import resolve_candidates, skills_meant
 
 OFFICERS = {Role.admin, Role.county}
 
@@ -110,9 +112,15 @@ def _own_employer(actor: User, employer_id: int, field: str = "employer_id") -> 
         raise Forbidden(_("Your role is not allowed to do this."))
 
 
-def occupation_for_title(session: Session, title: str) -> str | None:
-    """The occupation code of the 2022 classification a posting's title names, if one is clear."""
+def occupation_for_title(session: Session, title: str, area_code: str | None = None) -> str | None:
+    """The occupation code of the 2022 classification a posting's title names, if one is clear (a
+    station's correction of that title in the area's county first)."""
     from registry.skills import THRESHOLD
+    fixed = corrections.corrected(session, area_code, [title])
+    if fixed:
+        skill = session.get(Skill, next(iter(fixed.values())))
+        if skill is not None and skill.code:
+            return skill.code
     for match in resolve_candidates(session, title, limit=5):
         if match.code:
             return match.code if match.score >= THRESHOLD else None
@@ -134,11 +142,13 @@ def create_job(session: Session, data: dict, actor: User) -> Job:
     _check_welfare_flag(actor, data)
     _check_area(session, data)
     skills = data.pop("required_skills", [])
-    job = Job(**data, occupation_code=occupation_for_title(session, data["title"]))
+    job = Job(**data)
     job.area_code = job.area_code or employer.area_code  # the work site, unless said otherwise, is the employer's
+    job.occupation_code = occupation_for_title(session, job.title, job.area_code)
     job.coords_derived = job.lat is None or job.lon is None
     _place(session, job, employer)
-    job.required_skills = [JobSkill(name=v["name"], skill_id=v["skill_id"]) for v in skill_values(session, skills)]
+    job.required_skills = [JobSkill(name=v["name"], skill_id=v["skill_id"])
+                           for v in skill_values(session, skills, area_code=job.area_code)]
     session.add(job)
     session.flush()
     return job
@@ -167,9 +177,10 @@ def update_job(session: Session, job: Job, data: dict, actor: User) -> Job:
         job.coords_derived = job.lat is None or job.lon is None
     _place(session, job, job.employer)
     if "title" in data:
-        job.occupation_code = occupation_for_title(session, job.title)
+        job.occupation_code = occupation_for_title(session, job.title, job.area_code or job.employer.area_code)
     if skills is not None:
-        job.required_skills = [JobSkill(name=v["name"], skill_id=v["skill_id"]) for v in skill_values(session, skills)]
+        job.required_skills = [JobSkill(name=v["name"], skill_id=v["skill_id"]) for v in skill_values(
+            session, skills, area_code=job.area_code or job.employer.area_code)]
     session.flush()
     return job
 
@@ -199,7 +210,11 @@ def get_job(session: Session, job_id: int, actor: User | None) -> Job:
 
 
 def list_jobs(session: Session, actor: User | None, employer_id: int | None = None, open_only: bool = False,
-              q: str | None = None, public_welfare: bool | None = None, limit: int = 50, offset: int = 0):
+              q: str | None = None, public_welfare: bool | None = None, limit: int = 50, offset: int = 0,
+              skill: str | None = None):
+    """Postings the actor may see. `skill` is what people say ("会开叉车"): postings that ask for the
+    skill it resolves to (any entry of the same occupation code), or whose title names that
+    occupation, and those asking for a skill written with the text in it."""
     conditions = []
     mine = actor is not None and actor.role is Role.employer
     staff = actor is not None and actor.role in (Role.admin, Role.county, Role.station)
@@ -214,6 +229,11 @@ def list_jobs(session: Session, actor: User | None, employer_id: int | None = No
         conditions.append(or_(Job.title.contains(q, autoescape=True), Employer.name.contains(q, autoescape=True)))
     if public_welfare is not None:
         conditions.append(Job.public_welfare.is_(public_welfare))
+    if skill:
+        meant = skills_meant(session, skill) or []
+        conditions.append(or_(
+            Job.required_skills.any(or_(JobSkill.name.contains(skill, autoescape=True), JobSkill.skill_id.in_(meant))),
+            Job.occupation_code.in_(select(Skill.code).where(Skill.id.in_(meant), Skill.code.is_not(None)))))
     base = select(Job).join(Employer).where(*conditions)
     total = session.scalar(select(func.count()).select_from(base.subquery()))
     rows = session.scalars(base.order_by(Job.created_at.desc(), Job.id.desc()).limit(limit).offset(offset)).all()

@@ -89,12 +89,14 @@ def china_date(value) -> str:
 
 @bp.get("/jobs")
 def jobs():
-    """Open postings of verified employers; staff may ask for every posting."""
+    """Open postings of verified employers, by title or employer and by skill as people say it
+    ("会开叉车"); staff may ask for every posting."""
     viewer, page, args = _viewer(), page_number(), request.args
     q = (args.get("q") or "").strip()[:64] or None
+    skill = (args.get("skill") or "").strip()[:64] or None
     staff = viewer is not None and viewer.role in STAFF
     everything = staff and args.get("all") == "1"
-    items, total = services.list_jobs(db.session, viewer, open_only=not everything, q=q,
+    items, total = services.list_jobs(db.session, viewer, open_only=not everything, q=q, skill=skill,
                                       limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     return render_template("jobs/list.html", items=items, total=total, page=page, pages=page_count(total),
                            args=args, staff=staff)

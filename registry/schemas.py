@@ -229,6 +229,9 @@ class RegistrySearchArgs(Paging):
 
 class WorkerSearchArgs(RegistrySearchArgs):
     employment_status = LabelledEnumField(EmploymentStatus)
+    skill = Text(validate=validate.Length(max=64), metadata={
+        "description": 'what people say ("电焊", "会开叉车"): people with the skill it resolves to (any entry '
+                       "of the same occupation code, certificates included), or a skill written with this text in it"})
 
 
 class ExportArgs(Schema):

@@ -1,6 +1,6 @@
 """Searching the labour force: by name, pinyin, masked ID, a phone's last four digits, or a full ID
-number or phone, which is audited and limited per user (it tells whether someone is registered).
-Within the user's areas, like every registry read."""
+number or phone, which is audited and limited per user (it tells whether someone is registered);
+and by skill, as people say it. Within the user's areas, like every registry read."""
 from dataclasses import dataclass
 
 from flask import current_app
@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 from core import audit, crypto
 from core.errors import Forbidden
 from core.models import User
-from registry.models import EMPLOYED, Household, MonitoringStatus, Worker
+from registry.models import EMPLOYED, Household, MonitoringStatus, Worker, WorkerSkill
 from registry.services import REGISTRY_READERS, has_employed_member, households_in
+from registry.taxonomy import skills_meant
 
 
 @dataclass
@@ -23,6 +24,7 @@ class WorkerQuery:
     employment_status: object | None = None
     nobody_employed: bool | None = None
     employed: bool | None = None  # only people in work (any employed status)
+    skill: str | None = None  # what people say ("会开叉车"): see _skill_condition
     limit: int = 50
     offset: int = 0
 
@@ -49,6 +51,8 @@ def search_workers(session: Session, actor: User, query: WorkerQuery) -> tuple[l
         conditions.append(~has_employed_member())
     if query.employed:
         conditions.append(Worker.employment_status.in_(EMPLOYED))
+    if query.skill and query.skill.strip():
+        conditions.append(_skill_condition(session, query.skill.strip()))
     base = select(Worker).join(Household).where(*conditions)
     total = session.scalar(select(func.count()).select_from(base.subquery()))
     rows = session.scalars(base.order_by(Household.code, Worker.birth_date, Worker.id)
@@ -91,3 +95,10 @@ def _text_condition(q: str, number: tuple[str, str] | None):
         lower = compact.lower()
         return or_(Worker.name_pinyin.like(f"%{lower}%"), Worker.name_initials.like(f"{lower}%"))
     return or_(Worker.name.contains(q, autoescape=True), Household.code == q)
+
+
+def _skill_condition(session: Session, skill: str):
+    """People with the skill the text resolves to (any entry of the same occupation code: the
+    occupation, its certificate, the village name for it), or a skill written with the text in it."""
+    meant = skills_meant(session, skill) or []
+    return Worker.skills.any(or_(WorkerSkill.name.contains(skill, autoescape=True), WorkerSkill.skill_id.in_(meant)))

@@ -15,6 +15,7 @@ from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from core.models import Role, User, UserArea, china_today, utcnow
 from core.scoping import scope_clause, user_sees_area, within_clause
 from core.validators import MAX_ID, ResidentId, check_id_number, normalise_phone
+from registry import corrections
 from registry.areas import area_point, first_point
 from registry.models import (
     EMPLOYED,
@@ -223,9 +224,14 @@ def name_columns(name: str) -> dict:
     return {"name": name, "name_pinyin": pinyin, "name_initials": initials}
 
 
-def skill_values(session: Session, names: list[str], certified: bool = False) -> list[dict]:
+def skill_values(session: Session, names: list[str], certified: bool = False,
+                 area_code: str | None = None) -> list[dict]:
+    """Skills as written, each with the entry it resolves to: the correction of the area's county
+    where staff made one (registry.corrections), else the resolver's answer."""
     resolver = get_index(session)
-    return [{"name": name, "skill_id": resolver.skill_id(name), "certified": certified} for name in names]
+    fixed = corrections.corrected(session, area_code, names)
+    return [{"name": name, "skill_id": fixed.get(corrections.text_key(name)) or resolver.skill_id(name),
+             "certified": certified} for name in names]
 
 
 def set_skills(session: Session, worker: Worker, names: list[str], certified: bool = False) -> None:
@@ -233,7 +239,7 @@ def set_skills(session: Session, worker: Worker, names: list[str], certified: bo
     kept = [s for s in worker.skills if s.certified]
     kept_names = {s.name for s in kept}
     worker.skills = kept + [WorkerSkill(**v) for v in skill_values(
-        session, [n for n in names if n not in kept_names], certified)]
+        session, [n for n in names if n not in kept_names], certified, area_code=worker.household.village_code)]
 
 
 def create_worker(session: Session, data: dict, actor: User) -> Worker:
@@ -271,7 +277,7 @@ def worker_values(session: Session, household: Household, resident: ResidentId,
     values["coords_from_village"] = values["lat"] is None or values["lon"] is None
     if values["coords_from_village"]:
         values["lat"], values["lon"] = home_point(session, household)
-    return values, skill_values(session, data.get("skills") or [])
+    return values, skill_values(session, data.get("skills") or [], area_code=household.village_code)
 
 
 def new_worker(session: Session, household: Household, resident: ResidentId, data: dict) -> Worker:

@@ -87,3 +87,16 @@ def resolve_skill(session: Session, text: str) -> int | None:
 
 def resolve_candidates(session: Session, text: str, limit: int = 5) -> list[Match]:
     return get_index(session).index.resolve(text, limit=limit)
+
+
+def skills_meant(session: Session, text: str | None) -> list[int] | None:
+    """The ids of every entry that is the same skill as what `text` names: all that share its
+    occupation code (育婴员 and 育婴员证 are one skill), or the entry alone when it has no code.
+    None when the text names no skill; for the skill filters of the lists."""
+    skill_id = resolve_skill(session, text.strip()) if text and text.strip() else None
+    if skill_id is None:
+        return None
+    code = session.scalar(select(Skill.code).where(Skill.id == skill_id))
+    if not code:
+        return [skill_id]
+    return list(session.scalars(select(Skill.id).where(Skill.code == code).order_by(Skill.id)))

@@ -228,6 +228,7 @@ def workers():
     status = args.get("employment_status") or None
     query = search.WorkerQuery(
         area_code=args.get("area") or None, q=args.get("q") or None,
+        skill=(args.get("skill") or "").strip()[:64] or None,
         employment_status=EmploymentStatus[status] if status in EmploymentStatus.__members__ else None,
         nobody_employed=args.get("nobody_employed") == "1", employed=args.get("employed") == "1",
         limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)

@@ -167,7 +167,9 @@ class CourseList(Schema):
 
 
 class CourseListArgs(Paging):
-    skill = Text(validate=validate.Length(max=64))
+    skill = Text(validate=validate.Length(max=64), metadata={
+        "description": 'what people say ("电焊", "会开叉车"): courses teaching the skill it resolves to '
+                       "(any entry of the same occupation code), or a skill written with this text in it"})
     mode = LabelledEnumField(CourseMode)
     area_code = AreaCode()
 

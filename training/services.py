@@ -26,6 +26,7 @@ from jobs.models import Employer
 from registry.areas import area_point
 from registry.models import Area, Education, Worker
 from registry.services import can_read_worker, skill_values
+from registry.taxonomy import skills_meant
 from training.models import (
     DAYTIME,
     Attendance,
@@ -51,7 +52,8 @@ def create_course(session: Session, data: dict, actor: User) -> Course:
     course = Course(**data, provider_user_id=actor.id if actor.role is Role.provider else None)
     course.coords_derived = course.lat is None or course.lon is None
     _place(session, course)
-    course.skills_taught = [CourseSkill(name=v["name"], skill_id=v["skill_id"]) for v in skill_values(session, skills)]
+    course.skills_taught = [CourseSkill(name=v["name"], skill_id=v["skill_id"])
+                            for v in skill_values(session, skills, area_code=course.area_code)]
     session.add(course)
     session.flush()
     audit.record(actor, "create", "course", course.id)
@@ -73,7 +75,8 @@ def update_course(session: Session, course: Course, data: dict, actor: User) -> 
         _set_subsidy(session, course, data.pop("subsidy_per_day"))
     if "skills_taught" in data:
         course.skills_taught = [CourseSkill(name=v["name"], skill_id=v["skill_id"])
-                                for v in skill_values(session, data.pop("skills_taught"))]
+                                for v in skill_values(session, data.pop("skills_taught"),
+                                                      area_code=data.get("area_code", course.area_code))]
     for key, value in data.items():
         setattr(course, key, value)
     if "lat" in data or "lon" in data:
@@ -232,8 +235,10 @@ def get_course(session: Session, course_id: int) -> Course:
 def list_courses(session: Session, skill: str | None = None, mode: CourseMode | None = None,
                  area_code: str | None = None, limit: int = 50, offset: int = 0,
                  upcoming: bool = False, provider_user_id: int | None = None):
-    """Courses by skill (as written or canonical), mode and area; `upcoming` leaves out those
-    that have ended and those that started without rolling admission (nobody can join them)."""
+    """Courses by skill, mode and area; `upcoming` leaves out those that have ended and those that
+    started without rolling admission (nobody can join them). The skill is what people say ("电焊"):
+    a course teaching the skill it resolves to (any entry of the same occupation) is found, and so
+    is one whose skill as written contains the text."""
     conditions = []
     if upcoming:
         today = china_today()
@@ -246,8 +251,10 @@ def list_courses(session: Session, skill: str | None = None, mode: CourseMode | 
     if area_code:
         conditions.append(within_clause(area_code, Course.area_code))
     if skill:
+        meant = skills_meant(session, skill)
         conditions.append(Course.skills_taught.any(or_(CourseSkill.name.contains(skill, autoescape=True),
-                                                        CourseSkill.skill.has(name=skill))))
+                                                        CourseSkill.skill.has(name=skill),
+                                                        CourseSkill.skill_id.in_(meant or []))))
     total = session.scalar(select(func.count(Course.id)).where(*conditions))
     rows = session.scalars(select(Course).where(*conditions).order_by(Course.starts_on, Course.id)
                            .limit(limit).offset(offset)).all()

@@ -23,7 +23,7 @@ WISH_WRITERS = (Role.admin, Role.county, Role.station, Role.worker)
 def add_wish(session: Session, worker: Worker, name: str, mode: CourseMode | None, actor: User) -> TrainingWish:
     if actor.role not in WISH_WRITERS or not can_read_worker(actor, worker):
         raise Forbidden(_("Your role is not allowed to do this."))
-    value = skill_values(session, [name])[0]
+    value = skill_values(session, [name], area_code=worker.household.village_code)[0]
     wish = TrainingWish(worker_id=worker.id, name=value["name"], skill_id=value["skill_id"], mode=mode,
                         recorded_by_id=actor.id)
     session.add(wish)
