@@ -10,8 +10,10 @@ plus our curated village skills and certificates (驾驶证, 种植, 养殖 …)
   similarity for small variations;
 * overlap: the F1 of IDF-weighted character uni/bigrams shared with a single name or alias, so
   the distinctive characters decide ("氩弧焊工" → 焊工) and 工/员/师 count for little;
-* cosine: the same grams against all of an entry's names and aliases pooled, so two aliases that
-  each share half the text add up.
+* cosine: the same grams against all of an entry's names and aliases together (pooled, or the
+  centroid of its forms: whichever is closer), so two aliases that each share half the text add up;
+* group: the same against the occupations of its level-3 group (2-02-10 …), so a text of that
+  field ranks its members up (registry/skill_signals.py).
 
 It scores readings of the text too, each discounted: without recruiting noise (招聘, 包吃住,
 wages …), without villagers' framing (会/有/做过 …), without rank words and a final 工/员/师, and
@@ -30,12 +32,14 @@ from typing import Sequence
 
 import numpy as np
 from rapidfuzz import fuzz, process
-from scipy import sparse
+
+from registry.skill_signals import EntryVectors, Postings, group_key
 
 # resolve_one's cut-off, chosen on bench/data/resolve_eval.csv (see bench/README.md).
 THRESHOLD = 0.58
-# How the signals blend (weights sum to 1; tuned on a held-out alias sample with another seed).
-W_LEXICAL, W_OVERLAP, W_COSINE = 0.4, 0.4, 0.2
+# How the signals blend (weights sum to 1; tuned on held-out alias samples of seeds 7 and 11,
+# without the rows of the stored evaluation set: see registry/skill_signals.py).
+W_LEXICAL, W_OVERLAP, W_COSINE, W_GROUP = 0.45, 0.4, 0.1, 0.05
 FUZZY_WEIGHT = 0.85  # edit similarity alone never reaches an exact hit
 STEM_WEIGHT = 0.95  # "砌筑" for 砌筑工 is nearly, not quite, an exact hit
 UNIGRAM_WEIGHT = 0.6  # a single character says less than a bigram
@@ -237,9 +241,9 @@ class SkillIndex:
         self._build_grams()
 
     def _build_grams(self) -> None:
-        """Gram weights (IDF over entries) and two posting lists: per form, for the overlap of
-        text and each single name or alias; per entry (all its forms pooled), for a cosine that
-        lets different aliases of one occupation add up."""
+        """Gram weights (IDF over entries) and posting lists: per form, for the overlap of text
+        and each single name or alias; per entry and per level-3 group (skill_signals), for
+        cosines that let different aliases of one occupation, and its siblings, add up."""
         pooled = [set() for _ in self.entries]
         for i, grams in zip(self._form_entry, self._form_grams):
             pooled[i] |= grams
@@ -248,32 +252,33 @@ class SkillIndex:
         self._max_idf = math.log(n + 1)
         self._idf = {g: math.log((n + 1) / (d + 0.5)) * (1.0 if len(g) > 1 else UNIGRAM_WEIGHT)
                      for g, d in df.items()}
-        self._form_post = _Postings(self._form_grams, self._idf, unit_vectors=False)
+        self._form_post = Postings([dict.fromkeys(gs, 1.0) for gs in self._form_grams], unit_vectors=False)
         self._form_weight = np.array([sum(self._idf[g] for g in gs) for gs in self._form_grams])
         self._form_factor = np.array(self._form_factor)
-        self._entry_post = _Postings(pooled, self._idf, unit_vectors=True)
+        groups = [group_key(e.code, e.group) for e in self.entries]
+        self._entry_vectors = EntryVectors(self._form_grams, self._form_entry, groups, self._idf)
 
     def _query_weights(self, grams: set[str]) -> dict[str, float]:
         """Unknown grams weigh like the rarest known ones: text nothing resembles stays unmatched."""
         return {g: self._idf.get(g, self._max_idf * (1.0 if len(g) > 1 else UNIGRAM_WEIGHT))
                 for g in grams}
 
-    def _overlap(self, grams: set[str]) -> tuple[np.ndarray, np.ndarray]:
+    def _overlap(self, grams: set[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per entry: the best F1 of IDF-weighted grams shared with one of its forms (how much of
-        the text the form explains, and how much of the form the text covers); and the cosine
-        with the entry's pooled grams."""
+        the text the form explains, and how much of the form the text covers); the cosine with
+        all its forms together; and the cosine with its level-3 group (skill_signals)."""
         weights = self._query_weights(grams)
         total = sum(weights.values())
         f1 = np.zeros(len(self.entries))
         if total == 0:
-            return f1, f1.copy()
-        shared = self._form_post.dot(weights, len(self._forms))
+            return f1, f1.copy(), f1.copy()
+        shared = self._form_post.dot(weights)
         recall, precision = shared / total, shared / np.maximum(self._form_weight, 1e-9)
         form_f1 = 2 * recall * precision / np.maximum(recall + precision, 1e-9)
         np.maximum.at(f1, self._form_entry_arr, form_f1 * self._form_factor)
         norm = math.sqrt(sum(w * w for w in weights.values()))
-        cosine = self._entry_post.dot({g: w / norm for g, w in weights.items()}, len(self.entries))
-        return f1, cosine
+        cosine, group = self._entry_vectors.cosines({g: w / norm for g, w in weights.items()})
+        return f1, cosine, group
 
     def _ratios(self, queries: Sequence[str], workers: int = 1) -> np.ndarray:
         """Edit similarity (0–100) of each query with every name and alias, one row per query."""
@@ -303,9 +308,9 @@ class SkillIndex:
     def _scores(self, text: str, ratios: dict[str, np.ndarray] | None = None) -> np.ndarray:
         best = np.zeros(len(self.entries))
         for spaced, weight in _variants(text):
-            f1, cosine = self._overlap(_grams(spaced))
+            f1, cosine, group = self._overlap(_grams(spaced))
             lexical = self._lexical(_compact(spaced), ratios)
-            combined = W_LEXICAL * lexical + W_OVERLAP * f1 + W_COSINE * cosine
+            combined = W_LEXICAL * lexical + W_OVERLAP * f1 + W_COSINE * cosine + W_GROUP * group
             best = np.maximum(best, combined * weight)
         raw = _compact(_fold(text[: MAX_QUERY_CHARS * 4])) if isinstance(text, str) else ""
         for i, w in self._exact.get(raw, {}).items():  # a name that itself looks like noise: 招聘师
@@ -365,7 +370,7 @@ class SkillIndex:
           itself scores (_variants: without the framing, without a final 工/员/师/师傅) are looked
           up, and if those that name something all name the same single entry, and one of them at
           weight ≥ SHORTCUT_WEIGHT, that entry is the answer. resolve_one scores that entry
-          ≥ 0.9 × 0.8 > THRESHOLD (lexical and overlap both full on that reading); that nothing
+          ≥ 0.9 × 0.85 > THRESHOLD (lexical and overlap both full on that reading); that nothing
           else outscores it is checked, not proven: tests/registry/test_skills_fast.py compares
           every framing of a sample of entries with resolve_one, bench/matching.py every distinct
           text it generates; all 39,871 names, aliases and framings of the whole taxonomy that
@@ -395,30 +400,6 @@ class SkillIndex:
     def get(self, key: str) -> SkillEntry | None:
         i = self._by_key.get(key)
         return None if i is None else self.entries[i]
-
-
-class _Postings:
-    """Documents (names, aliases or whole entries) as weighted gram vectors in a sparse matrix, so
-    a query's dot product with every document is a weighted sum of the query grams' columns."""
-
-    def __init__(self, docs: list[set[str]], idf: dict[str, float], unit_vectors: bool):
-        """Either unit-length IDF vectors (for a cosine) or plain gram indicators (for overlap)."""
-        self._ids: dict[str, int] = {}
-        doc_ids, gram_ids, values = [], [], []
-        for d, grams in enumerate(docs):
-            norm = (math.sqrt(sum(idf[g] ** 2 for g in grams)) or 1.0) if unit_vectors else None
-            for g in grams:
-                doc_ids.append(d)
-                gram_ids.append(self._ids.setdefault(g, len(self._ids)))
-                values.append(idf[g] / norm if norm else 1.0)
-        self._matrix = sparse.csc_array((values, (doc_ids, gram_ids)), shape=(len(docs), len(self._ids)))
-
-    def dot(self, weights: dict[str, float], size: int) -> np.ndarray:
-        known = [(i, w) for g, w in weights.items() if (i := self._ids.get(g)) is not None]
-        if not known:
-            return np.zeros(size)
-        columns, w = zip(*known)
-        return self._matrix[:, list(columns)] @ np.asarray(w)
 
 
 def _surface_forms(raw: str) -> list[tuple[str, float]]:
