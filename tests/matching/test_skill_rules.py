@@ -124,3 +124,17 @@ def test_a_household_gets_one_public_welfare_post_and_not_ahead_of_a_market_job(
     assert placed.get(welder) == welding  # a market job, never the 800元 post
     assert sum(1 for job in placed.values() if job in posts) == 1
     assert placed.keys() - {welder} <= {mother, father}
+
+
+def test_course_planning_says_each_township_once(login_as, make_worker, make_job):
+    """Point 6: N people within reach are one skill away from M openings, said once per township;
+    a skill that no course teaches gets "a class of K seats in P"."""
+    make_job(title="叉车司机", required_skills=["会开叉车"], openings=3, **near(4))
+    make_job(title="焊工", required_skills=["焊工"], openings=1, **near(4))
+    for _ in range(2):
+        make_worker(max_commute_km=30)
+    html = login_as("station", [VILLAGE]).get("/training/planning").get_data(as_text=True)
+    assert html.count('class="township"') == 1 and html.count('class="township-summary"') == 1
+    assert 'data-workers="2" data-openings="4"' in html
+    assert "通勤范围内有 2 人只差一项技能，就能应聘 4 个招工名额。" in html
+    assert "开一个 2 个名额的培训班" in html and "开一个 1 个名额的培训班" in html  # seats: people, at most the openings
