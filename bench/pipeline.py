@@ -17,6 +17,7 @@ from county_generator import Raw  # noqa: E402
 from scipy import sparse  # noqa: E402
 
 from matching import allocation, engine  # noqa: E402
+from matching.data import columns_by_occupation  # noqa: E402
 from matching.services import MIN_SCORE  # noqa: E402
 from registry.skills import SkillIndex  # noqa: E402
 
@@ -31,16 +32,10 @@ class Skills:
 
 
 def skill_space(entries) -> Skills:
-    column: dict[str, int] = {}
-    by_code: dict[str, int] = {}
+    column, firsts = columns_by_occupation([(e.key, e.code) for e in entries])
     groups: dict[str, int] = {}
-    group = []
-    for e in entries:
-        c = by_code.setdefault(e.code, len(group)) if e.code else len(group)
-        if c == len(group):
-            group.append(groups.setdefault(e.group, len(groups)))
-        column[e.key] = c
-    return Skills(SkillIndex(entries), column, np.array(group, np.int32))
+    group = np.array([groups.setdefault(entries[i].group, len(groups)) for i in firsts], np.int32)
+    return Skills(SkillIndex(entries), column, group)
 
 
 def _matrix(ptr, cols, values, shape, combine_max=True) -> tuple[sparse.csr_matrix, np.ndarray]:

@@ -50,19 +50,25 @@ class SkillSpace:
         return None if skill_id is None else self.column.get(skill_id)
 
 
+def columns_by_occupation(entries) -> tuple[dict, list[int]]:
+    """(key, occupation code or None) in order -> (the column of each key, the position of the
+    entry that opens each column): entries sharing a code share a column, the first names it."""
+    column, by_code, firsts = {}, {}, []
+    for position, (key, code) in enumerate(entries):
+        c = by_code.setdefault(code, len(firsts)) if code else len(firsts)
+        if c == len(firsts):
+            firsts.append(position)
+        column[key] = c
+    return column, firsts
+
+
 def skill_space(session: Session) -> SkillSpace:
     rows = session.execute(select(Skill.id, Skill.group_code, Skill.name, Skill.code, Skill.kind)
                            .order_by(Skill.id)).all()
     # the occupation names its column; otherwise the entry first filed under the code
     rows.sort(key=lambda r: (r.code is None, r.code or "", r.kind != "occupation", r.id))
-    column: dict[int, int] = {}
-    by_code: dict[str, int] = {}
-    named = []
-    for r in rows:
-        c = by_code.setdefault(r.code, len(named)) if r.code else len(named)
-        if c == len(named):
-            named.append(r)
-        column[r.id] = c
+    column, firsts = columns_by_occupation([(r.id, r.code) for r in rows])
+    named = [rows[i] for i in firsts]
     groups: dict[str, int] = {}
     group = np.array([groups.setdefault(r.group_code or "", len(groups)) for r in named], np.int32)
     return SkillSpace(np.array([r.id for r in named], np.int64), column, group, [r.name for r in named])

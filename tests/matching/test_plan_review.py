@@ -9,8 +9,6 @@ import pytest
 from sqlalchemy import select
 
 from core.extensions import db
-from core.models import Role, User
-from jobs import hiring
 from jobs.models import Referral
 from jobs.views import china_date
 from matching import services
@@ -166,17 +164,6 @@ def test_referring_offers_the_slips_of_the_people_just_referred(app, login_as, p
         assert "<svg" in slip and 'class="qr"' in slip
         assert f"/jobs/{job}" in re.search(r'data-url="([^"]+)"', slip).group(1)
     assert "1389511" not in shown  # nor the person's phone
-
-
-@pytest.fixture
-def refer(app):
-    """`refer(worker_id, job_id)` -> the id of a new referral (made as an administrator)."""
-    def make(worker_id: int, job_id: int) -> int:
-        with app.test_request_context():
-            referral = hiring.create_referral(db.session, worker_id, job_id, User(role=Role.admin, username="t"))
-            db.session.commit()
-            return referral.id
-    return make
 
 
 def test_slips_of_another_stations_referral_are_not_found(app, login_as, plan_world, make_household, make_worker,
