@@ -30,7 +30,9 @@ def test_a_welder_who_wrote_dianhan_gets_the_welding_job_with_reasons(api_as, ma
     assert [j["job_id"] for j in advice["jobs"]] == [welding]  # sewing asks for a skill the welder lacks
     best = advice["jobs"][0]
     assert best["missing_skills"] == [] and best["components"]["skills"] == 0.8  # self-reported, not certified
-    assert 0 < best["score"] <= 1
+    # 6 km of a 20 km reach: 1 - 0.5 × 6/20; 6000 pays more than the 4000 expected: full wage credit
+    assert abs(best["components"]["distance"] - 0.85) < 0.005 and best["components"]["wage"] == 1.0
+    assert abs(best["score"] - (0.55 * 0.8 + 0.30 * 0.85 + 0.15 * 1.0)) < 0.005
     assert any("焊工" in r for r in best["reasons"]) and any("6" in r for r in best["reasons"])
     assert [(j["job_id"], j["missing_skills"]) for j in advice["after_training"]] == [(sewing, ["缝纫工"])]
     why = station.get(f"/api/v1/workers/{welder}/why-not/{sewing}").json
@@ -56,7 +58,8 @@ def test_no_hard_constraint_is_broken(api_as, make_worker, make_job, make_househ
     assert {young_only, welfare, heavy, rigid} <= {j["job_id"] for j in recommend(station, monitored)["jobs"]}
 
     why = station.get(f"/api/v1/workers/{ill_carer}/why-not/{heavy}").json
-    assert why["feasible"] is False and why["blockers"]
+    assert why["feasible"] is False
+    assert why["blockers"] == ["体力要求超出本人健康状况", "本人需要弹性工时，该岗位没有"]  # chronic illness; a carer
     why_far = station.get(f"/api/v1/workers/{ill_carer}/why-not/{far}").json
     assert why_far["feasible"] is False and any("220" in b or "22" in b for b in why_far["blockers"])
     fine = station.get(f"/api/v1/workers/{monitored}/why-not/{young_only}").json

@@ -278,7 +278,7 @@ def test_a_wish_is_added_shown_and_removed(app, login_as, make_worker):
     with app.app_context():
         wish = db.session.scalar(select(TrainingWish).where(TrainingWish.worker_id == wid))
         wish_id, canonical = wish.id, wish.canonical
-    assert canonical
+    assert canonical == "焊工"  # 电焊 as written, the welding occupation as understood
     html = page.get("/my/courses").get_data(as_text=True)
     assert f'data-wish-id="{wish_id}"' in html and canonical in html
     assert f'data-wish-id="{wish_id}"' not in other_page.get("/my/courses").get_data(as_text=True)
