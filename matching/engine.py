@@ -241,7 +241,7 @@ def shortlists(workers: Workers, jobs: Jobs, skill_group: np.ndarray, k: int = 1
         return result
     prepared = prepared or prepare(workers, jobs, skill_group)
     from matching.kernel import Columns, job_tables  # compiled on first use
-    columns = Columns(workers, jobs, prepared, skill_group)
+    columns = Columns(workers, jobs, prepared, skill_group, WEIGHTS, RELATED, NO_SKILLS_NEEDED, AWAY)
     per_thread = job_tables(m, t)
     for rows, cols in blocks(workers, jobs, prepared, block):
         columns.shortlist(rows, cols, result, per_thread)

@@ -12,14 +12,12 @@ import numpy as np
 from numba import get_num_threads, get_thread_id, njit, prange
 
 from jobs import rules
-from matching import engine
 
 _inline = njit(inline="always")
 age_fits, health_fits, hours_fit = _inline(rules.age_fits), _inline(rules.health_fits), _inline(rules.hours_fit)
 posting_takes_people, welfare_fits = _inline(rules.posting_takes_people), _inline(rules.welfare_fits)
 reach_fits, skills_fit = _inline(rules.reach_fits), _inline(rules.skills_fit)
 
-W_SKILLS, W_DISTANCE, W_WAGE = (np.float32(engine.WEIGHTS[k]) for k in ("skills", "distance", "wage"))
 
 
 @njit(cache=True)
@@ -108,10 +106,11 @@ def shortlist_pairs(rows, cols, worker_jobs, worker_scores, job_workers, job_sco
 
 class Columns:
     """The engine's columns as the kernel takes them (sorted CSR indices, fixed dtypes), built once
-    per scoring run."""
+    per scoring run. The engine hands over its columns (engine.Workers, Jobs, Prepared) and its
+    scoring constants: the kernel imports nothing of the engine, which calls it."""
 
-    def __init__(self, workers: engine.Workers, jobs: engine.Jobs, prepared: engine.Prepared,
-                 skill_group: np.ndarray):
+    def __init__(self, workers, jobs, prepared, skill_group: np.ndarray, weights: dict[str, float],
+                 related: float, no_skills_needed: float, away: float):
         skills = workers.skills.tocsr().astype(np.float32)
         skills.sort_indices()
         groups = prepared.held_groups.tocsr()
@@ -131,10 +130,11 @@ class Columns:
             prepared.jx, prepared.jy, jobs.min_age.astype(np.float32), jobs.max_age.astype(np.float32),
             jobs.demand.astype(np.int8), jobs.flexible.astype(np.bool_), jobs.accommodation.astype(np.bool_),
             jobs.wage.astype(np.float32), jobs.openings.astype(np.int32), jobs.public_welfare.astype(np.bool_))
-        self.constants = (np.float32(engine.RELATED), np.float32(engine.NO_SKILLS_NEEDED), np.float32(engine.AWAY),
-                          W_SKILLS, W_DISTANCE, W_WAGE)
+        self.constants = (np.float32(related), np.float32(no_skills_needed), np.float32(away),
+                          *(np.float32(weights[k]) for k in ("skills", "distance", "wage")))
 
-    def shortlist(self, rows: np.ndarray, cols: np.ndarray, lists: "engine.Shortlists", per_thread) -> None:
+    def shortlist(self, rows: np.ndarray, cols: np.ndarray, lists, per_thread) -> None:
+        """Each worker's best jobs into `lists` (engine.Shortlists), each job's best into `per_thread`."""
         shortlist_pairs(rows.astype(np.int64), cols.astype(np.int64), lists.worker_jobs, lists.worker_scores,
                         per_thread[0], per_thread[1], *self.worker_args, *self.job_args, *self.constants)
 
