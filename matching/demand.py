@@ -12,9 +12,9 @@ import numpy as np
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from core.models import Role, User, UserArea, utcnow
+from core.models import utcnow
 from matching import data, engine
-from matching.models import JobDemand, PlanSummary
+from matching.models import JobDemand
 
 SPREAD = 0.15  # how strongly demand beyond the openings lowers a posting's place in a list
 TOP = 10
@@ -54,21 +54,3 @@ def priced(score: float, recommended: int, openings_left: int) -> float:
     posting than it has openings (never below half the fit)."""
     pressure = recommended / max(openings_left, 1)
     return score / (1.0 + SPREAD * min(max(pressure - 1.0, 0.0), 1.0 / SPREAD))
-
-
-def summarise_plans(session: Session) -> int:
-    """Every station's areas planned as the allocation page plans them, kept as figures (the
-    plans themselves are computed again when a station opens one). Returns how many areas."""
-    from matching.services import plan  # services reads this module's counts
-    codes = session.scalars(select(UserArea.area_code).join(User).where(User.role == Role.station)
-                            .distinct().order_by(UserArea.area_code)).all()
-    planner = User(role=Role.admin, username="scheduler")
-    session.execute(delete(PlanSummary))
-    now = utcnow()
-    for code in codes:
-        made = plan(session, code, planner, objects=False)
-        session.add(PlanSummary(area_code=code, households_total=made.households_total,
-                                households_covered=made.households_covered, placements=len(made.assignments),
-                                computed_at=now))
-    session.flush()
-    return len(codes)

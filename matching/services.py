@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, lazyload
 
 from core import audit
 from core.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
-from core.models import Role, User, china_today
+from core.models import Role, User, UserArea, china_today, utcnow
 from core.scoping import user_sees_area
 from core.spreadsheets import Spreadsheet
 from jobs import eligibility
@@ -22,6 +22,7 @@ from jobs.eligibility import same_skill
 from jobs.hiring import create_referral
 from jobs.models import OPEN_REFERRAL, Job, Referral
 from matching import allocation, data, demand, engine
+from matching.models import PlanSummary
 from registry.models import Area, Household, Worker
 from registry.services import can_read_worker
 from training.models import Course
@@ -378,3 +379,20 @@ def rank_candidates(session: Session, job: Job, actor: User, limit: int = 20) ->
         result.append(Candidate(worker, match.score, match.components, match.reasons, match.missing_skills,
                                 match.distance_km))
     return result
+
+
+def summarise_plans(session: Session) -> int:
+    """Every station's areas planned as the allocation page plans them, kept as figures (the
+    plans themselves are computed again when a station opens one). Returns how many areas."""
+    codes = session.scalars(select(UserArea.area_code).join(User).where(User.role == Role.station)
+                            .distinct().order_by(UserArea.area_code)).all()
+    planner = User(role=Role.admin, username="scheduler")
+    session.execute(delete(PlanSummary))
+    now = utcnow()
+    for code in codes:
+        made = plan(session, code, planner, objects=False)
+        session.add(PlanSummary(area_code=code, households_total=made.households_total,
+                                households_covered=made.households_covered, placements=len(made.assignments),
+                                computed_at=now))
+    session.flush()
+    return len(codes)

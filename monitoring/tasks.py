@@ -71,7 +71,7 @@ def early_warning(ctx: Context) -> dict:
 
 def rematch(ctx: Context) -> dict:
     from matching.demand import rematch as count_demand
-    from matching.demand import summarise_plans
+    from matching.services import summarise_plans
     return {"postings counted": count_demand(ctx.session), "areas planned": summarise_plans(ctx.session)}
 
 
