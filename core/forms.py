@@ -1,6 +1,8 @@
+"""Page forms of core (sign-in, password, audit log) and the form pieces every package's pages use."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 
@@ -25,3 +27,25 @@ class AuditFilterForm(FlaskForm):
     user = StringField(_l("Username"), validators=[Optional(), Length(max=64)])
     action = SelectField(_l("Action"), validators=[Optional()])
     since = DateField(_l("From"), validators=[Optional()])
+
+
+def _choices(enum_cls, blank: bool = False) -> list[SelectChoice]:
+    """Options in the interface language, computed when the form is rendered."""
+    return ([SelectChoice("", "—")] if blank else []) + [SelectChoice(m.name, m.label) for m in enum_cls]
+
+
+class LocalisedChoices(SelectField):
+    """A select whose labels follow the interface language at render time."""
+
+    def __init__(self, label, enum_cls, blank=False, **kwargs):
+        self.enum_cls, self.blank = enum_cls, blank
+        # The API schema checks the value (with a clearer message), so WTForms need not.
+        super().__init__(label, choices=_choices(enum_cls, blank), validate_choice=False, **kwargs)
+
+    def iter_choices(self):
+        self.choices = _choices(self.enum_cls, self.blank)
+        return super().iter_choices()
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form: a POST button with its CSRF token (reveal, sign out)."""

@@ -1,4 +1,4 @@
-"""Users, roles, API tokens, area bindings and the audit log."""
+"""Users, roles, API tokens, area bindings and the audit log; the enum column every package's models use."""
 import enum
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
@@ -20,6 +20,11 @@ def utcnow() -> datetime:
 def china_today() -> date:
     """Dates are shown, and calendar rules count, in China time."""
     return datetime.now(CHINA).date()
+
+
+def enum_column(cls):
+    """Enumerations are stored by member name, as text, on every database."""
+    return Enum(cls, native_enum=False, length=32, validate_strings=True)
 
 
 class Role(enum.Enum):

@@ -1,12 +1,15 @@
-"""Marshmallow fields shared by every package's schemas."""
+"""Marshmallow fields and schemas shared by every package's schemas."""
 import re
 import unicodedata
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from marshmallow import ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
-from core.validators import AREA_CODE, normalise_phone
+from core.validators import AREA_CODE, MAX_ID, normalise_phone
+
+TRUE_WORDS = {True, 1, "1", "true", "True", "TRUE", "yes", "是", "y", "Y"}
+FALSE_WORDS = {False, 0, "0", "false", "False", "FALSE", "no", "否", "n", "N", ""}
 
 
 def _visible_edges(text: str) -> str:
@@ -67,6 +70,38 @@ def Latitude(**kwargs):
 
 def Longitude(**kwargs):
     return fields.Float(allow_none=True, validate=validate.Range(-180, 180), **kwargs)
+
+
+class LabelledEnumField(fields.Field):
+    """Accepts a code or its Chinese label; gives back the code."""
+
+    def __init__(self, enum_cls, **kwargs):
+        self.enum_cls = enum_cls
+        codes = ", ".join(f"{m.name} ({m.zh})" for m in enum_cls)
+        kwargs.setdefault("metadata", {}).update(
+            {"type": "string", "enum": [m.name for m in enum_cls], "description": codes})
+        super().__init__(**kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return value.name if value is not None else None
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            return self.enum_cls.parse(value)
+        except ValueError:
+            allowed = "、".join(m.label for m in self.enum_cls)
+            raise ValidationError(_("Unknown value; use one of: %(allowed)s", allowed=allowed)) from None
+
+
+def Flag(**kwargs):
+    """A yes/no that also takes the words people type in a form or a spreadsheet (是/否, y/n, 1/0 …)."""
+    return fields.Boolean(truthy=TRUE_WORDS, falsy=FALSE_WORDS, **kwargs)
+
+
+class Paging(Schema):
+    """A list endpoint's `limit` and `offset`; the list arguments of every package extend it."""
+    limit = fields.Integer(load_default=50, validate=validate.Range(1, 500))
+    offset = fields.Integer(load_default=0, validate=validate.Range(0, MAX_ID))
 
 
 # marshmallow's own messages are English; these are the ones our users meet, translated where the

@@ -17,8 +17,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import EqualTo, InputRequired, Length, Optional
 
+from core.forms import LocalisedChoices
 from jobs.models import EmployerKind, LeaveReason, PhysicalDemand, WageUnit
-from registry.forms import LocalisedChoices
 
 
 class EmployerForm(FlaskForm):

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.enums import LabelledEnum
 from core.extensions import db
-from core.models import User, china_today, utcnow
-from registry.models import Skill, Worker, enum_column
+from core.models import User, china_today, enum_column, utcnow
+from registry.models import Skill, Worker
 
 
 class EmployerKind(LabelledEnum):

@@ -12,7 +12,7 @@ from stdnum.cn import uscc
 
 from core.auth import acting_user
 from core.models import china_today
-from core.schemas import AreaCode, Latitude, Longitude, Phone, Text
+from core.schemas import AreaCode, Flag, LabelledEnumField, Latitude, Longitude, Paging, Phone, Text
 from core.validators import MAX_ID
 from jobs.models import (
     EmployerKind,
@@ -22,7 +22,7 @@ from jobs.models import (
     WageUnit,
 )
 from jobs.services import may_see_contact
-from registry.schemas import Flag, LabelledEnumField, Paging, SkillList, label_of
+from registry.schemas import SkillList, label_of
 
 
 class EmployerIn(Schema):

@@ -14,6 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from core.auth import acting_user, page_roles, set_role_home, sign_in
 from core.errors import DomainError, Forbidden
 from core.extensions import db, limiter
+from core.forms import ConfirmForm
 from core.models import CHINA, Role
 from core.pages import (
     PAGE_SIZE,
@@ -41,7 +42,6 @@ from jobs.schemas import (
     ReferralIn,
 )
 from registry.areas import list_areas
-from registry.forms import ConfirmForm
 from registry.models import AreaLevel
 
 bp = Blueprint("jobs", __name__)

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.enums import LabelledEnum
 from core.extensions import db
-from core.models import User, utcnow
-from registry.models import Household, enum_column
+from core.models import User, enum_column, utcnow
+from registry.models import Household
 
 
 class Severity(LabelledEnum):

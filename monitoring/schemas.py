@@ -1,10 +1,10 @@
 """Input checks and output shapes of the alerts API."""
 from marshmallow import Schema, fields, validate
 
-from core.schemas import AreaCode, Text
+from core.schemas import AreaCode, Flag, LabelledEnumField, Paging, Text
 from monitoring.models import ActionKind, AlertStatus, Severity
 from monitoring.rules import RULES
-from registry.schemas import Flag, LabelledEnumField, Paging, label_of
+from registry.schemas import label_of
 
 
 class AlertListArgs(Paging):

@@ -14,6 +14,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional
 
+from core.forms import LocalisedChoices
 from registry.models import (
     Education,
     EmploymentStatus,
@@ -21,24 +22,6 @@ from registry.models import (
     LabourAbility,
     MonitoringStatus,
 )
-
-
-def _choices(enum_cls, blank: bool = False) -> list[SelectChoice]:
-    """Options in the interface language, computed when the form is rendered."""
-    return ([SelectChoice("", "—")] if blank else []) + [SelectChoice(m.name, m.label) for m in enum_cls]
-
-
-class LocalisedChoices(SelectField):
-    """A select whose labels follow the interface language at render time."""
-
-    def __init__(self, label, enum_cls, blank=False, **kwargs):
-        self.enum_cls, self.blank = enum_cls, blank
-        # The API schema checks the value (with a clearer message), so WTForms need not.
-        super().__init__(label, choices=_choices(enum_cls, blank), validate_choice=False, **kwargs)
-
-    def iter_choices(self):
-        self.choices = _choices(self.enum_cls, self.blank)
-        return super().iter_choices()
 
 
 class HouseholdForm(FlaskForm):
@@ -84,7 +67,3 @@ class ImportForm(FlaskForm):
     kind = SelectField(_l("What the file holds"), choices=[SelectChoice("workers", _l("Workers")),
                                                             SelectChoice("households", _l("Households"))])
     file = FileField(_l("File (.xlsx or .csv)"), validators=[FileRequired(), FileAllowed(["xlsx", "csv"])])
-
-
-class ConfirmForm(FlaskForm):
-    """An empty form: a POST button with its CSRF token (reveal, sign out)."""

@@ -1,17 +1,12 @@
 """Areas, households, workers and the canonical skill taxonomy."""
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Enum, ForeignKey, LargeBinary, String, UniqueConstraint, event, inspect, select
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, UniqueConstraint, event, inspect, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from core.enums import LabelledEnum
 from core.extensions import db
-from core.models import User, china_today, utcnow
-
-
-def enum_column(cls):
-    """Enumerations are stored by member name, as text, on every database."""
-    return Enum(cls, native_enum=False, length=32, validate_strings=True)
+from core.models import User, china_today, enum_column, utcnow
 
 
 class AreaLevel(LabelledEnum):

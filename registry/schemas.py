@@ -1,9 +1,8 @@
 """Marshmallow schemas: the API's input checks (shared with the importers) and its output shapes."""
-from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from core.auth import acting_user
-from core.schemas import AreaCode, Latitude, Longitude, Phone, Text
+from core.schemas import AreaCode, Flag, LabelledEnumField, Latitude, Longitude, Paging, Phone, Text
 from core.validators import MAX_ID, check_id_number
 from registry import services
 from registry.models import (
@@ -16,38 +15,10 @@ from registry.models import (
     Sex,
 )
 
-TRUE_WORDS = {True, 1, "1", "true", "True", "TRUE", "yes", "是", "y", "Y"}
-FALSE_WORDS = {False, 0, "0", "false", "False", "FALSE", "no", "否", "n", "N", ""}
-
-
-class LabelledEnumField(fields.Field):
-    """Accepts a code or its Chinese label; gives back the code."""
-
-    def __init__(self, enum_cls, **kwargs):
-        self.enum_cls = enum_cls
-        codes = ", ".join(f"{m.name} ({m.zh})" for m in enum_cls)
-        kwargs.setdefault("metadata", {}).update(
-            {"type": "string", "enum": [m.name for m in enum_cls], "description": codes})
-        super().__init__(**kwargs)
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        return value.name if value is not None else None
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        try:
-            return self.enum_cls.parse(value)
-        except ValueError:
-            allowed = "、".join(m.label for m in self.enum_cls)
-            raise ValidationError(_("Unknown value; use one of: %(allowed)s", allowed=allowed)) from None
-
 
 def label_of(attr: str):
     """The display label of an enum attribute, in the request's language."""
     return fields.Function(lambda obj: getattr(obj, attr).label if getattr(obj, attr) is not None else None)
-
-
-def Flag(**kwargs):
-    return fields.Boolean(truthy=TRUE_WORDS, falsy=FALSE_WORDS, **kwargs)
 
 
 class SkillList(fields.List):
@@ -212,11 +183,6 @@ class WorkerOut(Schema):
 class WorkerList(Schema):
     items = fields.List(fields.Nested(WorkerOut))
     total = fields.Integer()
-
-
-class Paging(Schema):
-    limit = fields.Integer(load_default=50, validate=validate.Range(1, 500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(0, MAX_ID))
 
 
 class RegistrySearchArgs(Paging):

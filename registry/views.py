@@ -18,6 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from core.auth import acting_user, page_roles, role_home
 from core.errors import DomainError, ValidationFailed
 from core.extensions import db
+from core.forms import ConfirmForm
 from core.models import Role
 from core.pages import PAGE_SIZE, form_data, page_count, page_number, submit
 from core.scoping import scope_clause
@@ -26,7 +27,6 @@ from core.validators import AREA_CODE
 from registry import areas as area_service
 from registry import importers, search, services
 from registry.forms import (
-    ConfirmForm,
     EditWorkerForm,
     HouseholdForm,
     ImportForm,

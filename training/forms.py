@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
-from registry.forms import LocalisedChoices
+from core.forms import LocalisedChoices
 from training.models import CourseMode
 
 STARS = (1, 2, 3, 4, 5)

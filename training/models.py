@@ -6,9 +6,9 @@ from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from core.enums import LabelledEnum
 from core.extensions import db
-from core.models import utcnow
+from core.models import enum_column, utcnow
 from jobs.models import Employer
-from registry.models import Education, Skill, Worker, enum_column
+from registry.models import Education, Skill, Worker
 
 
 class CourseMode(LabelledEnum):

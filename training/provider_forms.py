@@ -15,7 +15,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
-from registry.forms import LocalisedChoices
+from core.forms import LocalisedChoices
 from registry.models import Education
 from training.models import LEVELS, CertificateKind, CourseMode
 

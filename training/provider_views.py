@@ -15,12 +15,12 @@ from wtforms.fields.choices import SelectChoice
 from core.auth import acting_user, page_roles, set_role_home
 from core.errors import Conflict, DomainError, flatten_fields
 from core.extensions import db
+from core.forms import ConfirmForm
 from core.models import Role, china_today
 from core.pages import form_data, form_status, submit
 from core.scoping import user_sees_area
 from jobs import services as jobs
 from registry.areas import list_areas
-from registry.forms import ConfirmForm
 from registry.models import AreaLevel
 from training import results, services
 from training.models import Attendance, CourseSession, EnrollmentStatus

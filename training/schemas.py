@@ -2,10 +2,10 @@
 from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from core.schemas import AreaCode, Latitude, Longitude, Text
+from core.schemas import AreaCode, Flag, LabelledEnumField, Latitude, Longitude, Paging, Text
 from core.validators import MAX_ID
 from registry.models import Education
-from registry.schemas import Flag, LabelledEnumField, Paging, SkillList, label_of
+from registry.schemas import SkillList, label_of
 from training.models import LEVELS, CertificateKind, CourseMode, EnrollmentStatus
 
 

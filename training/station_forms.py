@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 from wtforms.widgets import HiddenInput
 
-from registry.forms import LocalisedChoices
+from core.forms import LocalisedChoices
 from training.models import CourseMode
 
 

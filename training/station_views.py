@@ -21,13 +21,13 @@ from sqlalchemy import or_, select
 from core.auth import acting_user, page_roles
 from core.errors import DomainError
 from core.extensions import db
+from core.forms import ConfirmForm
 from core.models import Role, User
 from core.pages import PAGE_SIZE, form_data, page_count, page_number, safe_target, submit
 from core.scoping import scope_clause, user_sees_area
 from core.spreadsheets import XLSX
 from registry import search
 from registry import services as registry
-from registry.forms import ConfirmForm
 from registry.models import Area, AreaLevel, Worker
 from training import ledger, results, services, survey
 from training import outcomes as course_outcomes

@@ -14,11 +14,11 @@ from flask_login import current_user
 from core.auth import acting_user, page_roles
 from core.errors import DomainError, ValidationFailed
 from core.extensions import db
+from core.forms import ConfirmForm
 from core.models import Role, china_today
 from core.pages import PAGE_SIZE, form_data, form_status, page_count, page_number, safe_target, submit
 from jobs.candidates import distance_km
 from registry import services as registry
-from registry.forms import ConfirmForm
 from training import outcomes, results, services, survey
 from training.forms import RatingForm, WishForm, WithdrawForm
 from training.models import Course, CourseMode, Enrollment, EnrollmentStatus
