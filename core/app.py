@@ -62,9 +62,13 @@ def register_blueprints(app: Flask) -> None:
     from core import i18n
     from core import views as core_views
     from jobs import api as jobs_api
+    from jobs import referral_views  # noqa: F401  (its routes are on jobs.views.bp)
     from jobs import views as jobs_views
     from matching import api as matching_api
-    from matching import planning_views
+    from matching import (
+        plan_views,  # noqa: F401  (its routes are on matching.views.bp)
+        planning_views,
+    )
     from matching import views as matching_views
     from monitoring import api as monitoring_api
     from monitoring import views as monitoring_views

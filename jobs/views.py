@@ -357,7 +357,3 @@ def apply(job_id):
         db.session.rollback()
         flash(exc.message, "error")
     return redirect(url_for("jobs.job", job_id=job_id))
-
-
-# The station's referral pages and the answers to referrals register on the same blueprint.
-from jobs import referral_views  # noqa: E402,F401

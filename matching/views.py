@@ -109,6 +109,3 @@ def refer(worker_id):
     if referral is not None:
         flash(_("%(name)s is referred to %(title)s.", name=referral.worker.name, title=referral.job.title), "success")
     return redirect(url_for(".recommendations", worker_id=worker.id))
-
-
-from matching import plan_views  # noqa: E402,F401  (the allocation plan: same blueprint)
