@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_smorest import Api, Blueprint
 from marshmallow import Schema, fields, validate
 
-from core import audit, errors
+from core import audit, errors, roles
 from core.auth import (
     Unauthorized,
     acting_user,
@@ -165,7 +165,7 @@ class AuditList(Schema):
 
 
 @audit_log.get("")
-@api_roles(Role.admin, Role.county)
+@api_roles(*roles.OFFICERS)
 @audit_log.arguments(AuditArgs, location="query")
 @audit_log.response(200, AuditList)
 def list_events(args):

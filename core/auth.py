@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
-from core import audit
+from core import audit, roles
 from core.errors import DomainError, Forbidden, ValidationFailed
 from core.extensions import db, login_manager
 from core.models import ApiToken, LoginSession, Role, User, utcnow
@@ -252,7 +252,7 @@ def create_user(session, username: str, password: str, role: Role, areas: list[s
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise Conflict(_("The username is taken."), {"username": _("already exists")})
     _check_password(password, username)
-    if role in (Role.station, Role.county) and not areas:
+    if role in roles.AREA_STAFF and not areas:
         raise ValidationFailed(_("Station and county users need an area."), {"area": _("required")})
     user = User(username=username, role=role, display_name=display_name,
                 employer_id=employer_id, worker_id=worker_id)

@@ -1,5 +1,4 @@
 """Users, roles, API tokens, area bindings and the audit log; the enum column every package's models use."""
-import enum
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
@@ -8,7 +7,9 @@ from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from core import roles
 from core.extensions import db
+from core.roles import Role
 
 CHINA = ZoneInfo("Asia/Shanghai")
 
@@ -25,15 +26,6 @@ def china_today() -> date:
 def enum_column(cls):
     """Enumerations are stored by member name, as text, on every database."""
     return Enum(cls, native_enum=False, length=32, validate_strings=True)
-
-
-class Role(enum.Enum):
-    admin = "admin"
-    county = "county"
-    station = "station"
-    provider = "provider"
-    employer = "employer"
-    worker = "worker"
 
 
 class User(UserMixin, db.Model):
@@ -69,6 +61,43 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:
         return self.active
+
+    # what the user may do, by role (core.roles); areas and ownership are checked where the data is
+    @property
+    def is_staff(self) -> bool:
+        return self.role in roles.STAFF
+
+    @property
+    def is_officer(self) -> bool:
+        return self.role in roles.OFFICERS
+
+    @property
+    def keeps_registry(self) -> bool:
+        return self.role in roles.REGISTRY_KEEPERS
+
+    @property
+    def is_area_staff(self) -> bool:
+        return self.role in roles.AREA_STAFF
+
+    @property
+    def sees_every_area(self) -> bool:
+        return self.role in roles.UNSCOPED
+
+    @property
+    def manages_courses(self) -> bool:
+        return self.role in roles.COURSE_MANAGERS
+
+    @property
+    def posts_jobs(self) -> bool:
+        return self.role in roles.JOB_POSTERS
+
+    @property
+    def takes_part_in_hiring(self) -> bool:
+        return self.role in roles.HIRING
+
+    @property
+    def opens_worker_files(self) -> bool:
+        return self.role in roles.WORKER_FILE
 
     @property
     def area_codes(self) -> list[str]:

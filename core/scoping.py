@@ -6,10 +6,7 @@ both SQLite and PostgreSQL answer from an index.
 """
 from sqlalchemy import false, or_, true
 
-from core.models import Role, User
-
-UNSCOPED_ROLES = {Role.admin}
-AREA_ROLES = {Role.county, Role.station}
+from core.models import User
 
 
 def area_prefix(code: str) -> str:
@@ -26,9 +23,9 @@ def is_inside(code: str, container: str) -> bool:
 
 def user_prefixes(user: User) -> list[str] | None:
     """None means everywhere; an empty list means nowhere."""
-    if user.role in UNSCOPED_ROLES:
+    if user.sees_every_area:
         return None
-    if user.role in AREA_ROLES:
+    if user.is_area_staff:
         return [area_prefix(c) for c in user.area_codes]
     return []
 

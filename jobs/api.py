@@ -1,6 +1,7 @@
 """Jobs endpoints of the JSON API: employers, postings, candidates, referrals, follow-ups."""
 from flask_smorest import Blueprint
 
+from core import roles
 from core.auth import acting_user, api_roles
 from core.extensions import db
 from core.models import Role
@@ -29,9 +30,6 @@ from jobs.schemas import (
     StableEmploymentOut,
 )
 
-OFFICERS = (Role.admin, Role.county)
-STAFF = (Role.admin, Role.county, Role.station)
-
 employers = Blueprint("employers_api", __name__, url_prefix="/api/v1/employers", description="Employers")
 jobs = Blueprint("jobs_api", __name__, url_prefix="/api/v1/jobs", description="Job postings")
 referrals = Blueprint("referrals_api", __name__, url_prefix="/api/v1/referrals", description="Referrals and hires")
@@ -40,7 +38,7 @@ blueprints = (employers, jobs, referrals, follow_ups)
 
 
 @employers.post("")
-@api_roles(*OFFICERS, Role.employer)
+@api_roles(*roles.JOB_POSTERS)
 @employers.arguments(EmployerIn)
 @employers.response(201, EmployerOut)
 def create_employer(data):
@@ -51,7 +49,7 @@ def create_employer(data):
 
 
 @employers.get("")
-@api_roles(*STAFF)
+@api_roles(*roles.STAFF)
 @employers.arguments(EmployerListArgs, location="query")
 @employers.response(200, EmployerList)
 def list_employers(args):
@@ -67,7 +65,7 @@ def get_employer(employer_id):
 
 
 @employers.post("/<int:employer_id>/verify")
-@api_roles(*OFFICERS)
+@api_roles(*roles.OFFICERS)
 @employers.response(200, EmployerOut)
 def verify_employer(employer_id):
     employer = services.verify_employer(db.session, services.get_employer(db.session, employer_id), acting_user())
@@ -76,7 +74,7 @@ def verify_employer(employer_id):
 
 
 @employers.get("/<int:employer_id>/stable-employment")
-@api_roles(*STAFF, Role.employer)
+@api_roles(*roles.HIRING)
 @employers.response(200, StableEmploymentOut(many=True))
 def employer_stability(employer_id):
     """Of the hires followed up at 1, 3 and 6 months, the share still in work."""
@@ -85,7 +83,7 @@ def employer_stability(employer_id):
 
 
 @jobs.post("")
-@api_roles(*OFFICERS, Role.employer)
+@api_roles(*roles.JOB_POSTERS)
 @jobs.arguments(JobIn)
 @jobs.response(201, JobOut)
 def create_job(data):
@@ -111,7 +109,7 @@ def get_job(job_id):
 
 
 @jobs.patch("/<int:job_id>")
-@api_roles(*OFFICERS, Role.employer)
+@api_roles(*roles.JOB_POSTERS)
 @jobs.arguments(JobPatch(partial=True))
 @jobs.response(200, JobOut)
 def patch_job(data, job_id):
@@ -121,7 +119,7 @@ def patch_job(data, job_id):
 
 
 @jobs.post("/<int:job_id>/close")
-@api_roles(*OFFICERS, Role.employer)
+@api_roles(*roles.JOB_POSTERS)
 @jobs.response(200, JobOut)
 def close_job(job_id):
     job = services.close_job(db.session, services.get_job(db.session, job_id, acting_user()), acting_user())
@@ -130,7 +128,7 @@ def close_job(job_id):
 
 
 @jobs.get("/<int:job_id>/candidates")
-@api_roles(*STAFF, Role.employer)
+@api_roles(*roles.HIRING)
 @jobs.arguments(CandidateArgs, location="query")
 @jobs.response(200, CandidateList)
 def candidates(args, job_id):
@@ -146,7 +144,7 @@ def candidates(args, job_id):
 
 
 @jobs.get("/<int:job_id>/stable-employment")
-@api_roles(*STAFF, Role.employer)
+@api_roles(*roles.HIRING)
 @jobs.response(200, StableEmploymentOut(many=True))
 def job_stability(job_id):
     services.get_job(db.session, job_id, acting_user())
@@ -154,7 +152,7 @@ def job_stability(job_id):
 
 
 @referrals.post("")
-@api_roles(Role.admin, Role.county, Role.station, Role.employer, Role.worker)
+@api_roles(*roles.STAFF, Role.employer, Role.worker)
 @referrals.arguments(ReferralIn)
 @referrals.response(201, ReferralOut)
 def create_referral(data):
@@ -196,7 +194,7 @@ def patch_referral(data, referral_id):
 
 
 @referrals.post("/<int:referral_id>/renewal")
-@api_roles(*hiring.RENEWERS)
+@api_roles(*roles.REGISTRY_KEEPERS)
 @referrals.arguments(RenewalIn)
 @referrals.response(200, ReferralOut)
 def renew_post(data, referral_id):
@@ -209,7 +207,7 @@ def renew_post(data, referral_id):
 
 
 @follow_ups.post("/<int:follow_up_id>")
-@api_roles(Role.admin, Role.station, Role.employer)
+@api_roles(*roles.REGISTRY_KEEPERS, Role.employer)
 @follow_ups.arguments(FollowUpIn)
 @follow_ups.response(200, FollowUpOut)
 def record_follow_up(data, follow_up_id):

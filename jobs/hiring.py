@@ -25,7 +25,6 @@ from registry.models import EmploymentStatus, Household, LabourAbility, Worker
 from registry.services import can_read_worker
 
 FOLLOW_UP_MONTHS = (1, 3, 6)
-OVERRIDERS = (Role.admin, Role.county, Role.station)  # who may refer past a broken rule, with a reason
 WELFARE_TERM_MONTHS = 12  # a public-welfare post (公益性岗位) is held for a year unless renewed
 NEXT = {  # allowed moves of a referral
     ReferralStatus.referred: {ReferralStatus.interviewing, ReferralStatus.hired, ReferralStatus.rejected},
@@ -84,10 +83,10 @@ def create_referral(session: Session, worker_id: int, job_id: int, actor: User, 
         raise ValidationFailed(_("Public-welfare posts are for people of monitored or lifted-out households "
                                  "who cannot leave home."), {"worker_id": _("not eligible for a public-welfare post")})
     broken = eligibility.blockers(worker, job)
-    overridden = broken and override_reason and override_reason.strip() and actor.role in OVERRIDERS
+    overridden = broken and override_reason and override_reason.strip() and actor.is_staff
     if broken and not overridden:
         fields = {"worker_id": "; ".join(broken.values())}
-        if actor.role in OVERRIDERS:
+        if actor.is_staff:
             fields["override_reason"] = _("to refer anyway, say why")
         raise ValidationFailed(_("This person does not meet the posting's rules: %(rules)s.",
                                  rules="; ".join(broken.values())), fields)
@@ -117,7 +116,7 @@ def can_see_referral(actor: User, referral: Referral) -> bool:
         return referral.job.employer_id == actor.employer_id
     if actor.role is Role.worker:
         return referral.worker_id == actor.worker_id
-    if actor.role in (Role.station, Role.county):
+    if actor.is_area_staff:
         return user_sees_area(actor, referral.worker.household.village_code)
     return False
 
@@ -137,7 +136,7 @@ def list_referrals(session: Session, actor: User, worker_id: int | None = None, 
         conditions.append(Job.employer_id == actor.employer_id)
     elif actor.role is Role.worker:
         conditions.append(Referral.worker_id == actor.worker_id)
-    elif actor.role in (Role.station, Role.county):
+    elif actor.is_area_staff:
         conditions.append(scope_clause(actor, Household.village_code))
     elif actor.role is not Role.admin:
         raise Forbidden(_("Your role is not allowed to do this."))
@@ -163,7 +162,7 @@ def _may_move(actor: User, referral: Referral, status: ReferralStatus) -> bool:
         return True
     if actor.role is Role.employer:
         return referral.job.employer_id == actor.employer_id
-    if actor.role in (Role.station, Role.county):  # the station records departures it learns of
+    if actor.is_area_staff:  # the station records departures it learns of
         return status is ReferralStatus.left and user_sees_area(actor, referral.worker.household.village_code)
     return False
 
@@ -267,7 +266,6 @@ def sweep_unanswered(session: Session, remind_after_days: int, close_after_days:
     return remind, closed
 
 
-RENEWERS = (Role.admin, Role.station)
 
 
 def welfare_term_end(start: date) -> date:
@@ -282,7 +280,7 @@ def _term_now(referral: Referral) -> date:
 
 def renew_welfare_post(session: Session, referral: Referral, until: date, actor: User) -> Referral:
     """Renew a public-welfare post (续聘) until a later day; station staff of the person's area."""
-    if actor.role not in RENEWERS or (actor.role is Role.station
+    if not actor.keeps_registry or (actor.role is Role.station
                                       and not user_sees_area(actor, referral.worker.household.village_code)):
         raise Forbidden(_("Your role is not allowed to do this."))
     if referral.status is not ReferralStatus.hired or not referral.job.public_welfare:
@@ -330,7 +328,7 @@ def due_follow_ups(session: Session, actor: User, until=None, limit: int = 100) 
                   Referral.status.in_((ReferralStatus.hired, ReferralStatus.left))]
     if actor.role is Role.employer:
         conditions.append(Job.employer_id == actor.employer_id)
-    elif actor.role in (Role.station, Role.county):
+    elif actor.is_area_staff:
         conditions.append(scope_clause(actor, Household.village_code))
     elif actor.role is not Role.admin:
         return []

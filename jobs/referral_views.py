@@ -5,6 +5,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
+from core import roles
 from core.auth import acting_user, page_roles
 from core.extensions import db
 from core.models import Role, china_today
@@ -13,13 +14,13 @@ from jobs import hiring, services
 from jobs.forms import AnswerForm, FollowUpForm, ReferWorkerForm, RenewalForm
 from jobs.models import ReferralStatus
 from jobs.schemas import FollowUpIn, ReferralIn, ReferralPatch, RenewalIn
-from jobs.views import LIST_LIMIT, STAFF, bp, employer_home_page
+from jobs.views import LIST_LIMIT, bp, employer_home_page
 from registry import services as registry
 
 # --- referrals: a worker's, a household's, the station's ---------------------------------------
 
 @bp.route("/workers/<int:worker_id>/referrals", methods=["GET", "POST"])
-@page_roles(*STAFF)
+@page_roles(*roles.STAFF)
 def worker_referrals(worker_id):
     actor = acting_user()
     worker = registry.get_worker(db.session, worker_id, actor)
@@ -48,7 +49,7 @@ def worker_referrals(worker_id):
 
 
 @bp.get("/households/<code>/referrals")
-@page_roles(*STAFF)
+@page_roles(*roles.STAFF)
 def household_referrals(code):
     return _household_referrals_page(acting_user(), code)
 
@@ -62,12 +63,12 @@ def _household_referrals_page(actor, code: str, failed_id: int | None = None, fa
     renewals = {r.id: failed_form if r.id == failed_id else
                 RenewalForm(formdata=None, prefix=f"renew-{r.id}", until=hiring.next_term_end(r)) for r in posts}
     return render_template("jobs/household_referrals.html", household=household, referrals=referrals, total=total,
-                           posts=posts, renewals=renewals, may_renew=actor.role in hiring.RENEWERS,
+                           posts=posts, renewals=renewals, may_renew=actor.keeps_registry,
                            today=china_today()), 422 if failed_form is not None else 200
 
 
 @bp.post("/referrals/<int:referral_id>/renewal")
-@page_roles(*hiring.RENEWERS)
+@page_roles(*roles.REGISTRY_KEEPERS)
 def renew_post(referral_id):
     """Renew a public-welfare post from the household's page (the same rule as the API)."""
     actor = acting_user()
@@ -88,7 +89,7 @@ def renew_post(referral_id):
 
 
 @bp.get("/referrals")
-@page_roles(*STAFF)
+@page_roles(*roles.STAFF)
 def referrals():
     return _referrals_page(acting_user())
 
@@ -97,12 +98,12 @@ def _referrals_page(actor, failed_id: int | None = None, failed_form=None):
     open_referrals, open_total = hiring.list_referrals(db.session, actor, open_only=True, limit=LIST_LIMIT)
     due = hiring.due_follow_ups(db.session, actor, limit=LIST_LIMIT)
     return render_template("jobs/referrals.html", open_referrals=open_referrals, open_total=open_total, due=due,
-                           may_record=actor.role in (Role.station, Role.admin), blank=FollowUpForm(formdata=None),
+                           may_record=actor.keeps_registry, blank=FollowUpForm(formdata=None),
                            failed_id=failed_id, failed_form=failed_form), 422 if failed_form is not None else 200
 
 
 @bp.post("/referrals/<int:referral_id>/answer")
-@page_roles(Role.employer, *STAFF)
+@page_roles(*roles.HIRING)
 def answer_referral(referral_id):
     """One click: invite to an interview, hire, reject (with a reason), or record a departure."""
     actor = acting_user()
@@ -132,7 +133,7 @@ def answer_referral(referral_id):
 
 
 @bp.post("/follow-ups/<int:follow_up_id>")
-@page_roles(Role.station, Role.admin)
+@page_roles(*roles.REGISTRY_KEEPERS)
 def record_follow_up(follow_up_id):
     actor = acting_user()
     follow_up = hiring.get_follow_up(db.session, follow_up_id, actor)
@@ -150,7 +151,7 @@ def record_follow_up(follow_up_id):
 
 
 @bp.get("/referrals/<int:referral_id>/slip")
-@page_roles(*STAFF)
+@page_roles(*roles.STAFF)
 def slip(referral_id):
     """The referral slip (介绍信) the person takes to the employer: printable, ID number masked."""
     actor = acting_user()

@@ -26,9 +26,6 @@ from registry.models import (
 from registry.services import skill_values
 from registry.taxonomy import resolve_candidates, skills_meant
 
-OFFICERS = {Role.admin, Role.county}
-
-
 # --- employers ---------------------------------------------------------------------------------
 
 def _check_area(session: Session, data: dict) -> None:
@@ -43,7 +40,7 @@ def create_employer(session: Session, data: dict, actor: User) -> Employer:
     a point of its own, an employer is placed at its area's."""
     if actor.role is Role.employer and actor.employer_id is not None:
         raise Conflict(_("Your account already belongs to an employer."), {"uscc": _("one employer per account")})
-    if actor.role not in OFFICERS | {Role.employer}:
+    if not actor.posts_jobs:
         raise Forbidden(_("Your role is not allowed to do this."))
     if actor.role is Role.employer and not data.get("area_code"):
         raise ValidationFailed(_("Say where the employer is: its county or township."),
@@ -53,7 +50,7 @@ def create_employer(session: Session, data: dict, actor: User) -> Employer:
     if session.scalar(select(Employer.id).where(Employer.uscc == data["uscc"])) is not None:
         raise Conflict(_("An employer with this credit code is registered."), {"uscc": _("already registered")})
     employer = Employer(**data)
-    if actor.role in OFFICERS:
+    if actor.is_officer:
         employer.verified_at, employer.verified_by_id = utcnow(), actor.id
     session.add(employer)
     session.flush()
@@ -78,7 +75,7 @@ def register_employer(session: Session, data: dict, password: str) -> tuple[Empl
 
 
 def verify_employer(session: Session, employer: Employer, actor: User) -> Employer:
-    if actor.role not in OFFICERS:
+    if not actor.is_officer:
         raise Forbidden(_("Only a county officer or an administrator verifies employers."))
     if employer.verified_at is None:
         employer.verified_at, employer.verified_by_id = utcnow(), actor.id
@@ -108,7 +105,7 @@ def list_employers(session: Session, verified: bool | None = None, limit: int = 
 def _own_employer(actor: User, employer_id: int, field: str = "employer_id") -> None:
     if actor.role is Role.employer and actor.employer_id != employer_id:
         raise Forbidden(_("You may only post for your own employer."), {field: _("not your employer")})
-    if actor.role not in OFFICERS | {Role.employer}:
+    if not actor.posts_jobs:
         raise Forbidden(_("Your role is not allowed to do this."))
 
 
@@ -129,7 +126,7 @@ def occupation_for_title(session: Session, title: str, area_code: str | None = N
 
 def _check_welfare_flag(actor: User, data: dict, current: bool = False) -> None:
     """公益性岗位 are government posts: only county officers and administrators mark a posting so."""
-    if data.get("public_welfare", current) != current and actor.role not in OFFICERS:
+    if data.get("public_welfare", current) != current and not actor.is_officer:
         raise Forbidden(_("Only a county officer marks a posting as a public-welfare post."),
                         {"public_welfare": _("set by county officers only")})
 
@@ -195,7 +192,7 @@ def close_job(session: Session, job: Job, actor: User) -> Job:
 def can_see_job(actor: User | None, job: Job) -> bool:
     """Staff see every posting; an employer its own; villagers and the public open ones of
     verified employers."""
-    if actor is not None and actor.role in (Role.admin, Role.county, Role.station):
+    if actor is not None and actor.is_staff:
         return True
     if actor is not None and actor.role is Role.employer and actor.employer_id == job.employer_id:
         return True
@@ -217,7 +214,7 @@ def list_jobs(session: Session, actor: User | None, employer_id: int | None = No
     occupation, and those asking for a skill written with the text in it."""
     conditions = []
     mine = actor is not None and actor.role is Role.employer
-    staff = actor is not None and actor.role in (Role.admin, Role.county, Role.station)
+    staff = actor is not None and actor.is_staff
     if mine:
         conditions.append(Job.employer_id == actor.employer_id)
     if open_only or not (mine or staff):
@@ -263,7 +260,7 @@ def person_view(worker: Worker, actor: User, referred_to_actor: bool = False) ->
 
 def may_see_contact(actor: User | None, employer: Employer) -> bool:
     """An employer's contact phone: for staff, who arrange referrals, and for the employer itself."""
-    return actor is not None and (actor.role in (Role.admin, Role.county, Role.station)
+    return actor is not None and (actor.is_staff
                                   or (actor.role is Role.employer and actor.employer_id == employer.id))
 
 
@@ -273,14 +270,14 @@ def may_see_contact(actor: User | None, employer: Employer) -> bool:
 
 def may_manage_job(actor: User | None, job: Job) -> bool:
     """Edit or close a posting: county officers and administrators, and its own employer."""
-    return actor is not None and (actor.role in OFFICERS
+    return actor is not None and (actor.is_officer
                                   or (actor.role is Role.employer and actor.employer_id == job.employer_id))
 
 
 def may_see_candidates(actor: User | None, job: Job) -> bool:
     """The ranked candidates of a posting: staff, and the employer that posted it once an officer
     has verified its credit code (an unverified employer sees nobody)."""
-    return actor is not None and (actor.role in (Role.admin, Role.county, Role.station)
+    return actor is not None and (actor.is_staff
                                   or (actor.role is Role.employer and actor.employer_id == job.employer_id
                                       and job.employer.verified))
 

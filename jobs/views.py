@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from core import roles
 from core.auth import acting_user, page_roles, set_role_home, sign_in
 from core.errors import DomainError, Forbidden
 from core.extensions import db, limiter
@@ -47,8 +48,6 @@ from registry.models import AreaLevel
 bp = Blueprint("jobs", __name__)
 bp.record_once(lambda state: set_role_home(state.app, Role.employer, "jobs.employer_home"))
 
-OFFICERS = (Role.admin, Role.county)
-STAFF = (Role.admin, Role.county, Role.station)
 LIST_LIMIT = 200  # rows of one list on one page (inboxes, referrals of a person or household)
 CANDIDATES = 50
 SIGN_UP_THROTTLE = "20 per hour"
@@ -94,7 +93,7 @@ def jobs():
     viewer, page, args = _viewer(), page_number(), request.args
     q = (args.get("q") or "").strip()[:64] or None
     skill = (args.get("skill") or "").strip()[:64] or None
-    staff = viewer is not None and viewer.role in STAFF
+    staff = viewer is not None and viewer.is_staff
     everything = staff and args.get("all") == "1"
     items, total = services.list_jobs(db.session, viewer, open_only=not everything, q=q, skill=skill,
                                       limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
@@ -184,7 +183,7 @@ def employer_home_page(actor, failed_id: int | None = None, failed_form=None):
 
 
 @bp.get("/employers")
-@page_roles(*OFFICERS)
+@page_roles(*roles.OFFICERS)
 def employers():
     page, args = page_number(), request.args
     verified = {"0": False, "1": True}.get(args.get("verified"))
@@ -195,7 +194,7 @@ def employers():
 
 
 @bp.post("/employers/<int:employer_id>/verify")
-@page_roles(*OFFICERS)
+@page_roles(*roles.OFFICERS)
 def verify_employer(employer_id):
     if not ConfirmForm().validate_on_submit():
         abort(400)
@@ -210,7 +209,7 @@ def verify_employer(employer_id):
 def _job_form(actor, job=None):
     form = JobForm()
     form.area_code.choices = _area_choices()
-    if actor.role not in OFFICERS:
+    if not actor.is_officer:
         del form.public_welfare  # 公益性岗位 are marked by county officers only
     if job is not None or actor.role is Role.employer:
         del form.employer_id  # an edit keeps the employer; an employer posts for its own
@@ -238,7 +237,7 @@ def _fill_job_form(form, job) -> None:
 
 
 @bp.route("/jobs/new", methods=["GET", "POST"])
-@page_roles(Role.employer, *OFFICERS)
+@page_roles(*roles.JOB_POSTERS)
 def new_job():
     actor = acting_user()
     if actor.role is Role.employer and actor.employer_id is None:
@@ -264,7 +263,7 @@ def new_job():
 
 
 @bp.route("/jobs/<int:job_id>/edit", methods=["GET", "POST"])
-@page_roles(Role.employer, *OFFICERS)
+@page_roles(*roles.JOB_POSTERS)
 def edit_job(job_id):
     actor = acting_user()
     job = services.get_job(db.session, job_id, actor)
@@ -290,7 +289,7 @@ def edit_job(job_id):
 
 
 @bp.post("/jobs/<int:job_id>/close")
-@page_roles(Role.employer, *OFFICERS)
+@page_roles(*roles.JOB_POSTERS)
 def close_job(job_id):
     if not ConfirmForm().validate_on_submit():
         abort(400)
@@ -304,7 +303,7 @@ def close_job(job_id):
 # --- candidates --------------------------------------------------------------------------------
 
 @bp.get("/jobs/<int:job_id>/candidates")
-@page_roles(*STAFF, Role.employer)
+@page_roles(*roles.HIRING)
 def candidates(job_id):
     """Best first, with the reasons; an employer sees people masked until they are referred to it."""
     actor = acting_user()
@@ -324,7 +323,7 @@ def candidates(job_id):
 
 
 @bp.post("/jobs/<int:job_id>/refer")
-@page_roles(*STAFF, Role.employer)
+@page_roles(*roles.HIRING)
 def refer_candidate(job_id):
     """A station refers a candidate; the posting's employer invites one (the service tells which)."""
     actor = acting_user()

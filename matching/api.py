@@ -2,9 +2,9 @@
 courses that close their skill gaps), "why not this job", and the allocation plan for an area."""
 from flask_smorest import Blueprint
 
+from core import roles
 from core.auth import acting_user, api_roles
 from core.extensions import db
-from core.models import Role
 from jobs import services as jobs
 from matching import planning, services
 from matching.schemas import (
@@ -20,7 +20,6 @@ from matching.schemas import (
 )
 from registry import services as registry
 
-STAFF = (Role.admin, Role.county, Role.station)
 bp = Blueprint("matching_api", __name__, url_prefix="/api/v1", description="Recommendations and allocation")
 blueprints = (bp,)
 # Candidates for a posting (jobs/) are ranked by the matcher once it is part of the app.
@@ -28,7 +27,7 @@ bp.record_once(lambda state: state.app.extensions.__setitem__("candidate_ranker"
 
 
 @bp.get("/workers/<int:worker_id>/recommendations")
-@api_roles(*STAFF, Role.worker)
+@api_roles(*roles.WORKER_FILE)
 @bp.arguments(RecommendationArgs, location="query")
 @bp.response(200, Recommendations)
 def recommendations(args, worker_id):
@@ -39,7 +38,7 @@ def recommendations(args, worker_id):
 
 
 @bp.get("/workers/<int:worker_id>/why-not/<int:job_id>")
-@api_roles(*STAFF, Role.worker)
+@api_roles(*roles.WORKER_FILE)
 @bp.response(200, WhyNot)
 def why_not(worker_id, job_id):
     """How a posting scores for the person, and every hard rule it breaks."""
@@ -49,7 +48,7 @@ def why_not(worker_id, job_id):
 
 
 @bp.post("/allocations")
-@api_roles(*STAFF)
+@api_roles(*roles.STAFF)
 @bp.arguments(AllocationIn)
 @bp.response(200, AllocationOut)
 def allocate(data):
@@ -60,7 +59,7 @@ def allocate(data):
 
 
 @bp.post("/allocations/referrals")
-@api_roles(*STAFF)
+@api_roles(*roles.STAFF)
 @bp.arguments(PlanReferralsIn)
 @bp.response(201, PlanReferralsOut)
 def refer_plan(data):
@@ -71,7 +70,7 @@ def refer_plan(data):
 
 
 @bp.get("/course-planning")
-@api_roles(*STAFF)
+@api_roles(*roles.STAFF)
 @bp.arguments(PlanningArgs, location="query")
 @bp.response(200, PlanningOut)
 def course_planning(args):

@@ -15,6 +15,7 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
+from core import roles
 from core.auth import acting_user, page_roles
 from core.errors import DomainError, flatten_fields
 from core.extensions import db
@@ -27,7 +28,7 @@ from jobs.models import Referral
 from matching import services
 from matching.forms import AreaForm, PlanReferForm
 from matching.schemas import PlanReferralsIn
-from matching.views import STAFF, bp
+from matching.views import bp
 from registry.models import Area, AreaLevel
 
 AREA_LIMIT = 1000  # options of the area select
@@ -164,7 +165,7 @@ def _area_argument() -> str | None:
 
 
 @bp.route("/allocations", methods=["GET", "POST"])
-@page_roles(*services.PLANNERS)
+@page_roles(*roles.STAFF)
 def allocation():
     """GET: choose an area and see its plan. POST: refer every ticked pair, or none of them; then
     the plan again, offering the slips of the people referred."""
@@ -218,7 +219,7 @@ def _plan_or_400(actor: User) -> services.Plan | None:
 
 
 @bp.get("/allocations/print")
-@page_roles(*services.PLANNERS)
+@page_roles(*roles.STAFF)
 def allocation_print():
     """The plan on paper (A4 portrait): households, names, postings, employers; signatures at the foot."""
     actor = acting_user()
@@ -231,7 +232,7 @@ def allocation_print():
 
 
 @bp.get("/allocations.xlsx")
-@page_roles(*services.PLANNERS)
+@page_roles(*roles.STAFF)
 def allocation_export():
     """The plan as a workbook (names only: no ID numbers, no phones); the export is audited."""
     actor = acting_user()
@@ -254,7 +255,7 @@ def _qr_code(url: str) -> Markup:
 
 
 @bp.get("/allocations/slips")
-@page_roles(*STAFF)
+@page_roles(*roles.STAFF)
 def referral_slips():
     """The referral slips (介绍信) of referrals just made, `?ids=1,2,3`, one A4 page each: whom,
     to which posting, employer and contact, where, the wage, when and by whom, and a QR code of

@@ -3,6 +3,7 @@ township and skill, with the courses that teach it (or none: a course to plan)."
 from flask import Blueprint, render_template, request
 from sqlalchemy import select
 
+from core import roles
 from core.auth import acting_user, page_roles
 from core.extensions import db
 from core.models import Role
@@ -26,7 +27,7 @@ def _areas(actor) -> list[Area]:
 
 
 @bp.get("/training/planning")
-@page_roles(Role.admin, Role.county, Role.station)
+@page_roles(*roles.STAFF)
 def course_gaps():
     actor = acting_user()
     areas = _areas(actor)

@@ -32,7 +32,6 @@ GOOD_WITH_SKILLS = 0.6  # a job worth training for: this good once the missing s
 GAP_POSTINGS = 30  # postings looked at for course advice, the most promising first
 MIN_SCORE = 0.4  # a plan offers no pair that fits less than this (POST /api/v1/allocations `min_score`)
 GAPS_SHOWN = 5  # postings shown as "学会X后可应聘"
-PLANNERS = (Role.admin, Role.county, Role.station)
 
 
 @dataclass
@@ -236,7 +235,7 @@ def plan(session: Session, area_code: str, actor: User, k: int = 10, group: bool
     per household (allocation.reviewable); with `group`, villagers of one village gathered at the
     same employers where the fit allows. Without `objects` (the API), assignments carry ids and
     household codes only: building a county's people as objects cost more than planning."""
-    if actor.role not in PLANNERS:
+    if not actor.is_staff:
         raise Forbidden(_("Your role is not allowed to do this."))
     area = session.get(Area, area_code)
     if area is None:
@@ -316,7 +315,7 @@ def refer_plan(session: Session, pairs: list[tuple[int, int]], actor: User) -> l
     named; the caller's rollback undoes the rest. Each referral is an ordinary one (jobs.hiring),
     so the employer's inbox shows it. No savepoints: with SQLite's Python driver a savepoint
     opened outside a transaction commits when released, which would break the all-or-nothing."""
-    if actor.role not in PLANNERS:
+    if not actor.is_staff:
         raise Forbidden(_("Your role is not allowed to do this."))
     seen_workers, referrals, refusals = set(), [], []
     for worker_id, job_id in pairs:
@@ -359,7 +358,7 @@ def rank_candidates(session: Session, job: Job, actor: User, limit: int = 20) ->
     their own recommendations. Station and county staff see their areas; the posting's employer
     and admins everyone (employers see them masked: jobs.services.person_view)."""
     space, everyone = data.current_people(session)
-    table = everyone.inside(actor.area_codes) if actor.role in (Role.station, Role.county) else everyone.table
+    table = everyone.inside(actor.area_codes) if actor.is_area_staff else everyone.table
     postings = data.open_postings(session, space, job_ids=[job.id])
     already = list(session.scalars(select(Referral.worker_id).where(Referral.job_id == job.id)))
     if not len(table) or not len(postings):

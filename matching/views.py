@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
+from core import roles
 from core.auth import acting_user, page_roles
 from core.errors import DomainError
 from core.extensions import db
@@ -25,7 +26,6 @@ from registry import services as registry
 
 bp = Blueprint("matching", __name__)
 
-STAFF = (Role.admin, Role.county, Role.station)
 RECOMMENDED = 10  # jobs on a worker's page
 POSTINGS = 200  # open postings offered by "why not this job?"
 
@@ -50,7 +50,7 @@ def _teaching(found: services.Recommendations) -> dict[int, list[services.Course
 
 
 @bp.get("/workers/<int:worker_id>/recommendations")
-@page_roles(*STAFF, Role.worker)
+@page_roles(*roles.WORKER_FILE)
 def recommendations(worker_id):
     """Best first, with reasons; the courses that open better jobs; and "why not this job?"."""
     actor = acting_user()

@@ -11,16 +11,13 @@ from sqlalchemy import String, case, func, select, type_coerce
 from sqlalchemy.orm import Session, joinedload
 
 from core.errors import Conflict, Forbidden, NotFound
-from core.models import Role, User, utcnow
+from core.models import User, utcnow
 from core.scoping import user_sees_area
 from core.validators import MAX_ID
 from monitoring.models import OPEN_ALERT, SEVERITY_ORDER, ActionKind, Alert, AlertAction, AlertEvent, AlertStatus
 from monitoring.rules import Finding, Rule
 from registry.models import Household
 from registry.services import households_in
-
-READERS = (Role.admin, Role.county, Role.station)  # staff see the alerts of their areas
-HANDLERS = (Role.admin, Role.station)  # and these take them up, record what was done, close them
 
 
 def raise_alerts(session: Session, rule: Rule, findings: Iterable[Finding], now: datetime | None = None) -> Counter:
@@ -93,13 +90,13 @@ def counts_by_rule(session: Session, actor: User, area_code: str | None = None) 
 
 def get_alert(session: Session, alert_id: int, actor: User) -> Alert:
     alert = session.get(Alert, alert_id) if 0 < alert_id <= MAX_ID else None
-    if alert is None or not user_sees_area(actor, alert.household.village_code) or actor.role not in READERS:
+    if alert is None or not user_sees_area(actor, alert.household.village_code) or not actor.is_staff:
         raise NotFound(_("No alert %(id)s.", id=alert_id))
     return alert
 
 
 def _may_handle(actor: User) -> None:
-    if actor.role not in HANDLERS:
+    if not actor.keeps_registry:
         raise Forbidden(_("Your role is not allowed to do this."))
 
 

@@ -2,6 +2,7 @@
 and handling (acknowledge, record an action, close)."""
 from flask_smorest import Blueprint
 
+from core import roles
 from core.auth import acting_user, api_roles
 from core.extensions import db
 from monitoring import alerts
@@ -12,7 +13,7 @@ blueprints = (bp,)
 
 
 @bp.get("")
-@api_roles(*alerts.READERS)
+@api_roles(*roles.STAFF)
 @bp.arguments(AlertListArgs, location="query")
 @bp.response(200, AlertList)
 def list_alerts(args):
@@ -22,14 +23,14 @@ def list_alerts(args):
 
 
 @bp.get("/<int:alert_id>")
-@api_roles(*alerts.READERS)
+@api_roles(*roles.STAFF)
 @bp.response(200, AlertDetail)
 def get_alert(alert_id):
     return alerts.get_alert(db.session, alert_id, acting_user())
 
 
 @bp.post("/<int:alert_id>/acknowledge")
-@api_roles(*alerts.HANDLERS)
+@api_roles(*roles.REGISTRY_KEEPERS)
 @bp.response(200, AlertDetail)
 def acknowledge(alert_id):
     actor = acting_user()
@@ -39,7 +40,7 @@ def acknowledge(alert_id):
 
 
 @bp.post("/<int:alert_id>/actions")
-@api_roles(*alerts.HANDLERS)
+@api_roles(*roles.REGISTRY_KEEPERS)
 @bp.arguments(ActionIn)
 @bp.response(201, AlertActionOut)
 def record_action(data, alert_id):
@@ -52,7 +53,7 @@ def record_action(data, alert_id):
 
 
 @bp.post("/<int:alert_id>/close")
-@api_roles(*alerts.HANDLERS)
+@api_roles(*roles.REGISTRY_KEEPERS)
 @bp.arguments(CloseIn)
 @bp.response(200, AlertDetail)
 def close(data, alert_id):

@@ -7,6 +7,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from core import roles
 from core.auth import acting_user, page_roles, set_role_home
 from core.extensions import db
 from core.models import Role
@@ -21,7 +22,6 @@ from registry import services as registry
 from registry.models import Area, AreaLevel
 
 bp = Blueprint("monitoring", __name__)
-STAFF = (Role.admin, Role.county, Role.station)
 bp.record_once(lambda state: set_role_home(state.app, Role.station, "monitoring.station_home"))
 bp.record_once(lambda state: set_role_home(state.app, Role.county, "monitoring.county_overview"))
 bp.record_once(lambda state: set_role_home(state.app, Role.admin, "monitoring.county_overview"))
@@ -32,7 +32,7 @@ def _rule_titles() -> dict[str, str]:
 
 
 @bp.get("/station")
-@page_roles(*STAFF)
+@page_roles(*roles.STAFF)
 def station_home():
     actor = acting_user()
     figures = dashboard.station_home(db.session, actor)
@@ -62,7 +62,7 @@ def _overview_area(actor) -> Area | None:
 
 
 @bp.get("/county")
-@page_roles(*STAFF)
+@page_roles(*roles.STAFF)
 def county_overview():
     """A county by township, or a township by village (a station sees its own village)."""
     actor = acting_user()
@@ -86,7 +86,7 @@ def county_overview():
 
 
 @bp.get("/alerts")
-@page_roles(*alerts.READERS)
+@page_roles(*roles.STAFF)
 def alert_list():
     actor = acting_user()
     open_arg = request.args.get("open", "1")
@@ -105,17 +105,17 @@ def _alert_page(alert, action_form=None, close_form=None, status=200):
     return render_template("monitoring/alert.html", alert=alert, rules=_rule_titles(),
                            ack_form=AcknowledgeForm(), action_form=action_form or ActionForm(),
                            close_form=close_form or CloseForm(), kinds=ActionKind,
-                           may_handle=acting_user().role in alerts.HANDLERS), status
+                           may_handle=acting_user().keeps_registry), status
 
 
 @bp.get("/alerts/<int:alert_id>")
-@page_roles(*alerts.READERS)
+@page_roles(*roles.STAFF)
 def alert_page(alert_id):
     return _alert_page(alerts.get_alert(db.session, alert_id, acting_user()))
 
 
 @bp.post("/alerts/<int:alert_id>/acknowledge")
-@page_roles(*alerts.HANDLERS)
+@page_roles(*roles.REGISTRY_KEEPERS)
 def acknowledge(alert_id):
     actor = acting_user()
     alert = alerts.get_alert(db.session, alert_id, actor)
@@ -126,7 +126,7 @@ def acknowledge(alert_id):
 
 
 @bp.post("/alerts/<int:alert_id>/actions")
-@page_roles(*alerts.HANDLERS)
+@page_roles(*roles.REGISTRY_KEEPERS)
 def record_action(alert_id):
     actor = acting_user()
     alert = alerts.get_alert(db.session, alert_id, actor)
@@ -142,7 +142,7 @@ def record_action(alert_id):
 
 
 @bp.post("/alerts/<int:alert_id>/close")
-@page_roles(*alerts.HANDLERS)
+@page_roles(*roles.REGISTRY_KEEPERS)
 def close(alert_id):
     actor = acting_user()
     alert = alerts.get_alert(db.session, alert_id, actor)

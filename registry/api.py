@@ -2,6 +2,7 @@
 from flask import send_file
 from flask_smorest import Blueprint
 
+from core import roles
 from core.auth import acting_user, api_roles
 from core.extensions import db
 from core.models import Role
@@ -31,9 +32,6 @@ from registry.schemas import (
 )
 from registry.taxonomy import resolve_candidates
 
-STAFF = (Role.admin, Role.county, Role.station)
-WRITERS = (Role.admin, Role.station)
-
 areas = Blueprint("areas_api", __name__, url_prefix="/api/v1/areas", description="Counties, townships, villages")
 households = Blueprint("households_api", __name__, url_prefix="/api/v1/households", description="Households")
 workers = Blueprint("workers_api", __name__, url_prefix="/api/v1/workers", description="Workers (labour force)")
@@ -46,7 +44,7 @@ IMPORT_FILE = {"multipart/form-data": {"schema": {"type": "object", "properties"
 
 
 @areas.post("")
-@api_roles(Role.admin, Role.county)
+@api_roles(*roles.OFFICERS)
 @areas.arguments(AreaIn)
 @areas.response(201, AreaOut)
 def create_area(data):
@@ -72,7 +70,7 @@ def get_area(code):
 
 
 @households.post("")
-@api_roles(*WRITERS)
+@api_roles(*roles.REGISTRY_KEEPERS)
 @households.arguments(HouseholdIn)
 @households.response(201, HouseholdOut)
 def create_household(data):
@@ -82,7 +80,7 @@ def create_household(data):
 
 
 @households.get("")
-@api_roles(*STAFF)
+@api_roles(*roles.STAFF)
 @households.arguments(HouseholdSearchArgs, location="query")
 @households.response(200, HouseholdList)
 def list_households(args):
@@ -91,14 +89,14 @@ def list_households(args):
 
 
 @households.get("/<code>")
-@api_roles(*STAFF)
+@api_roles(*roles.STAFF)
 @households.response(200, HouseholdOut)
 def get_household(code):
     return services.get_household(db.session, code, acting_user())
 
 
 @households.patch("/<code>")
-@api_roles(*WRITERS)
+@api_roles(*roles.REGISTRY_KEEPERS)
 @households.arguments(HouseholdPatch(partial=True))
 @households.response(200, HouseholdOut)
 def patch_household(data, code):
@@ -109,7 +107,7 @@ def patch_household(data, code):
 
 
 @households.post("/import")
-@api_roles(*WRITERS)
+@api_roles(*roles.REGISTRY_KEEPERS)
 @households.doc(requestBody={"content": IMPORT_FILE})
 @households.response(200, ImportResult)
 def import_households():
@@ -119,7 +117,7 @@ def import_households():
 
 
 @workers.post("")
-@api_roles(*WRITERS)
+@api_roles(*roles.REGISTRY_KEEPERS)
 @workers.arguments(WorkerIn)
 @workers.response(201, WorkerOut)
 def create_worker(data):
@@ -129,7 +127,7 @@ def create_worker(data):
 
 
 @workers.get("")
-@api_roles(*STAFF)
+@api_roles(*roles.STAFF)
 @workers.arguments(WorkerSearchArgs, location="query")
 @workers.response(200, WorkerList)
 def list_workers(args):
@@ -141,7 +139,7 @@ def list_workers(args):
 
 
 @workers.post("/import")
-@api_roles(*WRITERS)
+@api_roles(*roles.REGISTRY_KEEPERS)
 @workers.doc(requestBody={"content": IMPORT_FILE})
 @workers.response(200, ImportResult)
 def import_workers():
@@ -151,7 +149,7 @@ def import_workers():
 
 
 @workers.get("/export")
-@api_roles(*STAFF)
+@api_roles(*roles.STAFF)
 @workers.arguments(ExportArgs, location="query")
 @workers.response(200, {"format": "binary", "type": "string"},
                   content_type=XLSX)
@@ -163,14 +161,14 @@ def export_workers(args):
 
 
 @workers.get("/<int:worker_id>")
-@api_roles(*STAFF, Role.worker)
+@api_roles(*roles.WORKER_FILE)
 @workers.response(200, WorkerOut)
 def get_worker(worker_id):
     return services.get_worker(db.session, worker_id, acting_user())
 
 
 @workers.patch("/<int:worker_id>")
-@api_roles(*WRITERS)
+@api_roles(*roles.REGISTRY_KEEPERS)
 @workers.arguments(WorkerPatch(partial=True))
 @workers.response(200, WorkerOut)
 def patch_worker(data, worker_id):

@@ -15,12 +15,10 @@ from sqlalchemy.orm import Session
 
 from core import audit
 from core.errors import Forbidden, ValidationFailed
-from core.models import Role, User, utcnow
+from core.models import User, utcnow
 from core.scoping import user_sees_area, within_clause
 from registry.models import Area, AreaLevel, Household, Skill, SkillCorrection, Worker, WorkerSkill
 from registry.skills import normalise_text
-
-CORRECTORS = (Role.admin, Role.county, Role.station)
 
 
 def text_key(text: str) -> str:
@@ -79,7 +77,7 @@ def _county(session: Session, actor: User, area_code: str | None) -> str:
 
 def correct(session: Session, text: str, code: str, actor: User, area_code: str | None = None) -> Outcome:
     """Keeps (or replaces) the county's correction of `text` and resolves again what wrote it."""
-    if actor.role not in CORRECTORS:
+    if not actor.is_staff:
         raise Forbidden(_("Your role is not allowed to do this."))
     key = text_key(text)
     if not key:

@@ -3,9 +3,9 @@ county (registry.corrections)."""
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from core import roles
 from core.auth import acting_user, api_roles
 from core.extensions import db
-from core.models import Role
 from core.schemas import AreaCode, Text
 from registry import corrections
 
@@ -34,7 +34,7 @@ class CorrectionOut(Schema):
 
 
 @skills.post("/corrections")
-@api_roles(Role.admin, Role.county, Role.station)
+@api_roles(*roles.STAFF)
 @skills.arguments(CorrectionIn)
 @skills.response(201, CorrectionOut)
 def correct(data):

@@ -101,7 +101,7 @@ def import_upload(session: Session, kind: str, actor: User) -> dict:
 
 
 def import_file(session: Session, kind: str, filename: str, data: bytes, actor: User) -> ImportReport:
-    if actor.role not in services.REGISTRY_WRITERS:
+    if not actor.keeps_registry:
         raise ValidationFailed(_("Your role is not allowed to do this."))
     columns, schema_cls = KINDS[kind]
     report = ImportReport()

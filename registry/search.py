@@ -12,7 +12,7 @@ from core import audit, crypto
 from core.errors import Forbidden
 from core.models import User
 from registry.models import EMPLOYED, Household, MonitoringStatus, Worker, WorkerSkill
-from registry.services import REGISTRY_READERS, has_employed_member, households_in
+from registry.services import has_employed_member, households_in
 from registry.taxonomy import skills_meant
 
 
@@ -35,7 +35,7 @@ class WorkerQuery:
 
 
 def search_workers(session: Session, actor: User, query: WorkerQuery) -> tuple[list[Worker], int]:
-    if actor.role not in REGISTRY_READERS:
+    if not actor.is_staff:
         raise Forbidden(_("Your role is not allowed to do this."))
     conditions = households_in(actor, query.area_code)
     if query.q and query.q.strip():

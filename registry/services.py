@@ -10,7 +10,7 @@ from pypinyin import lazy_pinyin
 from sqlalchemy import and_, exists, func, insert, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from core import audit, crypto
+from core import audit, crypto, roles
 from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from core.models import Role, User, UserArea, china_today, utcnow
 from core.scoping import scope_clause, user_sees_area, within_clause
@@ -33,9 +33,6 @@ from registry.models import (
     spell_rows,
 )
 from registry.taxonomy import get_index
-
-REGISTRY_WRITERS = {Role.admin, Role.station}
-REGISTRY_READERS = {Role.admin, Role.county, Role.station}
 
 # --- households --------------------------------------------------------------------------------
 
@@ -62,17 +59,14 @@ def visible_village(session: Session, code: str, actor: User, field: str = "vill
     return area
 
 
-HELPER_ROLES = (Role.station, Role.county)
-
-
 def _may_help(user: User, village_code: str) -> bool:
     """Station or county staff whose areas hold the village may be a household's helper."""
-    return user.role in HELPER_ROLES and user_sees_area(user, village_code)
+    return user.is_area_staff and user_sees_area(user, village_code)
 
 
 def helper_accounts(session: Session, village_codes: list[str]) -> list[User]:
     """Active accounts that may be the responsible helper of a household in one of these villages."""
-    staff = session.scalars(select(User).join(UserArea).where(User.role.in_(HELPER_ROLES), User.active.is_(True))
+    staff = session.scalars(select(User).join(UserArea).where(User.role.in_(roles.AREA_STAFF), User.active.is_(True))
                             .distinct().order_by(User.id))
     return [u for u in staff if any(_may_help(u, code) for code in village_codes)]
 
@@ -243,7 +237,7 @@ def set_skills(session: Session, worker: Worker, names: list[str], certified: bo
 
 
 def create_worker(session: Session, data: dict, actor: User) -> Worker:
-    if actor.role not in REGISTRY_WRITERS:
+    if not actor.keeps_registry:
         raise Forbidden(_("Your role is not allowed to do this."))
     resident = check_id_number(data["id_number"])
     household = _household_for(session, data["household_code"], actor)
@@ -307,7 +301,7 @@ def insert_workers(session: Session, prepared: list[tuple[dict, list[dict]]]) ->
 
 
 def update_worker(session: Session, worker: Worker, data: dict, actor: User) -> Worker:
-    if actor.role not in REGISTRY_WRITERS:
+    if not actor.keeps_registry:
         raise Forbidden(_("Your role is not allowed to do this."))
     if "household_code" in data:
         worker.household = _household_for(session, data["household_code"], actor)
@@ -356,7 +350,7 @@ def get_worker(session: Session, worker_id: int, actor: User) -> Worker:
 def can_read_worker(actor: User, worker: Worker) -> bool:
     if actor.role is Role.worker:
         return actor.worker_id == worker.id
-    return actor.role in REGISTRY_READERS and user_sees_area(actor, worker.household.village_code)
+    return actor.is_staff and user_sees_area(actor, worker.household.village_code)
 
 
 def may_reveal(actor: User, worker: Worker) -> bool:

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
+from core import roles
 from core.auth import acting_user, page_roles, role_home
 from core.errors import DomainError, ValidationFailed
 from core.extensions import db
@@ -37,8 +38,6 @@ from registry.schemas import HouseholdIn, HouseholdPatch, WorkerIn, WorkerPatch
 
 bp = Blueprint("registry", __name__)
 
-STAFF = (Role.admin, Role.county, Role.station)
-WRITERS = (Role.admin, Role.station)
 
 
 def _villages():
@@ -60,7 +59,7 @@ def home():
 # --- households --------------------------------------------------------------------------------
 
 @bp.get("/households")
-@page_roles(*STAFF)
+@page_roles(*roles.STAFF)
 def households():
     args, page = request.args, page_number()
     status = args.get("monitoring_status") or None
@@ -90,7 +89,7 @@ def _household_choices(form: HouseholdForm) -> None:
 
 
 @bp.route("/households/new", methods=["GET", "POST"])
-@page_roles(*WRITERS)
+@page_roles(*roles.REGISTRY_KEEPERS)
 def new_household():
     form = HouseholdForm()
     _household_choices(form)
@@ -109,7 +108,7 @@ def new_household():
 
 
 @bp.route("/households/<code>/edit", methods=["GET", "POST"])
-@page_roles(*WRITERS)
+@page_roles(*roles.REGISTRY_KEEPERS)
 def edit_household(code):
     household = services.get_household(db.session, code, acting_user())
     form = HouseholdForm(obj=household)
@@ -134,7 +133,7 @@ def edit_household(code):
 
 
 @bp.get("/households/<code>")
-@page_roles(*STAFF)
+@page_roles(*roles.STAFF)
 def household(code):
     household = services.get_household(db.session, code, acting_user())
     return render_template("registry/household.html", household=household)
@@ -153,7 +152,7 @@ def _worker_data(form) -> dict:
 
 
 @bp.route("/workers/new", methods=["GET", "POST"])
-@page_roles(*WRITERS)
+@page_roles(*roles.REGISTRY_KEEPERS)
 def new_worker():
     form = WorkerForm()
     if request.method == "GET" and request.args.get("household"):
@@ -171,7 +170,7 @@ def new_worker():
 
 
 @bp.route("/workers/<int:worker_id>/edit", methods=["GET", "POST"])
-@page_roles(*WRITERS)
+@page_roles(*roles.REGISTRY_KEEPERS)
 def edit_worker(worker_id):
     worker = services.get_worker(db.session, worker_id, acting_user())
     form = EditWorkerForm()
@@ -213,7 +212,7 @@ def _fill_worker_form(form, worker) -> None:
 
 
 @bp.route("/workers", methods=["GET", "POST"])
-@page_roles(*STAFF)
+@page_roles(*roles.STAFF)
 def workers():
     """The search form posts, so that a full ID number or phone never stands in a URL (nor in the
     server's access log): other searches come back as a plain address, which can be paged."""
@@ -246,7 +245,7 @@ def _worker_page(worker, revealed=None, form=None):
 
 
 @bp.get("/workers/<int:worker_id>")
-@page_roles(*STAFF, Role.worker)
+@page_roles(*roles.WORKER_FILE)
 def worker(worker_id):
     return _worker_page(services.get_worker(db.session, worker_id, acting_user()))
 
@@ -266,7 +265,7 @@ def reveal(worker_id):
 # --- import and export -------------------------------------------------------------------------
 
 @bp.route("/import", methods=["GET", "POST"])
-@page_roles(*WRITERS)
+@page_roles(*roles.REGISTRY_KEEPERS)
 def import_file():
     form = ImportForm()
     report = None
@@ -283,7 +282,7 @@ def import_file():
 
 
 @bp.get("/workers/export")
-@page_roles(*STAFF)
+@page_roles(*roles.STAFF)
 def export_workers():
     area = request.args.get("area") or None
     if area is not None and not AREA_CODE.match(area):  # it goes into the file's name, a header

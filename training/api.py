@@ -3,6 +3,7 @@ assessment, completion, ratings, the needs survey, the subsidy ledger and outcom
 from flask import send_file
 from flask_smorest import Blueprint
 
+from core import roles
 from core.auth import acting_user, api_roles
 from core.extensions import db
 from core.models import Role
@@ -39,13 +40,10 @@ enrollments = Blueprint("enrollments_api", __name__, url_prefix="/api/v1/enrollm
 training = Blueprint("training_api", __name__, url_prefix="/api/v1",
                      description="Attendance, the needs survey and the subsidy ledger")
 blueprints = (courses, enrollments, training)
-ENROLLERS = (Role.admin, Role.county, Role.station, Role.worker)
-MANAGERS = (Role.admin, Role.county, Role.provider)
-STAFF = (Role.admin, Role.county, Role.station)
 
 
 @courses.post("")
-@api_roles(*MANAGERS)
+@api_roles(*roles.COURSE_MANAGERS)
 @courses.arguments(CourseIn)
 @courses.response(201, CourseOut)
 def create_course(data):
@@ -71,7 +69,7 @@ def get_course(course_id):
 
 
 @courses.patch("/<int:course_id>")
-@api_roles(*MANAGERS)
+@api_roles(*roles.COURSE_MANAGERS)
 @courses.arguments(CoursePatch)
 @courses.response(200, CourseOut)
 def patch_course(data, course_id):
@@ -83,7 +81,7 @@ def patch_course(data, course_id):
 
 
 @courses.post("/<int:course_id>/sessions")
-@api_roles(*MANAGERS)
+@api_roles(*roles.COURSE_MANAGERS)
 @courses.arguments(SessionIn)
 @courses.response(201, SessionOut)
 def add_session(data, course_id):
@@ -94,7 +92,7 @@ def add_session(data, course_id):
 
 
 @courses.post("/<int:course_id>/enrollments")
-@api_roles(*ENROLLERS)
+@api_roles(*roles.WORKER_FILE)
 @courses.arguments(EnrollmentIn)
 @courses.response(201, EnrollmentOut)
 def enrol(data, course_id):
@@ -106,7 +104,7 @@ def enrol(data, course_id):
 
 
 @courses.get("/<int:course_id>/enrollments")
-@api_roles(*MANAGERS)
+@api_roles(*roles.COURSE_MANAGERS)
 @courses.response(200, EnrollmentOut(many=True))
 def course_roster(course_id):
     """The class list, for the course's provider: people in class first, then the waitlist."""
@@ -136,7 +134,7 @@ def get_enrollment(enrollment_id):
 
 
 @enrollments.patch("/<int:enrollment_id>")
-@api_roles(*MANAGERS)
+@api_roles(*roles.COURSE_MANAGERS)
 @enrollments.arguments(ScoresIn)
 @enrollments.response(200, EnrollmentOut)
 def record_scores(data, enrollment_id):
@@ -149,7 +147,7 @@ def record_scores(data, enrollment_id):
 
 
 @enrollments.post("/<int:enrollment_id>/withdraw")
-@api_roles(*ENROLLERS)
+@api_roles(*roles.WORKER_FILE)
 @enrollments.response(200, EnrollmentOut)
 def withdraw(enrollment_id):
     """The first on the waitlist takes the seat."""
@@ -160,7 +158,7 @@ def withdraw(enrollment_id):
 
 
 @enrollments.post("/<int:enrollment_id>/complete")
-@api_roles(*MANAGERS)
+@api_roles(*roles.COURSE_MANAGERS)
 @enrollments.arguments(CompletionIn)
 @enrollments.response(200, EnrollmentOut)
 def complete(data, enrollment_id):
@@ -187,7 +185,7 @@ def rate(data, enrollment_id):
 
 
 @training.put("/sessions/<int:session_id>/attendance")
-@api_roles(*MANAGERS)
+@api_roles(*roles.COURSE_MANAGERS)
 @training.arguments(AttendanceIn)
 @training.response(200, AttendanceOut)
 def take_attendance(data, session_id):
@@ -200,7 +198,7 @@ def take_attendance(data, session_id):
 
 
 @training.post("/workers/<int:worker_id>/training-wishes")
-@api_roles(*survey.WISH_WRITERS)
+@api_roles(*roles.WORKER_FILE)
 @training.arguments(WishIn)
 @training.response(201, WishOut)
 def add_wish(data, worker_id):
@@ -213,7 +211,7 @@ def add_wish(data, worker_id):
 
 
 @training.get("/workers/<int:worker_id>/training-wishes")
-@api_roles(*survey.WISH_WRITERS)
+@api_roles(*roles.WORKER_FILE)
 @training.response(200, WishOut(many=True))
 def list_wishes(worker_id):
     worker = registry.get_worker(db.session, worker_id, acting_user())
@@ -221,7 +219,7 @@ def list_wishes(worker_id):
 
 
 @training.get("/training/demand")
-@api_roles(*STAFF)
+@api_roles(*roles.STAFF)
 @training.arguments(DemandArgs, location="query")
 @training.response(200, DemandList)
 def demand(args):
@@ -230,7 +228,7 @@ def demand(args):
 
 
 @training.get("/training/subsidies")
-@api_roles(*STAFF, Role.provider)
+@api_roles(*roles.STAFF, Role.provider)
 @training.arguments(SubsidyArgs, location="query")
 @training.response(200, SubsidyLedger)
 def subsidies(args):
@@ -242,7 +240,7 @@ def subsidies(args):
 
 
 @training.get("/training/subsidies/export")
-@api_roles(*STAFF, Role.provider)
+@api_roles(*roles.STAFF, Role.provider)
 @training.arguments(SubsidyArgs, location="query")
 @training.response(200, {"format": "binary", "type": "string"}, content_type=XLSX)
 def export_subsidies(args):

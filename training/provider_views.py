@@ -12,6 +12,7 @@ from marshmallow import ValidationError
 from sqlalchemy import case, func, select
 from wtforms.fields.choices import SelectChoice
 
+from core import roles
 from core.auth import acting_user, page_roles, set_role_home
 from core.errors import Conflict, DomainError, flatten_fields
 from core.extensions import db
@@ -30,7 +31,6 @@ from training.schemas import CourseIn, ScoresIn, SessionIn
 bp = Blueprint("provider", __name__)
 bp.record_once(lambda state: set_role_home(state.app, Role.provider, "provider.home"))
 
-MANAGERS = (Role.provider, Role.admin, Role.county)
 LIST_LIMIT = 200  # courses on the home page
 COURSE_FIELDS = tuple(name for name in CourseIn().fields if name not in ("lat", "lon"))
 # What a blank field means: no value (the rest have the schema's defaults), so an edit can empty them.
@@ -127,7 +127,7 @@ def _marked_sessions(course) -> dict[int, int]:
 # --- my courses --------------------------------------------------------------------------------
 
 @bp.get("/provider")
-@page_roles(*MANAGERS)
+@page_roles(*roles.COURSE_MANAGERS)
 def home():
     actor = acting_user()
     items, total = _my_courses(actor)
@@ -142,7 +142,7 @@ def home():
 # --- course form -------------------------------------------------------------------------------
 
 @bp.route("/provider/courses/new", methods=["GET", "POST"])
-@page_roles(*MANAGERS)
+@page_roles(*roles.COURSE_MANAGERS)
 def new_course():
     actor = acting_user()
     form = _course_form(actor)
@@ -164,7 +164,7 @@ def new_course():
 
 
 @bp.route("/provider/courses/<int:course_id>/edit", methods=["GET", "POST"])
-@page_roles(*MANAGERS)
+@page_roles(*roles.COURSE_MANAGERS)
 def edit_course(course_id):
     """The form holds the whole course, so it is checked as a whole (CourseIn, with its checks
     across fields); a field left blank clears the stored value."""
@@ -211,13 +211,13 @@ def _course_page(course, session_form, status: int = 200):
 
 
 @bp.get("/provider/courses/<int:course_id>")
-@page_roles(*MANAGERS)
+@page_roles(*roles.COURSE_MANAGERS)
 def course(course_id):
     return _course_page(_managed_course(course_id, acting_user()), SessionForm(formdata=None))
 
 
 @bp.post("/provider/courses/<int:course_id>/sessions")
-@page_roles(*MANAGERS)
+@page_roles(*roles.COURSE_MANAGERS)
 def add_session(course_id):
     actor = acting_user()
     course = _managed_course(course_id, actor)
@@ -242,7 +242,7 @@ def add_session(course_id):
 
 
 @bp.post("/provider/sessions/<int:session_id>/delete")
-@page_roles(*MANAGERS)
+@page_roles(*roles.COURSE_MANAGERS)
 def delete_session(session_id):
     actor = acting_user()
     meeting = services.get_session(db.session, session_id)
@@ -270,7 +270,7 @@ def _ids(values) -> set[int]:
 
 
 @bp.route("/provider/sessions/<int:session_id>/attendance", methods=["GET", "POST"])
-@page_roles(*MANAGERS)
+@page_roles(*roles.COURSE_MANAGERS)
 def attendance(session_id):
     """The whole class at once: a box per enrolled person; saving marks the ticked present and
     everyone else absent. Saving again corrects it."""
@@ -334,7 +334,7 @@ def _save_results(rows, actor) -> tuple[dict, dict]:
 
 
 @bp.route("/provider/courses/<int:course_id>/results", methods=["GET", "POST"], endpoint="results")
-@page_roles(*MANAGERS)
+@page_roles(*roles.COURSE_MANAGERS)
 def course_results(course_id):
     actor = acting_user()
     course = _managed_course(course_id, actor)

@@ -39,13 +39,12 @@ from training.models import (
 )
 from training.schemas import course_problems
 
-PUBLISHERS = {Role.admin, Role.county, Role.provider}
 ACTIVE = (EnrollmentStatus.enrolled, EnrollmentStatus.waitlisted)
 EDUCATION_ORDER = list(Education)
 
 
 def create_course(session: Session, data: dict, actor: User) -> Course:
-    if actor.role not in PUBLISHERS:
+    if not actor.manages_courses:
         raise Forbidden(_("Your role is not allowed to do this."))
     _check_references(session, data)
     skills = data.pop("skills_taught", [])
@@ -347,7 +346,7 @@ def can_see_enrollment(actor: User, enrollment: Enrollment) -> bool:
         return actor.worker_id == enrollment.worker_id
     if actor.role is Role.provider:
         return enrollment.course.provider_user_id == actor.id
-    if actor.role in (Role.station, Role.county):
+    if actor.is_area_staff:
         return user_sees_area(actor, enrollment.worker.household.village_code)
     return False
 

@@ -18,6 +18,7 @@ from flask import (
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
+from core import roles
 from core.auth import acting_user, page_roles
 from core.errors import DomainError
 from core.extensions import db
@@ -37,7 +38,6 @@ from training.station_forms import EnrolWorkerForm, WishForm
 
 bp = Blueprint("training_station", __name__)
 
-STAFF = (Role.admin, Role.county, Role.station)
 SEARCH_LIMIT = 20  # people found on the course's enrol page
 COURSES_PER_WISH = 10
 OTHER_COURSES = 10  # upcoming courses offered beside those that teach what the person wishes
@@ -79,14 +79,14 @@ def _enrol_page(course: Course, q: str | None, form: EnrolWorkerForm, status: in
 
 
 @bp.get("/courses/<int:course_id>/enrol-worker")
-@page_roles(*STAFF)
+@page_roles(*roles.STAFF)
 def enrol_from_course(course_id):
     course = services.get_course(db.session, course_id)
     return _enrol_page(course, request.args.get("q"), EnrolWorkerForm(formdata=None))
 
 
 @bp.post("/courses/<int:course_id>/enrol-worker")
-@page_roles(*STAFF)
+@page_roles(*roles.STAFF)
 def enrol_worker(course_id):
     """One button: enrolled, or on the waitlist with the place in line. From the course's enrol
     page (shown again with the refusal, 422) or a worker's training page (back there, flashed)."""
@@ -163,14 +163,14 @@ def _worker_page(worker: Worker, form: WishForm, status: int = 200):
 
 
 @bp.get("/workers/<int:worker_id>/training")
-@page_roles(*STAFF)
+@page_roles(*roles.STAFF)
 def worker_training(worker_id):
     worker = registry.get_worker(db.session, worker_id, acting_user())
     return _worker_page(worker, WishForm(formdata=None))
 
 
 @bp.post("/workers/<int:worker_id>/wishes")
-@page_roles(*STAFF)
+@page_roles(*roles.STAFF)
 def add_wish(worker_id):
     actor = acting_user()
     worker = registry.get_worker(db.session, worker_id, actor)
@@ -188,7 +188,7 @@ def add_wish(worker_id):
 
 
 @bp.post("/wishes/<int:wish_id>/delete")
-@page_roles(*STAFF)
+@page_roles(*roles.STAFF)
 def remove_wish(wish_id):
     if not ConfirmForm().validate_on_submit():
         abort(400)
@@ -225,7 +225,7 @@ def _chosen(value: str | None, areas: list[Area]) -> str | None:
 # --- township demand -----------------------------------------------------------------------------
 
 @bp.get("/training/demand")
-@page_roles(*STAFF)
+@page_roles(*roles.STAFF)
 def demand():
     """The needs survey counted: who wants to learn what, by township, beside the seats offered."""
     actor = acting_user()
@@ -245,7 +245,7 @@ def _ledger_filters(actor: User):
 
 
 @bp.get("/training/subsidies")
-@page_roles(*STAFF)
+@page_roles(*roles.STAFF)
 def subsidies():
     actor = acting_user()
     areas, area, course_id = _ledger_filters(actor)
@@ -261,7 +261,7 @@ def subsidies():
 
 
 @bp.get("/training/subsidies.xlsx")
-@page_roles(*STAFF)
+@page_roles(*roles.STAFF)
 def subsidies_export():
     actor = acting_user()
     _areas, area, course_id = _ledger_filters(actor)
@@ -303,7 +303,7 @@ class CourseFigures:
 
 
 @bp.get("/training/outcomes")
-@page_roles(*STAFF)
+@page_roles(*roles.STAFF)
 def outcomes():
     actor, page = acting_user(), page_number()
     courses, total = _courses_of_my_area(actor, page)

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.errors import Conflict, Forbidden, NotFound
-from core.models import Role, User, china_today
+from core.models import User, china_today
 from core.scoping import scope_clause, within_clause
 from core.validators import MAX_ID
 from registry.areas import area_names
@@ -17,11 +17,9 @@ from registry.models import Household, Skill, Worker
 from registry.services import can_read_worker, skill_values
 from training.models import Course, CourseMode, CourseSkill, TrainingWish
 
-WISH_WRITERS = (Role.admin, Role.county, Role.station, Role.worker)
-
 
 def add_wish(session: Session, worker: Worker, name: str, mode: CourseMode | None, actor: User) -> TrainingWish:
-    if actor.role not in WISH_WRITERS or not can_read_worker(actor, worker):
+    if not actor.opens_worker_files or not can_read_worker(actor, worker):
         raise Forbidden(_("Your role is not allowed to do this."))
     value = skill_values(session, [name], area_code=worker.household.village_code)[0]
     wish = TrainingWish(worker_id=worker.id, name=value["name"], skill_id=value["skill_id"], mode=mode,
@@ -42,7 +40,7 @@ def wishes_of(session: Session, worker_id: int) -> list[TrainingWish]:
 
 def remove_wish(session: Session, wish_id: int, actor: User) -> Worker:
     wish = session.get(TrainingWish, wish_id) if 0 < wish_id <= MAX_ID else None
-    if wish is None or actor.role not in WISH_WRITERS or not can_read_worker(actor, wish.worker):
+    if wish is None or not actor.opens_worker_files or not can_read_worker(actor, wish.worker):
         raise NotFound(_("No such wish."))
     worker = wish.worker
     session.delete(wish)

@@ -26,7 +26,6 @@ from training.schemas import RatingIn, WishIn
 
 bp = Blueprint("training", __name__)
 
-STAFF = (Role.admin, Role.county, Role.station)
 AFTER_WORK = "after_work"  # the quick filter for people who work: night classes and online courses
 AFTER_WORK_MODES = (CourseMode.night, CourseMode.online)
 ALL_OPEN = 1000  # courses one can still join are few: they are filtered and sorted here, then paged
@@ -128,7 +127,7 @@ def course(course_id):
     course = services.get_course(db.session, course_id)
     worker = _own_worker(viewer)
     closed = services.admission_closed(course)
-    enrol_link = viewer is not None and viewer.role in STAFF and not closed
+    enrol_link = viewer is not None and viewer.is_staff and not closed
     manage_link = services.may_manage(viewer, course)
     unlinked = viewer is not None and viewer.role is Role.worker and worker is None  # no record to enrol
     # What a course led to means something once someone finished it, or it is over.

@@ -1,0 +1,39 @@
+"""The roles, and every group of them, each defined once with the permission it stands for.
+
+Views, API handlers and services check `user.role in <group>` (or the `User` predicates built on these
+groups, which templates use); object-level rules (areas, own employer, own record) apply on top.
+"""
+import enum
+
+
+class Role(enum.Enum):
+    admin = "admin"
+    county = "county"
+    station = "station"
+    provider = "provider"
+    employer = "employer"
+    worker = "worker"
+
+
+# staff of the labour administration: read the registry of their areas, plan and allocate, refer
+# (past a broken rule, with a reason), correct records, see alerts and training demand
+STAFF = frozenset({Role.admin, Role.county, Role.station})
+# county officers: verify employers, mark public-welfare posts, add areas, read the audit log
+OFFICERS = frozenset({Role.admin, Role.county})
+# keep the registry: write workers and households, import them, take up alerts, renew public-welfare
+# posts, record follow-ups
+REGISTRY_KEEPERS = frozenset({Role.admin, Role.station})
+# staff bound to areas: see and act only inside their areas (and need one), be a household's helper there
+AREA_STAFF = frozenset({Role.county, Role.station})
+# see every area without being bound to one
+UNSCOPED = frozenset({Role.admin})
+# publish and manage courses: a provider its own, officers any
+COURSE_MANAGERS = frozenset({Role.provider} | OFFICERS)
+# register employers and post, edit, close job postings: officers for any employer, an employer for its own
+JOB_POSTERS = frozenset(OFFICERS | {Role.employer})
+# take part in hiring (candidates, referrals and their answers, stable employment): staff for their
+# areas, an employer for its own postings
+HIRING = frozenset(STAFF | {Role.employer})
+# open a worker's file (the record, recommendations, enrolments, training wishes): staff for the workers
+# of their areas, a worker for themself
+WORKER_FILE = frozenset(STAFF | {Role.worker})
