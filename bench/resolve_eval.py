@@ -100,13 +100,14 @@ def hit(m: sk.Match, expected: str) -> bool:
 
 
 def evaluate(rows: list[dict], entries: list[sk.SkillEntry]):
-    full_index, full_base = sk.SkillIndex(entries), Baseline(entries)
+    descriptions = sk.load_descriptions(DATA)  # the app passes them too (registry.taxonomy.get_index)
+    full_index, full_base = sk.SkillIndex(entries, descriptions), Baseline(entries)
     results = []  # (row, ours top-3, baseline top-3, resolve-one score of ours)
     for row in rows:
         q, exp = row["query"], row["expected_code_or_key"]
         if row["source"] == "heldout_alias":
             held = without_alias(entries, exp, q)
-            index, base = sk.SkillIndex(held), Baseline(held)
+            index, base = sk.SkillIndex(held, descriptions), Baseline(held)
         else:
             index, base = full_index, full_base
         results.append((row, index.resolve(q, 3), base.resolve(q, 3)))
@@ -130,10 +131,10 @@ def one_rates(results, t: float, sources=SOURCES) -> tuple[float, float, float]:
 
 
 def timings(entries, queries) -> tuple[float, float]:
-    builds = []
+    builds, descriptions = [], sk.load_descriptions(DATA)
     for _ in range(3):
         t = time.perf_counter()
-        index = sk.SkillIndex(entries)
+        index = sk.SkillIndex(entries, descriptions)
         builds.append(time.perf_counter() - t)
     t = time.perf_counter()
     for q in queries:

@@ -11,6 +11,9 @@ per query are compared by cosine, all in one sparse product:
   工程师) weigh more than those of a single odd one, and an entry with many aliases is not diluted;
 * group: the mean of the centroids of the entries sharing its level-3 code ("2-02-10"; the village
   group for a skill without code), given to each member: a text of that field ranks its members up.
+
+`DescriptionScores` (optional) is BM25 of a text against each entry's description (the definition and
+main tasks of its occupation), whose domain words (软件, 通信, 证券) aliases often lack.
 """
 from __future__ import annotations
 
@@ -84,3 +87,29 @@ class EntryVectors:
         dots = self._post.dot(unit_query)
         n = self._n
         return np.maximum(dots[:n], dots[n:2 * n]), dots[2 * n:][self._group_of]
+
+
+class DescriptionScores:
+    """BM25 of a text's grams against each entry's description, relative to the best entry's (so in
+    [0, 1]); entries without a description score 0. IDF over the entries that have one."""
+
+    def __init__(self, docs: list[Counter], unigram_weight: float, k1: float = 1.2, b: float = 0.75):
+        self._ids: dict[str, int] = {}
+        grams = [self._ids.setdefault(g, len(self._ids)) for d in docs for g in d]
+        rows = np.repeat(np.arange(len(docs)), [len(d) for d in docs])
+        tf = np.fromiter((c for d in docs for c in d.values()), dtype=float, count=len(grams))
+        n, df = sum(1 for d in docs if d), np.bincount(grams, minlength=len(self._ids))
+        short = np.array([len(g) == 1 for g in self._ids], dtype=bool)
+        self._idf = np.log((n + 1) / (df + 0.5)) * np.where(short, unigram_weight, 1.0)
+        size = np.bincount(rows, weights=tf, minlength=len(docs))
+        ratio = size[rows] / max(size.sum() / max(n, 1), 1e-9)
+        self._matrix = sparse.csc_array((tf * (k1 + 1) / (tf + k1 * (1 - b + b * ratio)), (rows, grams)),
+                                        shape=(len(docs), len(self._ids)))
+
+    def scores(self, grams: set[str]) -> np.ndarray:
+        columns = [i for g in grams if (i := self._ids.get(g)) is not None]
+        if not columns:
+            return np.zeros(self._matrix.shape[0])
+        bm25 = self._matrix[:, columns] @ self._idf[columns]
+        top = bm25.max(initial=0.0)
+        return bm25 / top if top > 0 else bm25

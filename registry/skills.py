@@ -13,7 +13,9 @@ plus our curated village skills and certificates (驾驶证, 种植, 养殖 …)
 * cosine: the same grams against all of an entry's names and aliases together (pooled, or the
   centroid of its forms: whichever is closer), so two aliases that each share half the text add up;
 * group: the same against the occupations of its level-3 group (2-02-10 …), so a text of that
-  field ranks its members up (registry/skill_signals.py).
+  field ranks its members up (registry/skill_signals.py);
+* description (optional, ordering only): when nothing reaches THRESHOLD, the candidates near the top
+  are reordered by BM25 against their occupation's definition and tasks ("PHP" → software).
 
 It scores readings of the text too, each discounted: without recruiting noise (招聘, 包吃住,
 wages …), without villagers' framing (会/有/做过 …), without rank words and a final 工/员/师, and
@@ -28,12 +30,12 @@ import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from registry.skill_signals import EntryVectors, Postings, group_key
+from registry.skill_signals import DescriptionScores, EntryVectors, Postings, group_key
 
 # resolve_one's cut-off, chosen on bench/data/resolve_eval.csv (see bench/README.md).
 THRESHOLD = 0.58
@@ -48,6 +50,9 @@ SEGMENT_WEIGHT = 0.9  # one piece of a post ("水电工" of "水电工 装修公
 LATER_SEGMENT = 0.95  # and the title comes first: "仓库管理员 会电脑" is not an office job
 MAX_QUERY_CHARS = 64  # longer text is cut: nobody names a skill in more words than that
 MAX_PIECES = 4  # pieces of a post scored on their own
+# Below THRESHOLD, candidates within DESC_MARGIN of the best are ordered by score + DESC_WEIGHT ×
+# description BM25 (relative to the best); scores themselves, and so resolve_one, are unchanged.
+DESC_WEIGHT, DESC_MARGIN = 0.3, 0.2
 SHORTCUT_WEIGHT = 0.9  # resolve_many answers a framing without scoring when its reading is this good
 _SCORE = object()  # resolve_many's marker: this text needs the full resolver
 
@@ -122,6 +127,11 @@ def load_taxonomy(data_dir: Path) -> list[SkillEntry]:
     return entries
 
 
+def load_descriptions(data_dir: Path) -> dict[str, str]:
+    """Each occupation's definition and main tasks, by code, for SkillIndex's `descriptions`."""
+    rows = _read_csv(Path(data_dir) / "occupations" / "csco22.csv")
+    return {r["code"].strip(): f"{r['definition']} {r['tasks']}".strip() for r in rows if r["level"] == "4"}
+
 
 _WAGE = re.compile(  # 5-8k, 4000元/月, 200元一天, 18-45周岁, 26天, 3人
     r"\d+(?:\.\d+)?\s*(?:[-~～—至到]\s*\d+(?:\.\d+)?\s*)?"
@@ -148,6 +158,7 @@ _SUFFIX = re.compile(r"(?:人员|工人|师傅|技师|(?<![施加手化员务打
 _ROLE = re.compile(
     r"(?:高级|资深|首席)?(?:经理|主管|总监|专员|助理|顾问|主任|工程师|技术员|负责人|组长|领班)")
 _TOKEN = re.compile(r"[a-z0-9#+]+|[^\sa-z0-9#+]")
+_ENUMERATION = re.compile(r"\d+\s*[.、．]")  # "1.检查患者 2.…" in the list of tasks
 
 
 def _fold(text: str) -> str:
@@ -195,21 +206,26 @@ def _variants(text: str) -> list[tuple[str, float]]:
     return list(out.items())
 
 
-def _grams(text: str) -> set[str]:
+def _grams(text: str, counts: list[str] | None = None) -> set[str]:
     """Characters and character bigrams within each space-separated piece (no bigram spans two
-    pieces: "市场/营销" gives no 场营); an ascii word (c1, excel) is a single gram."""
+    pieces: "市场/营销" gives no 场营); an ascii word (c1, excel) is a single gram. Each occurrence
+    is added to `counts` if given."""
     grams = set()
     for piece in text.split():
         tokens = _TOKEN.findall(piece)
+        pairs = [a + b for a, b in zip(tokens, tokens[1:])]
         grams.update(tokens)
-        grams.update(a + b for a, b in zip(tokens, tokens[1:]))
+        grams.update(pairs)
+        if counts is not None:
+            counts += tokens + pairs
     return grams
 
 
 class SkillIndex:
-    """In-memory resolver over a taxonomy. Build once (a fraction of a second) and share."""
+    """In-memory resolver over a taxonomy. Build once (a fraction of a second) and share.
+    `descriptions`: occupation code -> definition and tasks (load_descriptions), optional."""
 
-    def __init__(self, entries: Sequence[SkillEntry]):
+    def __init__(self, entries: Sequence[SkillEntry], descriptions: Mapping[str, str] | None = None):
         self.entries = list(entries)
         self._by_key = {e.key: i for i, e in enumerate(self.entries)}
         self._forms: list[str] = []  # compact names and aliases, one row per (form, entry)
@@ -239,6 +255,12 @@ class SkillIndex:
         # Shorter names are more specific and more typical: a near-tie goes to them.
         self._tiebreak = np.array([-1e-4 * len(e.name) for e in self.entries])
         self._build_grams()
+        self._descriptions = None
+        if descriptions:
+            docs = [[] for _ in self.entries]
+            for e, counts in zip(self.entries, docs):  # a village skill takes its occupation's
+                _grams(_fold(_ENUMERATION.sub(" ", descriptions.get(e.code or e.key) or "")), counts)
+            self._descriptions = DescriptionScores([Counter(d) for d in docs], UNIGRAM_WEIGHT)
 
     def _build_grams(self) -> None:
         """Gram weights (IDF over entries) and posting lists: per form, for the overlap of text
@@ -321,11 +343,16 @@ class SkillIndex:
         """The best `limit` entries for the text, best first; [] when nothing resembles it."""
         return self._ranked(text, limit)
 
-    def _ranked(self, text: str, limit: int, ratios: dict[str, np.ndarray] | None = None) -> list[Match]:
+    def _ranked(self, text: str, limit: int, ratios: dict[str, np.ndarray] | None = None, describe=True) -> list[Match]:
         if not self.entries or limit <= 0:
             return []
         scores = self._scores(text, ratios)
-        order = np.lexsort((np.arange(len(scores)), -(scores + self._tiebreak)))[:limit]
+        key = scores + self._tiebreak
+        top = scores.max()
+        if describe and self._descriptions is not None and 0 < top < THRESHOLD:
+            near = scores >= top - DESC_MARGIN
+            key = key + DESC_WEIGHT * near * self._descriptions.scores(_grams(normalise_text(text)))
+        order = np.lexsort((np.arange(len(scores)), -key))[:limit]
         return [Match(self.entries[i].key, self.entries[i].name, self.entries[i].code,
                       float(min(1.0, scores[i]))) for i in order if scores[i] > 0]
 
@@ -334,7 +361,7 @@ class SkillIndex:
         return self._confident(text)
 
     def _confident(self, text: str, ratios: dict[str, np.ndarray] | None = None) -> Match | None:
-        best = self._ranked(text, 1, ratios)
+        best = self._ranked(text, 1, ratios, describe=False)  # the order below THRESHOLD is moot
         return best[0] if best and best[0].score >= THRESHOLD else None
 
     def resolve_many(self, texts: Sequence[str]) -> list[str | None]:

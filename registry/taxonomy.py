@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry.models import Skill
-from registry.skills import Match, SkillEntry, SkillIndex, load_taxonomy
+from registry.skills import Match, SkillEntry, SkillIndex, load_descriptions, load_taxonomy
 
 _lock = threading.Lock()
 _cache: dict[object, "ResolvedIndex"] = {}
@@ -60,6 +60,17 @@ def forget_index(session: Session | None = None) -> None:
         session.info.pop("skill_index", None)
 
 
+def _descriptions() -> dict[str, str]:
+    """Occupation definitions and tasks for the resolver (the skills table has none), from the app's
+    DATA_DIR, else the project's data/; none if the file is missing."""
+    from flask import current_app, has_app_context
+    data_dir = current_app.config.get("DATA_DIR") if has_app_context() else None
+    try:
+        return load_descriptions(Path(data_dir or Path(__file__).resolve().parents[1] / "data"))
+    except OSError:
+        return {}
+
+
 def get_index(session: Session) -> ResolvedIndex:
     """The resolver for this database, built on first use (about a second) and kept."""
     cached = session.info.get("skill_index")  # the engine look-up below is slow on hot paths
@@ -76,7 +87,8 @@ def get_index(session: Session) -> ResolvedIndex:
             rows = session.scalars(select(Skill).order_by(Skill.id)).all()
             entries = [SkillEntry(key=r.key, name=r.name, kind=r.kind, code=r.code,
                                   group=r.group_code, aliases=tuple(r.aliases or ())) for r in rows]
-            cached = _cache[engine] = ResolvedIndex(SkillIndex(entries), {r.key: r.id for r in rows})
+            index = SkillIndex(entries, _descriptions())
+            cached = _cache[engine] = ResolvedIndex(index, {r.key: r.id for r in rows})
     return cached
 
 
