@@ -315,7 +315,7 @@ KEEP_SECONDS = 600.0
 _kept: dict[tuple[str, str], tuple[tuple, float, object]] = {}  # (database, what): (fingerprint, read at, value)
 
 
-def kept(session: Session, what: str, fingerprint: tuple, read):
+def reused_or_read(session: Session, what: str, fingerprint: tuple, read):
     """`read()`, or the value it gave for this database and fingerprint less than KEEP_SECONDS ago."""
     key, now = (str(session.get_bind().url), what), time.monotonic()
     entry = _kept.get(key)
@@ -354,7 +354,7 @@ def current_postings(session: Session) -> tuple[SkillSpace, Postings]:
         postings = open_postings(session, space)
         _read_only(postings.table, postings)
         return space, postings
-    return kept(session, "postings", fingerprint, read)
+    return reused_or_read(session, "postings", fingerprint, read)
 
 
 def current_people(session: Session) -> tuple[SkillSpace, People]:
@@ -373,4 +373,4 @@ def current_people(session: Session) -> tuple[SkillSpace, People]:
         people = looking_for_work(session, space=space)
         _read_only(people.table, people)
         return space, people
-    return kept(session, "people", fingerprint, read)
+    return reused_or_read(session, "people", fingerprint, read)

@@ -40,16 +40,16 @@ def rematch(session: Session) -> int:
 
 def recommended_counts(session: Session) -> Mapping[int, int]:
     """How many people have each posting among their best ten, as the last re-match counted. They
-    change only when a re-match replaces them, so they are kept (data.kept) and read again when
+    change only when a re-match replaces them, so they are kept (data.reused_or_read) and read again when
     the re-match's stamp changes."""
     stamp = tuple(session.execute(select(func.count(), func.max(JobDemand.computed_at),
                                          func.coalesce(func.sum(JobDemand.recommended), 0))
                                   .select_from(JobDemand)).one())
-    return data.kept(session, "demand", stamp, lambda: MappingProxyType(
+    return data.reused_or_read(session, "demand", stamp, lambda: MappingProxyType(
         dict(session.execute(select(JobDemand.job_id, JobDemand.recommended)).all())))
 
 
-def priced(score: float, recommended: int, openings_left: int) -> float:
+def spread_score(score: float, recommended: int, openings_left: int) -> float:
     """The score a list is ordered by: the fit, lowered when many more people were shown the
     posting than it has openings (never below half the fit)."""
     pressure = recommended / max(openings_left, 1)

@@ -135,12 +135,12 @@ def recommend(session: Session, worker: Worker, actor: User, limit: int = 10) ->
     # spread: each posting priced by how many others were shown it against its openings left.
     # A price is never below half the fit, so what scores under half the limit-th best fit cannot
     # make the list, and only the postings above that floor are priced.
-    floor = demand.priced(float(total[feasible[limit - 1]]), sys.maxsize, 1) if len(feasible) >= limit else -1.0
+    floor = demand.spread_score(float(total[feasible[limit - 1]]), sys.maxsize, 1) if len(feasible) >= limit else -1.0
     candidates = feasible[:int(np.count_nonzero(total[order] >= floor))]
     counts = demand.recommended_counts(session)
     mine = set(feasible[:demand.TOP])
     others = {c: max(counts.get(int(ids[c]), 0) - (c in mine), 0) for c in candidates}
-    spread = sorted(candidates, key=lambda c: -demand.priced(float(total[c]), others[c] + 1,
+    spread = sorted(candidates, key=lambda c: -demand.spread_score(float(total[c]), others[c] + 1,
                                                               int(postings.table.openings[c])))[:limit]
     matches = [_explain(worker, job, block, c, True) for job, c in zip(postings.load(session, spread), spread)]
     waiting = pending_referrals(session, [m.job.id for m in matches], but=worker.id)

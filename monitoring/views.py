@@ -148,10 +148,10 @@ def close(alert_id):
     alert = alerts.get_alert(db.session, alert_id, actor)
     form = CloseForm()
     if form.validate_on_submit():
-        def shut(data):
+        def close_alert(data):
             closed = alerts.close(db.session, alert, data["note"], actor)
             db.session.commit()
             return closed
-        if submit(form, CloseIn(), {"note": form.note.data or ""}, shut):
+        if submit(form, CloseIn(), {"note": form.note.data or ""}, close_alert):
             return redirect(url_for("monitoring.alert_page", alert_id=alert.id))
     return _alert_page(alert, close_form=form, status=form_status())
