@@ -20,7 +20,6 @@ HEALTH_CODE = {Health.healthy: rules.HEALTHY, Health.chronic: rules.CHRONIC,
                Health.serious_illness: rules.SERIOUS, Health.disabled: rules.DISABLED}
 DEMAND_CODE = {PhysicalDemand.light: rules.LIGHT, PhysicalDemand.medium: rules.MEDIUM,
                PhysicalDemand.heavy: rules.HEAVY}
-OVERRIDABLE = frozenset({"age", "health", "hours", "reach", "skills"})  # staff may refer anyway, with a reason
 
 
 def same_skill(skill: Skill | None) -> str | None:
@@ -103,11 +102,12 @@ def _bound(value: int | None) -> float:
     return math.nan if value is None else float(value)
 
 
-def pair_of(worker: Worker, job: Job, km: float | None = None) -> Pair:
-    """The rules' view of a person and a posting; `km` as the matcher measured it, else measured here."""
+def pair_of(worker: Worker, job: Job, km: float | None = None, skills: tuple | None = None) -> Pair:
+    """The rules' view of a person and a posting; `km` as the matcher measured it, else measured here;
+    `skills` as skills_met counted them, else counted here."""
     if km is None:
         km = km_between((worker.lat, worker.lon), (job.lat, job.lon))
-    required, met, _unmet = skills_met(worker, job)
+    required, met, _unmet = skills or skills_met(worker, job)
     return Pair(
         age=float(worker.age), min_age=_bound(job.min_age), max_age=_bound(job.max_age),
         health=HEALTH_CODE[worker.health], demand=DEMAND_CODE[job.physical_demand],
@@ -121,7 +121,8 @@ def pair_of(worker: Worker, job: Job, km: float | None = None) -> Pair:
 
 def blockers(worker: Worker, job: Job, km: float | None = None) -> dict[str, str]:
     """Every rule the pair breaks, by name, in words."""
-    pair = pair_of(worker, job, km)
+    skills = skills_met(worker, job)
+    pair = pair_of(worker, job, km, skills)
     words = {}
     for name in broken(pair):
         if name == "posting":
@@ -140,5 +141,5 @@ def blockers(worker: Worker, job: Job, km: float | None = None) -> dict[str, str
             words[name] = _("%(km)s km away, beyond their %(limit)s km", km=round(pair.km), limit=round(pair.reach_km))
         else:
             words[name] = _("meets none of the required skills (%(skills)s)",
-                            skills="、".join(skills_met(worker, job)[2]))
+                            skills="、".join(skills[2]))
     return words

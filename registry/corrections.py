@@ -68,7 +68,8 @@ def _county(session: Session, actor: User, area_code: str | None) -> str:
                                                                if counties else _("required")})
         area_code = counties.pop()
     county = county_of(area_code)
-    if session.get(Area, county) is None or session.get(Area, county).level is not AreaLevel.county:
+    area = session.get(Area, county)
+    if area is None or area.level is not AreaLevel.county:
         raise ValidationFailed(_("Unknown area."), {"area_code": _("no county has this code")})
     if not user_sees_area(actor, county) and not any(county_of(c) == county for c in actor.area_codes):
         raise Forbidden(_("This area is not yours."))
