@@ -49,12 +49,12 @@ DEFAULT_PERCENT = _percent(services.MIN_SCORE)
 def _min_score() -> tuple[float, str | None]:
     """The least fit asked for (`min_score`, a whole per cent from 0 to 100) as 0–1: the default
     (services.MIN_SCORE) when not given, with a message when it is not such a number."""
-    raw = (request.values.get("min_score") or "").strip()
-    if not raw:
+    form = AreaForm(formdata=request.values)
+    if not form.min_score.raw_data or not form.min_score.raw_data[0].strip():
         return services.MIN_SCORE, None
-    if not raw.isdigit() or int(raw) > 100:
+    if not form.min_score.validate(form):  # AreaForm's IntegerField and NumberRange(0, 100)
         return services.MIN_SCORE, _("Give a whole number from 0 to 100.")
-    return int(raw) / 100, None
+    return form.min_score.data / 100, None
 
 
 def _plan_arguments(min_score: float) -> dict:
