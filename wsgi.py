@@ -1,7 +1,7 @@
 """The WSGI entry point: `flask --app wsgi …`, `gunicorn wsgi:app`."""
 import gc
 
-from core.app import create_app
+from application import create_app
 
 app = create_app()
 

@@ -18,7 +18,7 @@ from cryptography.fernet import Fernet  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
-from core.app import create_app  # noqa: E402
+from application import create_app  # noqa: E402
 from core.auth import create_user, issue_token  # noqa: E402
 from core.extensions import db  # noqa: E402
 from core.models import Role  # noqa: E402

@@ -21,7 +21,7 @@ from flask_migrate import upgrade  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
-from core.app import create_app  # noqa: E402
+from application import create_app  # noqa: E402
 from core.extensions import db  # noqa: E402
 from core.models import Role, User  # noqa: E402
 from registry.demo import SKILLS, id_number  # noqa: E402

@@ -56,7 +56,7 @@ def build(url: str, env: dict, seed: int) -> dict:
     from county_generator import generate
     from matching_app import load_county
 
-    from core.app import create_app
+    from application import create_app
     from core.auth import create_user
     from core.extensions import db
     from core.models import Role
@@ -159,7 +159,7 @@ def _employers_with_referrals(station, people: list[int]) -> None:
 def reuse(env: dict) -> dict:
     """The county a previous run loaded (--reuse)."""
     os.environ.update(env)
-    from core.app import create_app
+    from application import create_app
     from core.extensions import db
     from core.models import User
     app = create_app({"APP_ENV": "production"})

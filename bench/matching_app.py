@@ -262,7 +262,7 @@ def main() -> None:
 
 def run(args, url: str) -> None:
     os.environ["DATABASE_URL"] = url
-    from core.app import create_app
+    from application import create_app
     app = create_app({"APP_ENV": "production", "SECRET_KEY": uuid.uuid4().hex,
                       "PII_KEY": Fernet.generate_key().decode()})
     raw = generate(args.size, args.seed)

@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from cryptography.fernet import Fernet  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 
-from core.app import create_app  # noqa: E402
+from application import create_app  # noqa: E402
 from core.auth import create_user  # noqa: E402
 from core.extensions import db  # noqa: E402
 from core.models import Role  # noqa: E402

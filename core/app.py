@@ -1,5 +1,6 @@
-"""The application factory."""
-
+"""Core's part of the application: configuration, extensions, error handlers, and the pages and
+commands of accounts, the audit log and backups. The packages' blueprints are added above it, by
+the composition root (application/)."""
 from flask import Flask
 from flask_babel import get_locale
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -16,7 +17,7 @@ from core.extensions import (
 )
 
 
-def create_app(test_config: dict | None = None) -> Flask:
+def build_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(ROOT / "instance"),
                 template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
     app.config.from_mapping(load_config(app.instance_path, test_config))
@@ -44,57 +45,22 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     security.register_security(app)
     app.jinja_env.globals.update(languages=app.config["LANGUAGES"], get_locale=get_locale)
-    _import_models()
-
-
-def _import_models() -> None:
-    """Every table must be known to the metadata before migrations or create_all look at it."""
-    import core.models  # noqa: F401
-    import jobs.models  # noqa: F401
-    import matching.models  # noqa: F401
-    import monitoring.models  # noqa: F401
-    import registry.models  # noqa: F401
-    import training.models  # noqa: F401
+    import core.models  # noqa: F401  (its tables on the metadata)
 
 
 def register_blueprints(app: Flask) -> None:
+    """Core's own; the API's other blueprints join `core.api.api` later, in the composition root."""
     from core import api as core_api
     from core import i18n
     from core import views as core_views
-    from jobs import api as jobs_api
-    from jobs import referral_views  # noqa: F401  (its routes are on jobs.views.bp)
-    from jobs import views as jobs_views
-    from matching import api as matching_api
-    from matching import (
-        plan_views,  # noqa: F401  (its routes are on matching.views.bp)
-        planning_views,
-    )
-    from matching import views as matching_views
-    from monitoring import api as monitoring_api
-    from monitoring import views as monitoring_views
-    from registry import api as registry_api
-    from registry import corrections_api
-    from registry import views as registry_views
-    from training import api as training_api
-    from training import provider_views as training_provider_views
-    from training import station_views as training_station_views
-    from training import views as training_views
+    from core.extensions import csrf
 
     core_api.api.init_app(app)
-    for bp in (*core_api.blueprints, *registry_api.blueprints, *corrections_api.blueprints, *jobs_api.blueprints,
-               *training_api.blueprints, *matching_api.blueprints, *monitoring_api.blueprints):
+    for bp in core_api.blueprints:
         core_api.api.register_blueprint(bp)
         csrf.exempt(bp)  # bearer tokens, not cookies: nothing for a forged form to ride on
     app.register_blueprint(core_views.bp)
     app.register_blueprint(i18n.bp)
-    app.register_blueprint(registry_views.bp)
-    app.register_blueprint(jobs_views.bp)
-    app.register_blueprint(training_views.bp)
-    app.register_blueprint(training_provider_views.bp)
-    app.register_blueprint(training_station_views.bp)
-    app.register_blueprint(matching_views.bp)
-    app.register_blueprint(planning_views.bp)
-    app.register_blueprint(monitoring_views.bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

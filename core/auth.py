@@ -170,16 +170,6 @@ def acting_user() -> User:
     return g.user
 
 
-def set_role_home(app, role: Role, endpoint: str) -> None:
-    """A package names the page a role starts on (the employer's inbox lives in jobs/, which the
-    registry's home page cannot import)."""
-    app.extensions.setdefault("role_homes", {})[role] = endpoint
-
-
-def role_home(app, role: Role) -> str | None:
-    return app.extensions.get("role_homes", {}).get(role)
-
-
 def password_problem(password: str, username: str = "") -> str | None:
     """Why a password will not do, or None: too short, or too easy to guess (a common password, a
     keyboard or date pattern, the username)."""
@@ -243,6 +233,14 @@ def set_active(session: Session, user: User, active: bool, actor: User) -> User:
     return user
 
 
+def _known_areas(session, codes) -> set[str]:
+    """Those of `codes` that name an area: asked of the table an account's area points at (the
+    registry's, above core)."""
+    from core.models import UserArea
+    (key,) = UserArea.__table__.c.area_code.foreign_keys
+    return set(session.scalars(select(key.column).where(key.column.in_(list(codes))))) if codes else set()
+
+
 def create_user(session, username: str, password: str, role: Role, areas: list[str] = (),
                 employer_id: int | None = None, worker_id: int | None = None,
                 display_name: str | None = None) -> User:
@@ -254,6 +252,9 @@ def create_user(session, username: str, password: str, role: Role, areas: list[s
     _check_password(password, username)
     if role in roles.AREA_STAFF and not areas:
         raise ValidationFailed(_("Station and county users need an area."), {"area": _("required")})
+    unknown = set(areas) - _known_areas(session, areas)
+    if unknown:
+        raise ValidationFailed(_("No area has this code."), {"area": ", ".join(sorted(unknown))})
     user = User(username=username, role=role, display_name=display_name,
                 employer_id=employer_id, worker_id=worker_id)
     user.set_password(password)

@@ -1,4 +1,4 @@
-"""Command-line wiring: `flask --app wsgi users create …` plus each package's commands."""
+"""Core's commands: `flask --app wsgi users create …`, `backup create|restore`."""
 from pathlib import Path
 
 import click
@@ -23,10 +23,6 @@ users = AppGroup("users", help="Manage accounts.")
 def create_user_command(username, password, role, areas, employer_id, worker_id, display_name):
     """Create an account."""
     from core.auth import create_user
-    from registry.models import Area
-    missing = [code for code in areas if db.session.get(Area, code) is None]
-    if missing:
-        raise click.ClickException(f"unknown area code(s): {', '.join(missing)}")
     try:
         user = create_user(db.session, username, password, Role(role), list(areas),
                            employer_id=employer_id, worker_id=worker_id, display_name=display_name)
@@ -51,25 +47,6 @@ def deactivate_user_command(username, reactivate):
     set_active(db.session, user, reactivate, User(role=Role.admin, username="command line"))
     db.session.commit()
     click.echo(f"{user.username} is {'active' if user.active else 'deactivated'}")
-
-
-demo = AppGroup("demo", help="Demonstration data.")
-
-
-@demo.command("load")
-@click.option("--households", default=600, show_default=True, help="How many households to make.")
-@click.option("--seed", default=2026, show_default=True)
-def load_demo_command(households, seed):
-    """西吉县 with believable households, workers, employers, postings, courses and a demo account per role."""
-    from jobs.demo import load_jobs_demo
-    from monitoring.demo import load_monitoring_demo
-    from registry.demo import load_demo
-    from training.demo import load_training_demo
-    summary = load_demo(db.session, Path(current_app.config["DATA_DIR"]), households=households, seed=seed)
-    lines = load_jobs_demo(db.session, seed=seed) + load_training_demo(db.session)
-    lines += load_monitoring_demo(db.session, seed=seed)
-    db.session.commit()
-    click.echo("\n".join([summary.describe(), *lines]))
 
 
 backup = AppGroup("backup", help="Back up and restore the whole database.")
@@ -107,12 +84,5 @@ def backup_restore(source, yes):
 
 
 def register(app: Flask) -> None:
-    from jobs.cli import register as register_jobs
-    from monitoring.cli import register as register_monitoring
-    from registry.cli import register as register_registry
     app.cli.add_command(users)
     app.cli.add_command(backup)
-    app.cli.add_command(demo)
-    register_registry(app)
-    register_jobs(app)
-    register_monitoring(app)

@@ -99,4 +99,4 @@ def safe_target(target: str | None, default: str | None = None) -> str:
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc and not target.startswith("//"):
             return target
-    return default or url_for("registry.home")
+    return default or url_for("home.index")

@@ -26,7 +26,7 @@ def login():
     """Failed attempts are counted before they are checked (core.auth.check_sign_in): beyond the
     limit the page answers 429 without looking at the password."""
     if current_user.is_authenticated:
-        return redirect(url_for("registry.home"))
+        return redirect(url_for("home.index"))
     form = LoginForm()
     if form.validate_on_submit():
         user = check_sign_in(db.session, form.username.data, form.password.data)
@@ -49,7 +49,7 @@ def password():
         if attempt(form, lambda: change_password(db.session, actor, form.old.data, form.new.data)):
             db.session.commit()
             flash(_("Your password is changed. Other devices must sign in again."), "success")
-            return redirect(url_for("registry.home"))
+            return redirect(url_for("home.index"))
     return render_template("auth/password.html", form=form), form_status()
 
 

@@ -6,10 +6,7 @@ from core.auth import acting_user, api_roles
 from core.extensions import db
 from core.models import Role
 from jobs import hiring, services
-from jobs.candidates import candidates_for
 from jobs.schemas import (
-    CandidateArgs,
-    CandidateList,
     EmployerIn,
     EmployerList,
     EmployerListArgs,
@@ -125,22 +122,6 @@ def close_job(job_id):
     job = services.close_job(db.session, services.get_job(db.session, job_id, acting_user()), acting_user())
     db.session.commit()
     return job
-
-
-@jobs.get("/<int:job_id>/candidates")
-@api_roles(*roles.HIRING)
-@jobs.arguments(CandidateArgs, location="query")
-@jobs.response(200, CandidateList)
-def candidates(args, job_id):
-    """Best first; an employer sees people masked until they are referred to it."""
-    actor = acting_user()
-    job = services.get_job(db.session, job_id, actor)
-    services.require_candidates(actor, job)
-    referred = hiring.referred_worker_ids(db.session, job.employer_id) if actor.role is Role.employer else set()
-    return {"items": [{"worker_id": c.worker.id, "score": c.score, "reasons": c.reasons,
-                       "missing_skills": c.missing_skills, "components": c.components, "distance_km": c.distance_km,
-                       "display": services.person_view(c.worker, actor, c.worker.id in referred)}
-                      for c in candidates_for(db.session, job, actor, limit=args["limit"])]}
 
 
 @jobs.get("/<int:job_id>/stable-employment")

@@ -174,26 +174,6 @@ class JobListArgs(Paging):
     public_welfare = Flag()
 
 
-class CandidateArgs(Schema):
-    limit = fields.Integer(load_default=20, validate=validate.Range(1, 200))
-
-
-class CandidateOut(Schema):
-    worker_id = fields.Integer()
-    score = fields.Float()
-    reasons = fields.List(fields.String())
-    missing_skills = fields.List(fields.String())
-    components = fields.Dict(keys=fields.String(), values=fields.Float())
-    distance_km = fields.Float(allow_none=True, metadata={"description": "from the person's home; null when a "
-                                                                         "point is unknown"})
-    display = fields.Dict(metadata={"description": "what the caller may see of the person: masked for employers "
-                                                   "until the person is referred to them"})
-
-
-class CandidateList(Schema):
-    items = fields.List(fields.Nested(CandidateOut))
-
-
 class ReferralIn(Schema):
     worker_id = fields.Integer(required=True, validate=validate.Range(1, MAX_ID))
     job_id = fields.Integer(required=True, validate=validate.Range(1, MAX_ID))

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from core.models import Role, User, china_today, utcnow
+from core.scoping import within_clause
 from core.validators import MAX_ID
 from jobs.models import (
     Employer,
@@ -287,3 +288,22 @@ def require_candidates(actor: User, job: Job) -> None:
         if actor.role is Role.employer and actor.employer_id == job.employer_id:
             raise Forbidden(_("Candidates are shown once a county officer has verified your employer."))
         raise Forbidden(_("You see candidates for your own postings only."))
+
+
+def repoint_postings(session: Session, *, county: str, key: str, skill: Skill) -> tuple[str, int]:
+    """Answers registry.corrections.skill_corrected: the county's postings that asked for `key`, or
+    are titled `key`, now mean `skill`. They get a new `updated_at`, so the matcher reads them again."""
+    postings = 0
+    for job in session.scalars(select(Job).join(Employer).where(
+            or_(within_clause(county, Job.area_code), within_clause(county, Employer.area_code)))):
+        changed = False
+        for need in job.required_skills:
+            if corrections.text_key(need.name) == key and need.skill_id != skill.id:
+                need.skill_id, changed = skill.id, True
+        if corrections.text_key(job.title) == key and skill.code and job.occupation_code != skill.code:
+            job.occupation_code, changed = skill.code, True
+        if changed:
+            job.updated_at = utcnow()
+            postings += 1
+    session.flush()
+    return "postings", postings

@@ -12,7 +12,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from core import roles
-from core.auth import acting_user, page_roles, set_role_home, sign_in
+from core.auth import acting_user, page_roles, sign_in
 from core.errors import DomainError, Forbidden
 from core.extensions import db, limiter
 from core.forms import ConfirmForm
@@ -27,29 +27,24 @@ from core.pages import (
     submit,
 )
 from jobs import hiring, services
-from jobs.candidates import candidates_for
 from jobs.forms import (
     AnswerForm,
     EmployerForm,
     EmployerSignUpForm,
     JobForm,
-    ReferCandidateForm,
 )
 from jobs.models import ReferralStatus
 from jobs.schemas import (
     EmployerIn,
     JobIn,
     JobPatch,
-    ReferralIn,
 )
 from registry.areas import list_areas
 from registry.models import AreaLevel
 
 bp = Blueprint("jobs", __name__)
-bp.record_once(lambda state: set_role_home(state.app, Role.employer, "jobs.employer_home"))
 
 LIST_LIMIT = 200  # rows of one list on one page (inboxes, referrals of a person or household)
-CANDIDATES = 50
 SIGN_UP_THROTTLE = "20 per hour"
 
 EMPLOYER_FIELDS = ("name", "uscc", "kind", "contact_name", "contact_phone", "address", "area_code")
@@ -118,7 +113,7 @@ def register_employer():
     if current_user.is_authenticated:
         flash(_("You are signed in already."), "info")
         return redirect(url_for("jobs.employer_home") if current_user.role is Role.employer
-                        else url_for("registry.home"))
+                        else url_for("home.index"))
     form = EmployerSignUpForm()
     form.area_code.choices = _area_choices()
     if form.validate_on_submit():
@@ -298,47 +293,6 @@ def close_job(job_id):
     db.session.commit()
     flash(_("The posting is closed: it takes no more referrals."), "success")
     return redirect(url_for("jobs.job", job_id=job.id))
-
-
-# --- candidates --------------------------------------------------------------------------------
-
-@bp.get("/jobs/<int:job_id>/candidates")
-@page_roles(*roles.HIRING)
-def candidates(job_id):
-    """Best first, with the reasons; an employer sees people masked until they are referred to it."""
-    actor = acting_user()
-    job = services.get_job(db.session, job_id, actor)
-    services.require_candidates(actor, job)
-    employer = actor.role is Role.employer
-    found = candidates_for(db.session, job, actor, limit=CANDIDATES)
-    referred = hiring.referred_worker_ids(db.session, job.employer_id) if employer else set()
-    rows = [(c, services.person_view(c.worker, actor, c.worker.id in referred)) for c in found]
-    open_to_referrals = actor.role in (Role.station, Role.employer) and job.is_open and job.openings_left > 0
-    # an employer invites only people who applied to, or were referred to, one of its postings
-    may_invite = hiring.reachable_worker_ids(db.session, actor.employer_id, [c.worker.id for c in found]) \
-        if employer else {c.worker.id for c in found}
-    return render_template("jobs/candidates.html", job=job, rows=rows, can_refer=open_to_referrals,
-                           may_invite=may_invite if open_to_referrals else set(),
-                           form=ReferCandidateForm(formdata=None))
-
-
-@bp.post("/jobs/<int:job_id>/refer")
-@page_roles(*roles.HIRING)
-def refer_candidate(job_id):
-    """A station refers a candidate; the posting's employer invites one (the service tells which)."""
-    actor = acting_user()
-    form = ReferCandidateForm()
-    if not form.validate_on_submit():
-        abort(400)
-
-    def create(loaded):
-        referral = hiring.create_referral(db.session, loaded["worker_id"], loaded["job_id"], actor)
-        db.session.commit()
-        return referral
-    referral = submit(form, ReferralIn(), {"worker_id": form.worker_id.data, "job_id": job_id}, create, shown=())
-    if referral is not None:
-        flash(_("%(name)s is referred to %(title)s.", name=referral.worker.name, title=referral.job.title), "success")
-    return redirect(url_for("jobs.candidates", job_id=job_id))
 
 
 @bp.post("/jobs/<int:job_id>/apply")

@@ -5,11 +5,15 @@ from flask_smorest import Blueprint
 from core import roles
 from core.auth import acting_user, api_roles
 from core.extensions import db
+from core.models import Role
+from jobs import hiring
 from jobs import services as jobs
 from matching import planning, services
 from matching.schemas import (
     AllocationIn,
     AllocationOut,
+    CandidateArgs,
+    CandidateList,
     PlanningArgs,
     PlanningOut,
     PlanReferralsIn,
@@ -22,8 +26,6 @@ from registry import services as registry
 
 bp = Blueprint("matching_api", __name__, url_prefix="/api/v1", description="Recommendations and allocation")
 blueprints = (bp,)
-# Candidates for a posting (jobs/) are ranked by the matcher once it is part of the app.
-bp.record_once(lambda state: state.app.extensions.__setitem__("candidate_ranker", services.rank_candidates))
 
 
 @bp.get("/workers/<int:worker_id>/recommendations")
@@ -77,3 +79,19 @@ def course_planning(args):
     """People of the area one skill away from open jobs, by township and skill, with the courses
     that teach it: "N workers in township T are one skill X away from M open jobs"."""
     return {"items": planning.one_skill_away(db.session, args["area_code"], acting_user())}
+
+
+@bp.get("/jobs/<int:job_id>/candidates")
+@api_roles(*roles.HIRING)
+@bp.arguments(CandidateArgs, location="query")
+@bp.response(200, CandidateList)
+def candidates(args, job_id):
+    """Best first; an employer sees people masked until they are referred to it."""
+    actor = acting_user()
+    job = jobs.get_job(db.session, job_id, actor)
+    jobs.require_candidates(actor, job)
+    referred = hiring.referred_worker_ids(db.session, job.employer_id) if actor.role is Role.employer else set()
+    return {"items": [{"worker_id": c.worker.id, "score": c.score, "reasons": c.reasons,
+                       "missing_skills": c.missing_skills, "components": c.components, "distance_km": c.distance_km,
+                       "display": jobs.person_view(c.worker, actor, c.worker.id in referred)}
+                      for c in services.rank_candidates(db.session, job, actor, limit=args["limit"])]}

@@ -117,3 +117,23 @@ class SkillGapOut(Schema):
 
 class PlanningOut(Schema):
     items = fields.List(fields.Nested(SkillGapOut))
+
+
+class CandidateArgs(Schema):
+    limit = fields.Integer(load_default=20, validate=validate.Range(1, 200))
+
+
+class CandidateOut(Schema):
+    worker_id = fields.Integer()
+    score = fields.Float()
+    reasons = fields.List(fields.String())
+    missing_skills = fields.List(fields.String())
+    components = fields.Dict(keys=fields.String(), values=fields.Float())
+    distance_km = fields.Float(allow_none=True, metadata={"description": "from the person's home; null when a "
+                                                                         "point is unknown"})
+    display = fields.Dict(metadata={"description": "what the caller may see of the person: masked for employers "
+                                                   "until the person is referred to them"})
+
+
+class CandidateList(Schema):
+    items = fields.List(fields.Nested(CandidateOut))

@@ -17,6 +17,7 @@ from core.models import Role
 from core.pages import submit
 from jobs import hiring
 from jobs import services as jobs
+from jobs.forms import ReferCandidateForm
 from jobs.models import Employer, Job, Referral
 from jobs.schemas import ReferralIn
 from matching import data, services
@@ -28,6 +29,7 @@ bp = Blueprint("matching", __name__)
 
 RECOMMENDED = 10  # jobs on a worker's page
 POSTINGS = 200  # open postings offered by "why not this job?"
+CANDIDATES = 50  # people on a posting's candidates page
 
 
 # --- a worker's recommendations ------------------------------------------------------------------
@@ -109,3 +111,44 @@ def refer(worker_id):
     if referral is not None:
         flash(_("%(name)s is referred to %(title)s.", name=referral.worker.name, title=referral.job.title), "success")
     return redirect(url_for(".recommendations", worker_id=worker.id))
+
+
+# --- candidates --------------------------------------------------------------------------------
+
+@bp.get("/jobs/<int:job_id>/candidates")
+@page_roles(*roles.HIRING)
+def candidates(job_id):
+    """Best first, with the reasons; an employer sees people masked until they are referred to it."""
+    actor = acting_user()
+    job = jobs.get_job(db.session, job_id, actor)
+    jobs.require_candidates(actor, job)
+    employer = actor.role is Role.employer
+    found = services.rank_candidates(db.session, job, actor, limit=CANDIDATES)
+    referred = hiring.referred_worker_ids(db.session, job.employer_id) if employer else set()
+    rows = [(c, jobs.person_view(c.worker, actor, c.worker.id in referred)) for c in found]
+    open_to_referrals = actor.role in (Role.station, Role.employer) and job.is_open and job.openings_left > 0
+    # an employer invites only people who applied to, or were referred to, one of its postings
+    may_invite = hiring.reachable_worker_ids(db.session, actor.employer_id, [c.worker.id for c in found]) \
+        if employer else {c.worker.id for c in found}
+    return render_template("matching/candidates.html", job=job, rows=rows, can_refer=open_to_referrals,
+                           may_invite=may_invite if open_to_referrals else set(),
+                           form=ReferCandidateForm(formdata=None))
+
+
+@bp.post("/jobs/<int:job_id>/refer")
+@page_roles(*roles.HIRING)
+def refer_candidate(job_id):
+    """A station refers a candidate; the posting's employer invites one (the service tells which)."""
+    actor = acting_user()
+    form = ReferCandidateForm()
+    if not form.validate_on_submit():
+        abort(400)
+
+    def create(loaded):
+        referral = hiring.create_referral(db.session, loaded["worker_id"], loaded["job_id"], actor)
+        db.session.commit()
+        return referral
+    referral = submit(form, ReferralIn(), {"worker_id": form.worker_id.data, "job_id": job_id}, create, shown=())
+    if referral is not None:
+        flash(_("%(name)s is referred to %(title)s.", name=referral.worker.name, title=referral.job.title), "success")
+    return redirect(url_for("matching.candidates", job_id=job_id))

@@ -8,9 +8,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from core import roles
-from core.auth import acting_user, page_roles, set_role_home
+from core.auth import acting_user, page_roles
 from core.extensions import db
-from core.models import Role
 from core.pages import PAGE_SIZE, form_status, page_count, page_number, submit
 from core.scoping import user_sees_area
 from monitoring import alerts, dashboard
@@ -22,9 +21,6 @@ from registry import services as registry
 from registry.models import Area, AreaLevel
 
 bp = Blueprint("monitoring", __name__)
-bp.record_once(lambda state: set_role_home(state.app, Role.station, "monitoring.station_home"))
-bp.record_once(lambda state: set_role_home(state.app, Role.county, "monitoring.county_overview"))
-bp.record_once(lambda state: set_role_home(state.app, Role.admin, "monitoring.county_overview"))
 
 
 def _rule_titles() -> dict[str, str]:

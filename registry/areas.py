@@ -1,5 +1,7 @@
 """Areas: the administrative divisions (county, township, village) that scope everything else,
 their names and their points. Plain functions taking a session; they flush, the caller commits."""
+import math
+
 from flask_babel import gettext as _
 from sqlalchemy import false, func, or_, select
 from sqlalchemy.orm import Session
@@ -102,3 +104,13 @@ def area_point(session: Session, code: str | None) -> tuple[float | None, float 
 def first_point(*points: tuple[float | None, float | None]) -> tuple[float | None, float | None]:
     """The first of these points that is known."""
     return next(((lat, lon) for lat, lon in points if lat is not None and lon is not None), (None, None))
+
+
+def distance_km(lat1, lon1, lat2, lon2) -> float | None:
+    """Great-circle kilometres; None when a point is unknown."""
+    if None in (lat1, lon1, lat2, lon2):
+        return None
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6371.0 * 2 * math.asin(math.sqrt(a))

@@ -4,11 +4,15 @@ that text resolves to the chosen entry there, ahead of the resolver, and the wor
 and courses of the county that wrote it are resolved again at once.
 
 Texts are compared as the resolver reads them (registry.skills.normalise_text, spaces dropped),
-so "电焊 " and "电焊" are one text."""
+so "电焊 " and "电焊" are one text.
+
+The registry re-points its workers itself; postings and courses belong to packages above it,
+which listen to `skill_corrected` (connected in the composition root, application/)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from blinker import Namespace
 from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
@@ -19,6 +23,12 @@ from core.models import User, utcnow
 from core.scoping import user_sees_area, within_clause
 from registry.models import Area, AreaLevel, Household, Skill, SkillCorrection, Worker, WorkerSkill
 from registry.skills import normalise_text
+
+signals = Namespace()
+skill_corrected = signals.signal("skill-corrected", doc="""A county's correction is kept: sent with the
+session as sender and `county`, `key` (the text as text_key reads it) and `skill` (the entry it now
+means). Each receiver re-points what its package keeps of that county under that text, flushes, and
+returns (what, how many): ("postings", 3).""")
 
 
 def text_key(text: str) -> str:
@@ -95,20 +105,20 @@ def correct(session: Session, text: str, code: str, actor: User, area_code: str 
     correction.skill_id, correction.created_by_id = skill.id, actor.id
     session.flush()
     session.info.pop("skill_corrections", None)
-    outcome = Outcome(correction, *_resolve_again(session, county, key, skill))
+    workers = _resolve_workers_again(session, county, key, skill)
+    others = dict(answer for _receiver, answer in skill_corrected.send(session, county=county, key=key, skill=skill))
+    session.expire_all()  # the workers' skills changed in SQL under any loaded objects
+    outcome = Outcome(correction, workers, others.get("postings", 0), others.get("courses", 0))
     audit.record(actor, "correct", "skill", str(skill.id), area_code=county,
                  detail=f"{key} -> {skill.code or skill.key}: {outcome.workers} workers, {outcome.postings} postings, "
                         f"{outcome.courses} courses")
     return outcome
 
 
-def _resolve_again(session: Session, county: str, key: str, skill: Skill) -> tuple[int, int, int]:
-    """Points what the county wrote as `key` at `skill`: workers' skills (in SQL: a county has many),
-    postings' required skills and titles, courses' skills. Touched workers and postings get a new
-    `updated_at`, so the matcher reads them again (matching.data's fingerprints)."""
-    from jobs.models import Employer, Job  # the registry is below jobs and training: only here, to re-point
-    from training.models import Course
-
+def _resolve_workers_again(session: Session, county: str, key: str, skill: Skill) -> int:
+    """Points the county's workers' skills written as `key` at `skill`, in SQL (a county has many).
+    Touched workers get a new `updated_at`, so the matcher reads them again (matching.data's
+    fingerprints)."""
     people = select(Worker.id).join(Household).where(within_clause(county, Household.village_code))
     names = [n for n in session.scalars(select(WorkerSkill.name).where(WorkerSkill.worker_id.in_(people)).distinct())
              if text_key(n) == key]
@@ -120,25 +130,4 @@ def _resolve_again(session: Session, county: str, key: str, skill: Skill) -> tup
             "synchronize_session": False})
         session.execute(update(Worker).where(Worker.id.in_(workers)).values(updated_at=utcnow()),
                         execution_options={"synchronize_session": False})
-    postings = 0
-    for job in session.scalars(select(Job).join(Employer).where(
-            or_(within_clause(county, Job.area_code), within_clause(county, Employer.area_code)))):
-        changed = False
-        for need in job.required_skills:
-            if text_key(need.name) == key and need.skill_id != skill.id:
-                need.skill_id, changed = skill.id, True
-        if text_key(job.title) == key and skill.code and job.occupation_code != skill.code:
-            job.occupation_code, changed = skill.code, True
-        if changed:
-            job.updated_at = utcnow()
-            postings += 1
-    courses = 0
-    for course in session.scalars(select(Course).where(within_clause(county, Course.area_code))):
-        changed = False
-        for taught in course.skills_taught:
-            if text_key(taught.name) == key and taught.skill_id != skill.id:
-                taught.skill_id, changed = skill.id, True
-        courses += changed
-    session.flush()
-    session.expire_all()  # the workers' skills changed in SQL under any loaded objects
-    return len(workers), postings, courses
+    return len(workers)

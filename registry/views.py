@@ -3,7 +3,6 @@ service, render."""
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -16,7 +15,7 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from core import roles
-from core.auth import acting_user, page_roles, role_home
+from core.auth import acting_user, page_roles
 from core.errors import DomainError, ValidationFailed
 from core.extensions import db
 from core.forms import ConfirmForm
@@ -45,15 +44,6 @@ def _villages():
     return db.session.scalars(select(Area).where(Area.level == AreaLevel.village,
                                                  scope_clause(acting_user(), Area.code))
                               .order_by(Area.code)).all()
-
-
-@bp.get("/")
-@page_roles()
-def home():
-    """Each role's start page, named by the package that serves it (the station home and the
-    overview live in monitoring/, the employer's inbox in jobs/ …); a short welcome otherwise."""
-    home = role_home(current_app, acting_user().role)
-    return redirect(url_for(home)) if home else render_template("registry/welcome.html")
 
 
 # --- households --------------------------------------------------------------------------------

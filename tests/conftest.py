@@ -13,7 +13,7 @@ from cryptography.fernet import Fernet
 from flask_migrate import upgrade
 from sqlalchemy import text
 
-from core.app import create_app
+from application import create_app
 from core.auth import create_user, issue_token
 from core.extensions import db, limiter
 from core.models import Role

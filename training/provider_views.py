@@ -13,7 +13,7 @@ from sqlalchemy import case, func, select
 from wtforms.fields.choices import SelectChoice
 
 from core import roles
-from core.auth import acting_user, page_roles, set_role_home
+from core.auth import acting_user, page_roles
 from core.errors import Conflict, DomainError, flatten_fields
 from core.extensions import db
 from core.forms import ConfirmForm
@@ -29,7 +29,6 @@ from training.provider_forms import NUMERIC, AttendanceForm, CourseForm, Results
 from training.schemas import CourseIn, ScoresIn, SessionIn
 
 bp = Blueprint("provider", __name__)
-bp.record_once(lambda state: set_role_home(state.app, Role.provider, "provider.home"))
 
 LIST_LIMIT = 200  # courses on the home page
 COURSE_FIELDS = tuple(name for name in CourseIn().fields if name not in ("lat", "lon"))

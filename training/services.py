@@ -23,8 +23,9 @@ from core.models import Role, User, china_today
 from core.scoping import user_sees_area, within_clause
 from core.validators import MAX_ID
 from jobs.models import Employer
+from registry import corrections
 from registry.areas import area_point
-from registry.models import Area, Education, Worker
+from registry.models import Area, Education, Skill, Worker
 from registry.services import can_read_worker, skill_values
 from registry.taxonomy import skills_meant
 from training.models import (
@@ -436,3 +437,13 @@ def enrollment_for(session: Session, course: Course, worker_id: int | None) -> E
 def status_counts(session: Session, course: Course) -> dict[EnrollmentStatus, int]:
     return dict(session.execute(select(Enrollment.status, func.count(Enrollment.id))
                                 .where(Enrollment.course_id == course.id).group_by(Enrollment.status)).all())
+
+
+def repoint_courses(session: Session, *, county: str, key: str, skill: Skill) -> tuple[str, int]:
+    """Answers registry.corrections.skill_corrected: the county's courses that teach `key` now teach `skill`."""
+    stale = [taught for course in session.scalars(select(Course).where(within_clause(county, Course.area_code)))
+             for taught in course.skills_taught if corrections.text_key(taught.name) == key and taught.skill_id != skill.id]
+    for taught in stale:
+        taught.skill_id = skill.id
+    session.flush()
+    return "courses", len({taught.course_id for taught in stale})

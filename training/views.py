@@ -17,8 +17,8 @@ from core.extensions import db
 from core.forms import ConfirmForm
 from core.models import Role, china_today
 from core.pages import PAGE_SIZE, form_data, form_status, page_count, page_number, safe_target, submit
-from jobs.candidates import distance_km
 from registry import services as registry
+from registry.areas import distance_km
 from training import outcomes, results, services, survey
 from training.forms import RatingForm, WishForm, WithdrawForm
 from training.models import Course, CourseMode, Enrollment, EnrollmentStatus

@@ -14,7 +14,7 @@ from cryptography.fernet import Fernet
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import content_type_conformance, not_a_server_error, response_schema_conformance
 
-from core.app import create_app
+from application import create_app
 from core.auth import create_user, issue_token
 from core.extensions import db
 from core.models import Role

@@ -127,7 +127,7 @@ def test_behind_a_proxy_each_client_is_throttled_on_its_own(database_url, make_u
 
     from cryptography.fernet import Fernet
 
-    from core.app import create_app
+    from application import create_app
     proxied = create_app({"APP_ENV": "test", "TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,
                           "SECRET_KEY": uuid.uuid4().hex, "PII_KEY": Fernet.generate_key().decode(),
                           "PROXY_COUNT": 1, "LOGIN_ADDRESS_THROTTLE": "3 per 5 minutes"})

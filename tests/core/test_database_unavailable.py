@@ -6,7 +6,7 @@ import uuid
 from cryptography.fernet import Fernet
 from flask_migrate import upgrade
 
-from core.app import create_app
+from application import create_app
 from core.auth import create_user
 from core.extensions import db
 from core.models import Role

@@ -51,7 +51,7 @@ def live_server():
     from flask_migrate import upgrade
     from werkzeug.serving import make_server
 
-    from core.app import create_app
+    from application import create_app
     from core.auth import create_user
     from core.extensions import db
     from core.models import Role

@@ -50,7 +50,7 @@ def test_exports_are_kept_by_no_cache(api_as, login_as, make_worker):
 
 
 def test_over_https_cookies_are_secure_and_hsts_is_sent(database_url, make_user, monkeypatch):
-    from core.app import create_app
+    from application import create_app
     monkeypatch.setenv("SESSION_COOKIE_SECURE", "1")
     secure = create_app({"APP_ENV": "test", "TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,
                          "SECRET_KEY": uuid.uuid4().hex, "PII_KEY": Fernet.generate_key().decode()})
