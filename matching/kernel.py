@@ -8,6 +8,8 @@ The hard rules are jobs.rules' functions, compiled here and inlined into the loo
 would cost numba more than the arithmetic); the score's arithmetic is written out beside them."""
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from numba import get_num_threads, get_thread_id, njit, prange
 
@@ -19,76 +21,133 @@ posting_takes_people, welfare_fits = _inline(rules.posting_takes_people), _inlin
 reach_fits, skills_fit = _inline(rules.reach_fits), _inline(rules.skills_fit)
 
 
+class People(NamedTuple):
+    """The workers' columns as the kernel reads them: one entry per worker row, skills and groups as
+    sorted CSR (ptr, idx[, val])."""
+    n_groups: int
+    skill_ptr: np.ndarray
+    skill_idx: np.ndarray
+    skill_val: np.ndarray
+    group_ptr: np.ndarray
+    group_idx: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+    reach: np.ndarray
+    commute: np.ndarray
+    migrate: np.ndarray
+    age: np.ndarray
+    health: np.ndarray
+    flexible: np.ndarray
+    wage: np.ndarray
+    welfare_ok: np.ndarray
+
+
+class Postings(NamedTuple):
+    """The postings' columns: one entry per posting row, required skills as sorted CSR."""
+    need_ptr: np.ndarray
+    need_idx: np.ndarray
+    skill_group: np.ndarray  # per skill column: its occupational group
+    needed: np.ndarray
+    resolved: np.ndarray
+    listed: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+    min_age: np.ndarray
+    max_age: np.ndarray
+    demand: np.ndarray
+    flexible: np.ndarray
+    accommodation: np.ndarray
+    wage: np.ndarray
+    openings: np.ndarray
+    public_welfare: np.ndarray
+
+
+class Scoring(NamedTuple):
+    """The engine's constants (engine.WEIGHTS, RELATED, NO_SKILLS_NEEDED, AWAY) as float32."""
+    related: np.float32
+    no_skills: np.float32
+    away: np.float32
+    skills: np.float32
+    distance: np.float32
+    wage: np.float32
+
+
+class Best(NamedTuple):
+    """What the kernel fills: each worker's best jobs (one row per worker, best first) and each
+    job's best workers (one table per thread: threads never write the same memory)."""
+    worker_jobs: np.ndarray
+    worker_scores: np.ndarray
+    job_workers: np.ndarray
+    job_scores: np.ndarray
+
 
 @njit(cache=True)
-def _lookups(i, n_skills, n_groups, w_ptr, w_idx, w_val, g_ptr, g_idx):
+def _lookups(i, n_skills, people):
     """A worker's skills and groups as dense lookups, so each required skill costs one read."""
     held = np.zeros(n_skills, np.float32)
-    for p in range(w_ptr[i], w_ptr[i + 1]):
-        held[w_idx[p]] = w_val[p]
-    in_group = np.zeros(n_groups, np.bool_)
-    for p in range(g_ptr[i], g_ptr[i + 1]):
-        in_group[g_idx[p]] = True
+    for p in range(people.skill_ptr[i], people.skill_ptr[i + 1]):
+        held[people.skill_idx[p]] = people.skill_val[p]
+    in_group = np.zeros(people.n_groups, np.bool_)
+    for p in range(people.group_ptr[i], people.group_ptr[i + 1]):
+        in_group[people.group_idx[p]] = True
     return held, in_group
 
 
 @njit(parallel=True, cache=True)
-def shortlist_pairs(rows, cols, worker_jobs, worker_scores, job_workers, job_scores,
-                    n_groups, w_ptr, w_idx, w_val, g_ptr, g_idx,
-                    wx, wy, reach, commute, migrate, age, health, flexible, wage, welfare_ok,
-                    r_ptr, r_idx, skill_group, needed, resolved, listed,
-                    jx, jy, min_age, max_age, demand, j_flexible, accommodation, j_wage, openings, public_welfare,
-                    related, no_skills, away_score, w_skills, w_distance, w_wage):
-    """Keeps, without writing the scores down, each worker's best jobs (worker_jobs/scores, one
-    row per worker, best first) and each job's best workers (job_workers/scores, one table per
-    thread: threads never write the same memory; the caller merges them)."""
-    n_skills = len(skill_group)
+def shortlist_pairs(rows, cols, people, posts, scoring, best):
+    """Fills `best` (Best) from the pairs rows × cols of `people` (People) and `posts` (Postings),
+    scored with `scoring` (Scoring), without writing the scores down. The caller merges the
+    per-thread job tables."""
+    n_skills = len(posts.skill_group)
     one = np.float32(1.0)
+    # unpacked before the loop: numba's parallel loop loses writes made through a tuple's field
+    worker_jobs, worker_scores, job_workers, job_scores = best
     k, t = worker_jobs.shape[1], job_workers.shape[2]
     for a in prange(len(rows)):
         i = rows[a]
         thread = get_thread_id()
-        held, in_group = _lookups(i, n_skills, n_groups, w_ptr, w_idx, w_val, g_ptr, g_idx)
+        held, in_group = _lookups(i, n_skills, people)
         best_j = worker_jobs[i]
         best_s = worker_scores[i]
         for b in range(len(cols)):
             j = cols[b]
             # distance first: most pairs of a wide area end here, before any other work
-            dx, dy = wx[i] - jx[j], wy[i] - jy[j]
+            dx, dy = people.x[i] - posts.x[j], people.y[i] - posts.y[j]
             km = np.sqrt(dx * dx + dy * dy)
-            if not reach_fits(km, reach[i], migrate[i], accommodation[j]):
+            if not reach_fits(km, people.reach[i], people.migrate[i], posts.accommodation[j]):
                 continue
-            within = km <= reach[i]
-            away = migrate[i] and accommodation[j] and not within
-            if not (posting_takes_people(listed[j], openings[j]) and age_fits(age[i], min_age[j], max_age[j])
-                    and health_fits(health[i], demand[j]) and hours_fit(flexible[i], j_flexible[j])
-                    and welfare_fits(public_welfare[j], welfare_ok[i])):
+            within = km <= people.reach[i]
+            away = people.migrate[i] and posts.accommodation[j] and not within
+            if not (posting_takes_people(posts.listed[j], posts.openings[j])
+                    and age_fits(people.age[i], posts.min_age[j], posts.max_age[j])
+                    and health_fits(people.health[i], posts.demand[j]) and hours_fit(people.flexible[i], posts.flexible[j])
+                    and welfare_fits(posts.public_welfare[j], people.welfare_ok[i])):
                 continue
             got = np.float32(0.0)
             met = 0
-            for p in range(r_ptr[j], r_ptr[j + 1]):
-                skill = r_idx[p]
+            for p in range(posts.need_ptr[j], posts.need_ptr[j + 1]):
+                skill = posts.need_idx[p]
                 if held[skill] > 0:
                     got += held[skill]
                     met += 1
-                elif in_group[skill_group[skill]]:
-                    got += related
+                elif in_group[posts.skill_group[skill]]:
+                    got += scoring.related
                     met += 1
-            if not skills_fit(resolved[j], met):
+            if not skills_fit(posts.resolved[j], met):
                 continue
-            coverage = no_skills if needed[j] == 0 else got / needed[j]
-            if within and not np.isnan(commute[i]):
-                near = one - np.float32(0.5) * km / max(commute[i], one)
+            coverage = scoring.no_skills if posts.needed[j] == 0 else got / posts.needed[j]
+            if within and not np.isnan(people.commute[i]):
+                near = one - np.float32(0.5) * km / max(people.commute[i], one)
             elif away:
-                near = away_score
+                near = scoring.away
             else:
                 near = np.float32(0.0)
-            pay = j_wage[j] / wage[i]
+            pay = posts.wage[j] / people.wage[i]
             if np.isnan(pay):
                 pay = np.float32(0.0)
             elif pay > one:
                 pay = one
-            score = w_skills * coverage + w_distance * near + w_wage * pay
+            score = scoring.skills * coverage + scoring.distance * near + scoring.wage * pay
             if score > best_s[k - 1]:
                 q = k - 1
                 while q > 0 and best_s[q - 1] < score:
@@ -117,26 +176,31 @@ class Columns:
         groups.sort_indices()
         required = jobs.required.tocsr()
         required.sort_indices()
-        self.worker_args = (
-            int(skill_group.max()) + 1 if len(skill_group) else 1,
-            skills.indptr.astype(np.int64), skills.indices.astype(np.int32), skills.data,
-            groups.indptr.astype(np.int64), groups.indices.astype(np.int32),
-            prepared.wx, prepared.wy, prepared.reach, workers.commute_km.astype(np.float32),
-            workers.migrate.astype(np.bool_), workers.age.astype(np.float32), workers.health.astype(np.int8),
-            workers.flexible.astype(np.bool_), workers.wage.astype(np.float32), workers.welfare_ok.astype(np.bool_))
-        self.job_args = (
-            required.indptr.astype(np.int64), required.indices.astype(np.int32), skill_group.astype(np.int32),
-            prepared.needed.astype(np.float32), prepared.resolved.astype(np.float32), prepared.listed.astype(np.bool_),
-            prepared.jx, prepared.jy, jobs.min_age.astype(np.float32), jobs.max_age.astype(np.float32),
-            jobs.demand.astype(np.int8), jobs.flexible.astype(np.bool_), jobs.accommodation.astype(np.bool_),
-            jobs.wage.astype(np.float32), jobs.openings.astype(np.int32), jobs.public_welfare.astype(np.bool_))
-        self.constants = (np.float32(related), np.float32(no_skills_needed), np.float32(away),
-                          *(np.float32(weights[k]) for k in ("skills", "distance", "wage")))
+        self.people = People(
+            n_groups=int(skill_group.max()) + 1 if len(skill_group) else 1,
+            skill_ptr=skills.indptr.astype(np.int64), skill_idx=skills.indices.astype(np.int32),
+            skill_val=skills.data, group_ptr=groups.indptr.astype(np.int64),
+            group_idx=groups.indices.astype(np.int32), x=prepared.wx, y=prepared.wy, reach=prepared.reach,
+            commute=workers.commute_km.astype(np.float32), migrate=workers.migrate.astype(np.bool_),
+            age=workers.age.astype(np.float32), health=workers.health.astype(np.int8),
+            flexible=workers.flexible.astype(np.bool_), wage=workers.wage.astype(np.float32),
+            welfare_ok=workers.welfare_ok.astype(np.bool_))
+        self.postings = Postings(
+            need_ptr=required.indptr.astype(np.int64), need_idx=required.indices.astype(np.int32),
+            skill_group=skill_group.astype(np.int32), needed=prepared.needed.astype(np.float32),
+            resolved=prepared.resolved.astype(np.float32), listed=prepared.listed.astype(np.bool_),
+            x=prepared.jx, y=prepared.jy, min_age=jobs.min_age.astype(np.float32),
+            max_age=jobs.max_age.astype(np.float32), demand=jobs.demand.astype(np.int8),
+            flexible=jobs.flexible.astype(np.bool_), accommodation=jobs.accommodation.astype(np.bool_),
+            wage=jobs.wage.astype(np.float32), openings=jobs.openings.astype(np.int32),
+            public_welfare=jobs.public_welfare.astype(np.bool_))
+        self.scoring = Scoring(np.float32(related), np.float32(no_skills_needed), np.float32(away),
+                               *(np.float32(weights[k]) for k in ("skills", "distance", "wage")))
 
     def shortlist(self, rows: np.ndarray, cols: np.ndarray, lists, per_thread) -> None:
         """Each worker's best jobs into `lists` (engine.Shortlists), each job's best into `per_thread`."""
-        shortlist_pairs(rows.astype(np.int64), cols.astype(np.int64), lists.worker_jobs, lists.worker_scores,
-                        per_thread[0], per_thread[1], *self.worker_args, *self.job_args, *self.constants)
+        best = Best(lists.worker_jobs, lists.worker_scores, *per_thread)
+        shortlist_pairs(rows.astype(np.int64), cols.astype(np.int64), self.people, self.postings, self.scoring, best)
 
 
 def job_tables(m: int, t: int) -> tuple[np.ndarray, np.ndarray]:
