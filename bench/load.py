@@ -137,7 +137,7 @@ def _employers_with_referrals(station, people: list[int]) -> None:
     from core.auth import create_user
     from core.extensions import db
     from core.models import Role
-    from jobs import hiring
+    from jobs import referral_lifecycle
     from jobs.models import Job, ReferralStatus
     employers = db.session.scalars(select(Job.employer_id).group_by(Job.employer_id)
                                    .order_by(func.count(Job.id).desc(), Job.employer_id).limit(EMPLOYERS)).all()
@@ -149,11 +149,11 @@ def _employers_with_referrals(station, people: list[int]) -> None:
             job = jobs[k % len(jobs)]
             if job.public_welfare or job.openings_left <= 0:
                 continue
-            referral = hiring.create_referral(db.session, next(people), job.id, station)
+            referral = referral_lifecycle.create_referral(db.session, next(people), job.id, station)
             if k % 3 == 0:
-                hiring.change_referral(db.session, referral, ReferralStatus.hired, account)
+                referral_lifecycle.change_referral(db.session, referral, ReferralStatus.hired, account)
             elif k % 3 == 1:
-                hiring.change_referral(db.session, referral, ReferralStatus.interviewing, account)
+                referral_lifecycle.change_referral(db.session, referral, ReferralStatus.interviewing, account)
 
 
 def reuse(env: dict) -> dict:

@@ -15,12 +15,11 @@ from core.auth import (
     check_sign_in,
     issue_token,
     revoke_token,
-    set_active,
+    update_account,
 )
 from core.extensions import db
-from core.models import Role, User
+from core.models import Role
 from core.schemas import AreaCode, Text
-from core.validators import MAX_ID
 
 
 class ErrorDetail(Schema):
@@ -126,13 +125,7 @@ class UserPatch(Schema):
 def patch_user(data, user_id):
     """Deactivate (`active: false`: every sign-in and token of the account ends at once) or
     reactivate an account; change its display name."""
-    user = db.session.get(User, user_id) if 0 < user_id <= MAX_ID else None
-    if user is None:
-        raise errors.NotFound(_("No account %(id)s.", id=user_id))
-    if "active" in data:
-        set_active(db.session, user, data["active"], acting_user())
-    if "display_name" in data:
-        user.display_name = data["display_name"]
+    user = update_account(db.session, user_id, data, acting_user())
     db.session.commit()
     return user
 
@@ -171,5 +164,5 @@ class AuditList(Schema):
 def list_events(args):
     """Sign-ins and failed sign-ins, changes to households, workers and referrals, reveals, exports
     and exact searches, newest first. A county officer reads the events about its county's records."""
-    items, total = audit.query(db.session, acting_user(), **args)
+    items, total = audit.list_events(db.session, acting_user(), **args)
     return {"items": items, "total": total}

@@ -57,7 +57,7 @@ def count_first(session: Session, event: AuditEvent, limit: str, message: str, *
         raise Throttled(message)
 
 
-def query(session: Session, reader: User, action: str | None = None, actor: str | None = None,
+def list_events(session: Session, reader: User, action: str | None = None, actor: str | None = None,
           since: date | None = None, area_code: str | None = None, limit: int = 50, offset: int = 0):
     """Events newest first, with the total: an administrator reads every event, a county officer
     those about records inside its areas."""

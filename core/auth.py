@@ -14,9 +14,10 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
 from core import audit, roles
-from core.errors import DomainError, Forbidden, ValidationFailed
+from core.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from core.extensions import db, login_manager
 from core.models import ApiToken, LoginSession, Role, User, utcnow
+from core.validators import MAX_ID
 
 MIN_PASSWORD = 8
 MIN_PASSWORD_SCORE = 2  # zxcvbn: at least about a million guesses (common passwords and patterns score 0-1)
@@ -170,6 +171,13 @@ def acting_user() -> User:
     return g.user
 
 
+def system_actor(task: str) -> User:
+    """The application acting on its own: a scheduled task, a command, the demo loader. It is never
+    stored nor signed in, may do what an admin may in every area, and its audit events carry no
+    user (the log shows them as the system's)."""
+    return User(role=Role.admin, username=task)
+
+
 def password_problem(password: str, username: str = "") -> str | None:
     """Why a password will not do, or None: too short, or too easy to guess (a common password, a
     keyboard or date pattern, the username)."""
@@ -229,6 +237,19 @@ def set_active(session: Session, user: User, active: bool, actor: User) -> User:
         if not active:
             end_every_session(session, user)
         audit.record(actor, "activate" if active else "deactivate", "user", user.username)
+    session.flush()
+    return user
+
+
+def update_account(session: Session, user_id: int, data: dict, actor: User) -> User:
+    """An admin's change to an account: `active` (see set_active) and `display_name`."""
+    user = session.get(User, user_id) if 0 < user_id <= MAX_ID else None
+    if user is None:
+        raise NotFound(_("No account %(id)s.", id=user_id))
+    if "active" in data:
+        set_active(session, user, data["active"], actor)
+    if "display_name" in data:
+        user.display_name = data["display_name"]
     session.flush()
     return user
 

@@ -39,12 +39,12 @@ def deactivate_user_command(username, reactivate):
     """Deactivate an account: its sign-ins and API tokens end at once."""
     from sqlalchemy import select
 
-    from core.auth import set_active
+    from core.auth import set_active, system_actor
     from core.models import User
     user = db.session.scalar(select(User).where(User.username == username))
     if user is None:
         raise click.ClickException(f"no account {username}")
-    set_active(db.session, user, reactivate, User(role=Role.admin, username="command line"))
+    set_active(db.session, user, reactivate, system_actor("command line"))
     db.session.commit()
     click.echo(f"{user.username} is {'active' if user.active else 'deactivated'}")
 

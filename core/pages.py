@@ -12,32 +12,42 @@ from core.extensions import db
 PAGE_SIZE = 30
 
 
-def submit(form, schema, data: dict, action, shown=None):
-    """Checks `data` with the API's schema, then runs `action(loaded)`. Every complaint goes on the
-    form field it names when that field is shown (`shown`: names; default every visible field),
-    otherwise into a flash, with the service's whole sentence when there is one. Returns the
-    action's result, or None when something was refused."""
+def submit(form, action, schema=None, data=None, shown=None):
+    """The one way a page's form reaches a service.
+
+    1. Nothing happens unless the form was posted, its CSRF token holds and its widgets parsed what
+       they show (a date box gives a date): `form.validate_on_submit()`. A form whose data go
+       through a schema carries no rules of its own (at most `render_kw` hints for the browser).
+    2. With a `schema` (the API's own), the data (`data`, else the form's fields the schema names,
+       blanks left out) are checked exactly as an API request is, and `action(loaded)` calls the
+       service. Without one (a confirmation button, a page-only form whose validators are its
+       rules), `action()` does.
+    3. A refusal (the schema's or the service's) is rolled back and its complaints go on the form
+       field each names when that field is shown (`shown`: names; default every visible field),
+       otherwise into a flash, with the service's whole sentence when there is one. The service's
+       refusal stays on `form.refusal` (its status, and whatever it carries, for the page).
+
+    Returns the action's result (True when it returns nothing), or None when the form was not
+    posted or something was refused. It never commits: the request handler commits, once, when
+    it has a result."""
+    form.refusal = None
+    if not form.validate_on_submit():
+        return None
     try:
-        loaded = schema.load(data)
-        return action(loaded)
+        if schema is None:
+            result = action()
+        else:
+            loaded = schema.load(form_data(form, schema.fields) if data is None else data)
+            result = action(loaded)
     except ValidationError as exc:
         show_problems(form, flatten_fields(exc.messages), None, shown)
+        return None
     except DomainError as exc:
         db.session.rollback()
+        form.refusal = exc
         show_problems(form, exc.fields, exc.message, shown)
-    return None
-
-
-def attempt(form, action) -> bool:
-    """Runs `action()`, a service call on data the form has checked itself; a refusal's complaints
-    go on the form as `submit` puts them. Whether it went through."""
-    try:
-        action()
-        return True
-    except DomainError as exc:
-        db.session.rollback()
-        show_problems(form, exc.fields, exc.message)
-        return False
+        return None
+    return True if result is None else result
 
 
 def show_problems(form, problems: dict[str, str], message: str | None, shown=None) -> None:

@@ -37,3 +37,7 @@ HIRING = frozenset(STAFF | {Role.employer})
 # open a worker's file (the record, recommendations, enrolments, training wishes): staff for the workers
 # of their areas, a worker for themself
 WORKER_FILE = frozenset(STAFF | {Role.worker})
+# record how a hire is going at 1, 3 and 6 months: the station keeping the record, the employer of the hire
+FOLLOW_UP_RECORDERS = frozenset(REGISTRY_KEEPERS | {Role.employer})
+# read the training subsidy ledger: staff for their areas, a provider for its own courses
+LEDGER_READERS = frozenset(STAFF | {Role.provider})

@@ -1,4 +1,5 @@
-"""Sign-in and sign-out pages, one's own password, and the audit log."""
+"""Sign-in and sign-out pages, one's own password, and the audit log. Thin: parse, call a service,
+commit once, render."""
 from flask import (
     Blueprint,
     flash,
@@ -15,7 +16,7 @@ from core.auth import acting_user, change_password, check_sign_in, end_session, 
 from core.extensions import db
 from core.forms import AuditFilterForm, LoginForm, PasswordForm
 from core.models import Role
-from core.pages import attempt, form_status, page_count, page_number, safe_target
+from core.pages import form_status, page_count, page_number, safe_target, submit
 
 bp = Blueprint("auth", __name__)
 AUDIT_PAGE = 50
@@ -43,13 +44,11 @@ def login():
 @page_roles()
 def password():
     """Change one's own password; every other sign-in and token of the account ends."""
-    form = PasswordForm()
-    if form.validate_on_submit():
-        actor = acting_user()
-        if attempt(form, lambda: change_password(db.session, actor, form.old.data, form.new.data)):
-            db.session.commit()
-            flash(_("Your password is changed. Other devices must sign in again."), "success")
-            return redirect(url_for("home.index"))
+    form, actor = PasswordForm(), acting_user()
+    if submit(form, lambda: change_password(db.session, actor, form.old.data, form.new.data)):
+        db.session.commit()
+        flash(_("Your password is changed. Other devices must sign in again."), "success")
+        return redirect(url_for("home.index"))
     return render_template("auth/password.html", form=form), form_status()
 
 
@@ -62,7 +61,7 @@ def audit_log():
     page = page_number()
     filters = {"actor": form.user.data or None, "action": form.action.data or None,
                "since": form.since.data} if form.validate() else {}
-    events, total = audit.query(db.session, acting_user(), limit=AUDIT_PAGE, offset=(page - 1) * AUDIT_PAGE,
+    events, total = audit.list_events(db.session, acting_user(), limit=AUDIT_PAGE, offset=(page - 1) * AUDIT_PAGE,
                                 **filters)
     return render_template("auth/audit.html", events=events, total=total, page=page, labels=audit.ACTION_LABELS,
                            pages=page_count(total, AUDIT_PAGE), args=request.args, form=form)

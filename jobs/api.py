@@ -1,11 +1,12 @@
-"""Jobs endpoints of the JSON API: employers, postings, candidates, referrals, follow-ups."""
+"""Jobs endpoints of the JSON API: employers, postings, candidates, referrals, follow-ups.
+
+Thin: parse, call a service (jobs.services, jobs.referral_lifecycle), commit once, answer."""
 from flask_smorest import Blueprint
 
 from core import roles
 from core.auth import acting_user, api_roles
 from core.extensions import db
-from core.models import Role
-from jobs import hiring, services
+from jobs import referral_lifecycle, services
 from jobs.schemas import (
     EmployerIn,
     EmployerList,
@@ -30,7 +31,8 @@ from jobs.schemas import (
 employers = Blueprint("employers_api", __name__, url_prefix="/api/v1/employers", description="Employers")
 jobs = Blueprint("jobs_api", __name__, url_prefix="/api/v1/jobs", description="Job postings")
 referrals = Blueprint("referrals_api", __name__, url_prefix="/api/v1/referrals", description="Referrals and hires")
-follow_ups = Blueprint("follow_ups_api", __name__, url_prefix="/api/v1/follow-ups", description="Follow-ups after a hire")
+follow_ups = Blueprint("follow_ups_api", __name__, url_prefix="/api/v1/follow-ups",
+                       description="Follow-ups after a hire")
 blueprints = (employers, jobs, referrals, follow_ups)
 
 
@@ -76,7 +78,7 @@ def verify_employer(employer_id):
 def employer_stability(employer_id):
     """Of the hires followed up at 1, 3 and 6 months, the share still in work."""
     services.get_employer(db.session, employer_id)
-    return hiring.stable_employment(db.session, employer_id=employer_id)
+    return referral_lifecycle.stable_employment(db.session, employer_id=employer_id)
 
 
 @jobs.post("")
@@ -129,17 +131,17 @@ def close_job(job_id):
 @jobs.response(200, StableEmploymentOut(many=True))
 def job_stability(job_id):
     services.get_job(db.session, job_id, acting_user())
-    return hiring.stable_employment(db.session, job_id=job_id)
+    return referral_lifecycle.stable_employment(db.session, job_id=job_id)
 
 
 @referrals.post("")
-@api_roles(*roles.STAFF, Role.employer, Role.worker)
+@api_roles(*(roles.HIRING | roles.WORKER_FILE))  # those who hire, and a worker for themself
 @referrals.arguments(ReferralIn)
 @referrals.response(201, ReferralOut)
 def create_referral(data):
     """A station refers, an employer invites, a worker applies (for themself)."""
-    referral = hiring.create_referral(db.session, data["worker_id"], data["job_id"], acting_user(), data.get("note"),
-                                      override_reason=data.get("override_reason"))
+    referral = referral_lifecycle.create_referral(db.session, data["worker_id"], data["job_id"], acting_user(),
+                                                  data.get("note"), override_reason=data.get("override_reason"))
     db.session.commit()
     return referral
 
@@ -149,7 +151,7 @@ def create_referral(data):
 @referrals.arguments(ReferralListArgs, location="query")
 @referrals.response(200, ReferralList)
 def list_referrals(args):
-    items, total = hiring.list_referrals(db.session, acting_user(), **args)
+    items, total = referral_lifecycle.list_referrals(db.session, acting_user(), **args)
     return {"items": items, "total": total}
 
 
@@ -157,7 +159,7 @@ def list_referrals(args):
 @api_roles()
 @referrals.response(200, ReferralOut)
 def get_referral(referral_id):
-    return hiring.get_referral(db.session, referral_id, acting_user())
+    return referral_lifecycle.get_referral(db.session, referral_id, acting_user())
 
 
 @referrals.patch("/<int:referral_id>")
@@ -168,8 +170,9 @@ def patch_referral(data, referral_id):
     """interviewing / hired / rejected (with a reason) / left. 409 when hiring beyond the openings
     or hiring someone who already holds a job; a hire sets the person's employment, leaving clears it."""
     actor = acting_user()
-    referral = hiring.change_referral(db.session, hiring.get_referral(db.session, referral_id, actor),
-                                        data["status"], actor, data.get("reason"), data.get("leave_reason"))
+    referral = referral_lifecycle.get_referral(db.session, referral_id, actor)
+    referral_lifecycle.change_referral(db.session, referral, data["status"], actor, data.get("reason"),
+                                       data.get("leave_reason"))
     db.session.commit()
     return referral
 
@@ -181,19 +184,19 @@ def patch_referral(data, referral_id):
 def renew_post(data, referral_id):
     """Renew a public-welfare post (续聘) until a later day."""
     actor = acting_user()
-    referral = hiring.renew_welfare_post(db.session, hiring.get_referral(db.session, referral_id, actor),
-                                         data["until"], actor)
+    referral = referral_lifecycle.get_referral(db.session, referral_id, actor)
+    referral_lifecycle.renew_welfare_post(db.session, referral, data["until"], actor)
     db.session.commit()
     return referral
 
 
 @follow_ups.post("/<int:follow_up_id>")
-@api_roles(*roles.REGISTRY_KEEPERS, Role.employer)
+@api_roles(*roles.FOLLOW_UP_RECORDERS)
 @follow_ups.arguments(FollowUpIn)
 @follow_ups.response(200, FollowUpOut)
 def record_follow_up(data, follow_up_id):
     actor = acting_user()
-    follow_up = hiring.record_follow_up(db.session, hiring.get_follow_up(db.session, follow_up_id, actor),
-                                          data, actor)
+    follow_up = referral_lifecycle.get_follow_up(db.session, follow_up_id, actor)
+    referral_lifecycle.record_follow_up(db.session, follow_up, data, actor)
     db.session.commit()
     return follow_up

@@ -11,7 +11,7 @@ referrals = AppGroup("referrals", help="Referrals to employers.")
 @referrals.command("sweep")
 def sweep():
     """Mark unanswered referrals for a reminder, and close those nobody answered for too long."""
-    from jobs.hiring import sweep_unanswered
+    from jobs.referral_lifecycle import sweep_unanswered
     remind, closed = sweep_unanswered(db.session, current_app.config["REFERRAL_REMIND_DAYS"],
                                       current_app.config["REFERRAL_CLOSE_DAYS"])
     db.session.commit()

@@ -5,8 +5,9 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.models import Role, User, china_today
-from jobs import eligibility, hiring, services
+from core.auth import system_actor
+from core.models import User, china_today
+from jobs import eligibility, referral_lifecycle, services
 from jobs.models import Employer, EmployerKind, Job, PhysicalDemand, WageUnit
 from registry.demo import STATION_VILLAGE
 from registry.models import Area, EmploymentStatus, Household, Worker
@@ -48,7 +49,7 @@ def load_jobs_demo(session: Session, seed: int = 2026) -> list[str]:
     """Idempotent: employers are found again by credit code. Returns the lines to print."""
     from stdnum.cn import uscc
     rng = random.Random(seed)
-    officer = User(role=Role.admin, username="demo-loader")
+    officer = system_actor("demo-loader")
     employers = []
     for name, kind, area, body, address, point in EMPLOYERS:
         code = body[:17] + uscc.calc_check_digit(body[:17])
@@ -88,5 +89,5 @@ def _refer_some(session: Session, officer: User, rng: random.Random) -> None:
     for worker in idle:
         fitting = [job for job in jobs[:4] if not eligibility.blockers(worker, job)]
         if fitting and referred < 6:
-            hiring.create_referral(session, worker.id, rng.choice(fitting).id, officer, note="劳保站推荐")
+            referral_lifecycle.create_referral(session, worker.id, rng.choice(fitting).id, officer, note="劳保站推荐")
             referred += 1

@@ -1,6 +1,6 @@
 """Whether one person may take one posting: the hard rules of jobs.rules applied to a single pair,
 with each broken rule said in words. "Why not this job?" shows them, and a referral is refused
-on them (station staff may override with a written reason, which is audited: jobs.hiring).
+on them (station staff may override with a written reason, which is audited: jobs.referral_lifecycle).
 
 Skills are one skill whatever entry they were written under: entries that share an occupation
 code (an occupation, its certificate, a village skill filed under it) meet each other."""

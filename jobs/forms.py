@@ -1,6 +1,8 @@
 """Page forms of the jobs package. WTForms renders them and checks CSRF (and that numbers and
-dates are numbers and dates); the domain checks are the API schemas' (jobs.schemas), run by the
-view, so a page and the API accept exactly the same input."""
+dates are numbers and dates); the rules are the API schemas' (jobs.schemas), which core.pages.submit
+runs, so a page and the API accept exactly the same input. A field the schema requires is marked
+`required` for the browser only. The one page-only part, the sign-up's password, keeps its own
+validators (the password's strength is core.auth's)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -87,20 +89,15 @@ class ReferWorkerForm(FlaskForm):
     """From a worker's referrals page: the station picks an open posting."""
     # The service decides whether the posting may take this person; a stale choice is its to refuse.
     job_id = SelectField(_l("Posting"), coerce=_id_or_none, choices=[], validate_choice=False,
-                         validators=[InputRequired()])
+                         render_kw={"required": True})
     note = StringField(_l("Note for the employer (optional)"), render_kw={"maxlength": 500})
     override_reason = TextAreaField(_l("Why refer anyway (only when the person breaks one of the posting's rules)"),
                                     render_kw={"maxlength": 500, "rows": 2})
 
 
-class ReferCandidateForm(FlaskForm):
-    """From a posting's candidates: one button per person."""
-    worker_id = HiddenField()
-
-
 class RenewalForm(FlaskForm):
     """续聘: a public-welfare post held a further term."""
-    until = DateField(_l("Renew until"), validators=[InputRequired()])
+    until = DateField(_l("Renew until"), validators=[Optional()], render_kw={"required": True})
 
 
 class FollowUpForm(FlaskForm):

@@ -93,7 +93,7 @@ class Employer(db.Model):
 
 
 class Job(db.Model):
-    """A posting. `hired_count` is kept by the hiring service with a conditional UPDATE, so two
+    """A posting. `hired_count` is kept by the referral lifecycle (jobs.referral_lifecycle) with a conditional UPDATE, so two
     hires at the same moment can never take a posting above its openings."""
     __tablename__ = "jobs"
     __table_args__ = (

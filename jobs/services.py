@@ -1,5 +1,5 @@
 """Job postings domain logic: employers, their verification, postings, and what an employer may
-see of a person. Referrals and hiring live in jobs/hiring.py.
+see of a person. Referrals and hiring live in jobs/referral_lifecycle.py.
 
 Plain functions taking a session and the acting user; they flush, the caller commits.
 """
@@ -273,6 +273,12 @@ def may_manage_job(actor: User | None, job: Job) -> bool:
     """Edit or close a posting: county officers and administrators, and its own employer."""
     return actor is not None and (actor.is_officer
                                   or (actor.role is Role.employer and actor.employer_id == job.employer_id))
+
+
+def require_job_manager(actor: User, job: Job) -> None:
+    """The pages' gate before an edit or a close: anyone else is refused (403) outright."""
+    if not may_manage_job(actor, job):
+        raise Forbidden(_("You may only change your own postings."))
 
 
 def may_see_candidates(actor: User | None, job: Job) -> bool:

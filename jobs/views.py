@@ -2,7 +2,7 @@
 referral inbox answered in one click), posting forms, candidates, the station's referrals,
 follow-ups and printable referral slips, and the officers' verification of employers.
 
-Thin, like registry/views.py: parse, call a service (jobs.services), commit once, render."""
+Thin: parse, call a service (jobs.services, jobs.referral_lifecycle), commit once, render."""
 from datetime import datetime
 from enum import Enum
 
@@ -13,7 +13,6 @@ from wtforms.fields.choices import SelectChoice
 
 from core import roles
 from core.auth import acting_user, page_roles, sign_in
-from core.errors import DomainError, Forbidden
 from core.extensions import db, limiter
 from core.forms import ConfirmForm
 from core.models import CHINA, Role
@@ -26,7 +25,7 @@ from core.pages import (
     safe_target,
     submit,
 )
-from jobs import hiring, services
+from jobs import referral_lifecycle, services
 from jobs.forms import (
     AnswerForm,
     EmployerForm,
@@ -47,7 +46,6 @@ bp = Blueprint("jobs", __name__)
 LIST_LIMIT = 200  # rows of one list on one page (inboxes, referrals of a person or household)
 SIGN_UP_THROTTLE = "20 per hour"
 
-EMPLOYER_FIELDS = ("name", "uscc", "kind", "contact_name", "contact_phone", "address", "area_code")
 JOB_FIELDS = tuple(name for name in JobIn().fields if name not in ("lat", "lon"))
 # What an edit may empty: a field left blank on the form clears the stored value.
 JOB_CLEARABLE = ("description", "wage_min", "wage_max", "address", "area_code", "shift", "min_age",
@@ -116,19 +114,17 @@ def register_employer():
                         else url_for("home.index"))
     form = EmployerSignUpForm()
     form.area_code.choices = _area_choices()
-    if form.validate_on_submit():
-        def register(data):
-            employer, user = services.register_employer(db.session, data, form.password.data)
-            sign_in(user)
-            db.session.commit()
-            return employer
-        employer = submit(form, EmployerIn(), form_data(form, EMPLOYER_FIELDS), register)
-        if employer is not None:
-            flash(_("%(name)s is registered. A county officer checks new employers before villagers "
-                    "see their postings; you can prepare your postings now.", name=employer.name), "success")
-            flash(_("Next time, sign in with your credit code %(uscc)s and your password.", uscc=employer.uscc),
-                  "info")
-            return redirect(url_for("jobs.employer_home"))
+    registered = submit(form, lambda loaded: services.register_employer(db.session, loaded, form.password.data),
+                        EmployerIn())
+    if registered:
+        employer, user = registered
+        sign_in(user)
+        db.session.commit()
+        flash(_("%(name)s is registered. A county officer checks new employers before villagers "
+                "see their postings; you can prepare your postings now.", name=employer.name), "success")
+        flash(_("Next time, sign in with your credit code %(uscc)s and your password.", uscc=employer.uscc),
+              "info")
+        return redirect(url_for("jobs.employer_home"))
     return render_template("jobs/employer_form.html", form=form, signup=True), form_status()
 
 
@@ -145,30 +141,27 @@ def _link_employer(actor):
     """An employer account made without its employer (by an administrator) registers it here."""
     form = EmployerForm()
     form.area_code.choices = _area_choices()
-    if form.validate_on_submit():
-        def create(data):
-            employer = services.create_employer(db.session, data, actor)
-            db.session.commit()
-            return employer
-        employer = submit(form, EmployerIn(), form_data(form, EMPLOYER_FIELDS), create)
-        if employer is not None:
-            flash(_("%(name)s is registered. A county officer checks new employers before villagers "
-                    "see their postings; you can prepare your postings now.", name=employer.name), "success")
-            return redirect(url_for("jobs.employer_home"))
+    employer = submit(form, lambda loaded: services.create_employer(db.session, loaded, actor), EmployerIn())
+    if employer:
+        db.session.commit()
+        flash(_("%(name)s is registered. A county officer checks new employers before villagers "
+                "see their postings; you can prepare your postings now.", name=employer.name), "success")
+        return redirect(url_for("jobs.employer_home"))
     return render_template("jobs/employer_form.html", form=form, signup=False), form_status()
 
 
 def employer_home_page(actor, failed_id: int | None = None, failed_form=None):
     employer = services.get_employer(db.session, actor.employer_id)
     postings, _total = services.list_jobs(db.session, actor, limit=LIST_LIMIT)
-    inbox, inbox_total = hiring.list_referrals(db.session, actor, open_only=True, limit=LIST_LIMIT)
-    hires, hires_total = hiring.list_referrals(db.session, actor, status=ReferralStatus.hired, limit=LIST_LIMIT)
-    departures, departures_total = hiring.list_referrals(db.session, actor, status=ReferralStatus.left,
+    inbox, inbox_total = referral_lifecycle.list_referrals(db.session, actor, open_only=True, limit=LIST_LIMIT)
+    hires, hires_total = referral_lifecycle.list_referrals(db.session, actor, status=ReferralStatus.hired,
                                                            limit=LIST_LIMIT)
+    departures, departures_total = referral_lifecycle.list_referrals(db.session, actor, status=ReferralStatus.left,
+                                                                     limit=LIST_LIMIT)
     people = {r.worker_id: services.person_view(r.worker, actor, referred_to_actor=True)
               for r in (*inbox, *hires, *departures)}
     blank = AnswerForm(formdata=None)
-    stability, overall = hiring.employer_stability(db.session, employer.id)
+    stability, overall = referral_lifecycle.employer_stability(db.session, employer.id)
     return render_template("jobs/employer_home.html", employer=employer, postings=postings, inbox=inbox,
                            stability=stability, overall=overall,
                            inbox_total=inbox_total, hires=hires, hires_total=hires_total,
@@ -191,11 +184,10 @@ def employers():
 @bp.post("/employers/<int:employer_id>/verify")
 @page_roles(*roles.OFFICERS)
 def verify_employer(employer_id):
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    employer = services.verify_employer(db.session, services.get_employer(db.session, employer_id), acting_user())
-    db.session.commit()
-    flash(_("%(name)s is verified: its open postings are now public.", name=employer.name), "success")
+    actor, employer = acting_user(), services.get_employer(db.session, employer_id)
+    if submit(ConfirmForm(), lambda: services.verify_employer(db.session, employer, actor)):  # else flashed
+        db.session.commit()
+        flash(_("%(name)s is verified: its open postings are now public.", name=employer.name), "success")
     return redirect(safe_target(request.form.get("next"), url_for("jobs.employers")))
 
 
@@ -206,8 +198,8 @@ def _job_form(actor, job=None):
     form.area_code.choices = _area_choices()
     if not actor.is_officer:
         del form.public_welfare  # 公益性岗位 are marked by county officers only
-    if job is not None or actor.role is Role.employer:
-        del form.employer_id  # an edit keeps the employer; an employer posts for its own
+    if job is not None or not actor.is_officer:
+        del form.employer_id  # an edit keeps the employer; an employer account posts for its own
     else:
         employers, _total = services.list_employers(db.session, limit=1000)
         form.employer_id.choices = [
@@ -231,29 +223,29 @@ def _fill_job_form(form, job) -> None:
         field.data = value
 
 
+def _edited_job(form) -> dict:
+    """What an edit sends: the filled-in fields, and a box left blank clears its stored value."""
+    return {**dict.fromkeys(JOB_CLEARABLE), "required_skills": [], **form_data(form, JOB_FIELDS)}
+
+
 @bp.route("/jobs/new", methods=["GET", "POST"])
 @page_roles(*roles.JOB_POSTERS)
 def new_job():
     actor = acting_user()
-    if actor.role is Role.employer and actor.employer_id is None:
+    if not actor.is_officer and actor.employer_id is None:  # an employer account not yet tied to its employer
         flash(_("Register your employer first."), "error")
         return redirect(url_for("jobs.employer_home"))
     form = _job_form(actor)
-    if form.validate_on_submit():
-        data = form_data(form, JOB_FIELDS)
-        if actor.role is Role.employer:
-            data["employer_id"] = actor.employer_id
-
-        def create(loaded):
-            job = services.create_job(db.session, loaded, actor)
-            db.session.commit()
-            return job
-        job = submit(form, JobIn(), data, create)
-        if job is not None:
-            flash(_("Posting %(title)s saved.", title=job.title), "success")
-            if not job.employer.verified:
-                flash(_("Villagers see it once a county officer has verified the employer."), "info")
-            return redirect(url_for("jobs.job", job_id=job.id))
+    data = form_data(form, JOB_FIELDS)
+    if not actor.is_officer:
+        data["employer_id"] = actor.employer_id
+    job = submit(form, lambda loaded: services.create_job(db.session, loaded, actor), JobIn(), data=data)
+    if job:
+        db.session.commit()
+        flash(_("Posting %(title)s saved.", title=job.title), "success")
+        if not job.employer.verified:
+            flash(_("Villagers see it once a county officer has verified the employer."), "info")
+        return redirect(url_for("jobs.job", job_id=job.id))
     return render_template("jobs/job_form.html", form=form, job=None), form_status()
 
 
@@ -262,36 +254,27 @@ def new_job():
 def edit_job(job_id):
     actor = acting_user()
     job = services.get_job(db.session, job_id, actor)
-    if not services.may_manage_job(actor, job):
-        raise Forbidden(_("You may only change your own postings."))
+    services.require_job_manager(actor, job)
     form = _job_form(actor, job)
     if request.method == "GET":
         _fill_job_form(form, job)
-    elif form.validate_on_submit():
-        data = form_data(form, JOB_FIELDS)
-        for name in JOB_CLEARABLE:
-            data.setdefault(name, None)
-        data.setdefault("required_skills", [])
-
-        def update(loaded):
-            services.update_job(db.session, job, loaded, actor)
-            db.session.commit()
-            return job
-        if submit(form, JobPatch(partial=True), data, update) is not None:
-            flash(_("Saved."), "success")
-            return redirect(url_for("jobs.job", job_id=job.id))
+    elif submit(form, lambda loaded: services.update_job(db.session, job, loaded, actor), JobPatch(partial=True),
+                data=_edited_job(form)):
+        db.session.commit()
+        flash(_("Saved."), "success")
+        return redirect(url_for("jobs.job", job_id=job.id))
     return render_template("jobs/job_form.html", form=form, job=job), form_status()
 
 
 @bp.post("/jobs/<int:job_id>/close")
 @page_roles(*roles.JOB_POSTERS)
 def close_job(job_id):
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
     actor = acting_user()
-    job = services.close_job(db.session, services.get_job(db.session, job_id, actor), actor)
-    db.session.commit()
-    flash(_("The posting is closed: it takes no more referrals."), "success")
+    job = services.get_job(db.session, job_id, actor)
+    services.require_job_manager(actor, job)
+    if submit(ConfirmForm(), lambda: services.close_job(db.session, job, actor)):  # else the refusal is flashed
+        db.session.commit()
+        flash(_("The posting is closed: it takes no more referrals."), "success")
     return redirect(url_for("jobs.job", job_id=job.id))
 
 
@@ -300,13 +283,10 @@ def close_job(job_id):
 def apply(job_id):
     """A villager with an account applies for a posting themself; the station sees it with the rest."""
     actor = acting_user()
-    if not ConfirmForm().validate_on_submit() or actor.worker_id is None:
+    if actor.worker_id is None:
         abort(400)
-    try:
-        hiring.create_referral(db.session, actor.worker_id, job_id, actor)
+    # A refusal (closed, full, already applied, a broken rule) is flashed by submit.
+    if submit(ConfirmForm(), lambda: referral_lifecycle.create_referral(db.session, actor.worker_id, job_id, actor)):
         db.session.commit()
         flash(_("You applied. The employer answers through the labour station."), "success")
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
     return redirect(url_for("jobs.job", job_id=job_id))

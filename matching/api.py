@@ -1,13 +1,14 @@
 """Matching endpoints of the JSON API: a worker's recommendations (jobs with reasons, and the
-courses that close their skill gaps), "why not this job", and the allocation plan for an area."""
+courses that close their skill gaps), "why not this job", the allocation plan for an area, course
+planning and a posting's candidates.
+
+Thin: the schemas parse, a service answers (matching.services, matching.planning), commit once."""
 from flask_smorest import Blueprint
 
 from core import roles
 from core.auth import acting_user, api_roles
 from core.extensions import db
-from core.models import Role
-from jobs import hiring
-from jobs import services as jobs
+from jobs import services as job_services
 from matching import planning, services
 from matching.schemas import (
     AllocationIn,
@@ -22,7 +23,7 @@ from matching.schemas import (
     Recommendations,
     WhyNot,
 )
-from registry import services as registry
+from registry import services as registry_services
 
 bp = Blueprint("matching_api", __name__, url_prefix="/api/v1", description="Recommendations and allocation")
 blueprints = (bp,)
@@ -35,7 +36,7 @@ blueprints = (bp,)
 def recommendations(args, worker_id):
     """Jobs best first with their components and reasons, and courses for the missing skills."""
     actor = acting_user()
-    worker = registry.get_worker(db.session, worker_id, actor)
+    worker = registry_services.get_worker(db.session, worker_id, actor)
     return services.recommend(db.session, worker, actor, limit=args["limit"])
 
 
@@ -45,8 +46,8 @@ def recommendations(args, worker_id):
 def why_not(worker_id, job_id):
     """How a posting scores for the person, and every hard rule it breaks."""
     actor = acting_user()
-    worker = registry.get_worker(db.session, worker_id, actor)
-    return services.why_not(db.session, worker, jobs.get_job(db.session, job_id, actor), actor)
+    worker = registry_services.get_worker(db.session, worker_id, actor)
+    return services.why_not(db.session, worker, job_services.get_job(db.session, job_id, actor), actor)
 
 
 @bp.post("/allocations")
@@ -88,10 +89,10 @@ def course_planning(args):
 def candidates(args, job_id):
     """Best first; an employer sees people masked until they are referred to it."""
     actor = acting_user()
-    job = jobs.get_job(db.session, job_id, actor)
-    jobs.require_candidates(actor, job)
-    referred = hiring.referred_worker_ids(db.session, job.employer_id) if actor.role is Role.employer else set()
+    job = job_services.get_job(db.session, job_id, actor)
+    job_services.require_candidates(actor, job)
+    found = services.rank_candidates(db.session, job, actor, limit=args["limit"])
+    shown = services.shown_people(db.session, job, actor, found)
     return {"items": [{"worker_id": c.worker.id, "score": c.score, "reasons": c.reasons,
                        "missing_skills": c.missing_skills, "components": c.components, "distance_km": c.distance_km,
-                       "display": jobs.person_view(c.worker, actor, c.worker.id in referred)}
-                      for c in services.rank_candidates(db.session, job, actor, limit=args["limit"])]}
+                       "display": shown[c.worker.id]} for c in found]}

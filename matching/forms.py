@@ -1,6 +1,9 @@
 """Page forms of the matcher. WTForms renders them and checks CSRF on what writes (a referral, a
 plan's referrals); the two look-ups (an area to plan, a posting to explain) are GET forms without
-a token, like the other filters of the site. The service decides what may be referred."""
+a token, like the other filters of the site. The forms that write carry no rules of their own:
+what they send goes through the API's schema (jobs.schemas.ReferralIn, PlanReferralsIn) and the
+service (core.pages.submit), which decides what may be referred. The look-ups, which have no
+schema, keep theirs."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectField, SelectMultipleField
@@ -19,6 +22,11 @@ def _id_or_none(value):
 class ReferJobForm(FlaskForm):
     """One button per recommended posting: refer the person to it."""
     job_id = HiddenField()
+
+
+class ReferCandidateForm(FlaskForm):
+    """From a posting's candidates: one button per person."""
+    worker_id = HiddenField()
 
 
 class WhyNotForm(FlaskForm):

@@ -4,28 +4,25 @@ on A4, export it, refer everyone ticked in one step (all or nothing), then print
 slips of the people just referred, one A4 page each.
 
 The plan's pages show and export only names of people, never ID numbers or phones; the slips,
-which the person carries to the employer, show the ID number masked."""
+which the person carries to the employer, show the ID number masked.
+
+Thin: parse, call a service (matching.services, matching.plan_review), commit once, render."""
 from itertools import groupby
 
 import segno
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
-from marshmallow import ValidationError
-from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from core import roles
 from core.auth import acting_user, page_roles
-from core.errors import DomainError, flatten_fields
+from core.errors import DomainError
 from core.extensions import db
 from core.models import User, china_today
-from core.scoping import scope_clause
+from core.pages import submit
 from core.spreadsheets import XLSX
-from jobs import hiring
-from jobs import services as jobs
-from jobs.models import Referral
-from matching import services
+from matching import plan_review, services
 from matching.forms import AreaForm, PlanReferForm
 from matching.schemas import PlanReferralsIn
 from matching.views import bp
@@ -63,14 +60,6 @@ def _plan_arguments(min_score: float) -> dict:
             "min_score": _percent(min_score) if _percent(min_score) != DEFAULT_PERCENT else None}
 
 
-def _my_areas(actor: User) -> list[Area]:
-    """Counties, townships and villages inside the user's areas, in code order."""
-    return list(db.session.scalars(
-        select(Area).where(Area.level.in_((AreaLevel.county, AreaLevel.township, AreaLevel.village)),
-                           scope_clause(actor, Area.code))
-        .order_by(Area.code).limit(AREA_LIMIT)))
-
-
 def _area_form(actor: User, areas: list[Area], code: str | None, min_score: float) -> AreaForm:
     form = AreaForm(formdata=None)
     indent = {AreaLevel.county: "", AreaLevel.township: "· ", AreaLevel.village: "·· "}
@@ -89,17 +78,6 @@ def _household_groups(plan: services.Plan) -> list[tuple]:
         rows = list(rows)
         groups.append((rows[0].worker.household, rows))
     return groups
-
-
-def _referred_pairs(plan: services.Plan) -> set[tuple[int, int]]:
-    """Pairs of the plan the person was already put forward for (a referral would be refused)."""
-    planned = {(a.worker.id, a.job.id) for a in plan.assignments}
-    workers = sorted({w for w, _j in planned})
-    found = set()
-    for start in range(0, len(workers), 500):
-        found |= set(db.session.execute(select(Referral.worker_id, Referral.job_id)
-                                        .where(Referral.worker_id.in_(workers[start:start + 500]))).all())
-    return {(int(w), int(j)) for w, j in found} & planned
 
 
 def _ids(text: str | None, limit: int) -> list[int] | None:
@@ -125,7 +103,7 @@ def _plan_page(actor: User, code: str | None, ticked: set | None = None, refusal
     """The form and, for an area, its plan. `ticked`: the reviewer's ticks as submitted (a page
     shown again after a refused submission); None for a fresh plan, ticked by its fit."""
     min_score, wrong = _min_score()
-    form = _area_form(actor, _my_areas(actor), code, min_score)
+    form = _area_form(actor, plan_review.plannable_areas(db.session, actor, AREA_LIMIT), code, min_score)
     plan = None
     if wrong:
         form.min_score.errors = [wrong]
@@ -136,7 +114,7 @@ def _plan_page(actor: User, code: str | None, ticked: set | None = None, refusal
         except DomainError as exc:  # not one of the user's areas, or no such area
             form.area.errors = [exc.message]
             status = exc.status
-    referred = _referred_pairs(plan) if plan is not None else set()
+    referred = plan_review.referred_pairs(db.session, plan) if plan is not None else set()
     rows = {(a.worker.id, a.job.id) for a in plan.assignments} if plan is not None else set()
     for pair, message in (refusals or {}).items():
         if pair not in rows:  # a pair the plan no longer holds: say why here, it has no row
@@ -173,41 +151,41 @@ def allocation():
     if request.method == "GET":
         return _plan_page(actor, _area_argument())
     form = PlanReferForm()
+    # the button's own check first (no CSRF token: 400), so that "tick someone" speaks only to a
+    # real submission; submit() checks it again before anything is tried
     if not form.validate_on_submit():
         abort(400)
     min_score, wrong = _min_score()
-    if wrong:
+    pairs = _ticked_pairs(form.pair.data)
+    if wrong or pairs is None:
         abort(400)
     code = (form.area.data or "").strip()[:12] or None
-    pairs = []
-    for value in form.pair.data or []:
-        worker_id, _sep, job_id = value.partition("-")
-        if not (worker_id.isdigit() and job_id.isdigit()):
-            abort(400)
-        pairs.append((int(worker_id), int(job_id)))
     if not pairs:
         flash(_("Tick at least one person to refer."), "error")
         return _plan_page(actor, code, ticked=set(), status=422)
-    try:
-        PlanReferralsIn().load({"pairs": [{"worker_id": w, "job_id": j} for w, j in pairs]})
-        referrals = services.refer_plan(db.session, pairs, actor)
-        db.session.commit()
-    except services.PlanRefused as exc:
-        db.session.rollback()
-        refusals = {(r.worker_id, r.job_id): r.message for r in exc.refusals}
-        flash(exc.message, "error")
-        return _plan_page(actor, code, ticked=set(pairs), refusals=refusals, status=exc.status)
-    except ValidationError as exc:
-        for text in flatten_fields(exc.messages).values():
-            flash(text, "error")
-        return _plan_page(actor, code, ticked=set(pairs), status=422)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return _plan_page(actor, code, ticked=set(pairs), status=exc.status)
+    referrals = submit(form, lambda loaded: services.refer_plan(
+        db.session, [(p["worker_id"], p["job_id"]) for p in loaded["pairs"]], actor), PlanReferralsIn(),
+        data={"pairs": [{"worker_id": w, "job_id": j} for w, j in pairs]}, shown=())
+    if not referrals:  # submit() rolled back and flashed the sentence; the page marks each refused pair
+        exc = form.refusal
+        refusals = {(r.worker_id, r.job_id): r.message for r in exc.refusals} \
+            if isinstance(exc, services.PlanRefused) else None
+        return _plan_page(actor, code, ticked=set(pairs), refusals=refusals, status=exc.status if exc else 422)
+    db.session.commit()
     flash(_("%(n)s people referred: the employers see them in their inboxes.", n=len(referrals)), "success")
     return redirect(url_for(".allocation", area=code, **_plan_arguments(min_score),
                             slips=",".join(str(r.id) for r in referrals), _anchor="plan"))
+
+
+def _ticked_pairs(values: list[str] | None) -> list[tuple[int, int]] | None:
+    """The ticked `worker_id-job_id` boxes as pairs, in order; None when one is anything else."""
+    pairs = []
+    for value in values or []:
+        worker_id, _sep, job_id = value.partition("-")
+        if not (worker_id.isdigit() and job_id.isdigit()):
+            return None
+        pairs.append((int(worker_id), int(job_id)))
+    return pairs
 
 
 def _plan_or_400(actor: User) -> services.Plan | None:
@@ -239,7 +217,7 @@ def allocation_export():
     plan = _plan_or_400(actor)
     if plan is None:
         return redirect(url_for(".allocation"))
-    stream = services.plan_workbook(plan, actor)
+    stream = plan_review.plan_workbook(plan, actor)
     db.session.commit()
     return send_file(stream, as_attachment=True, mimetype=XLSX,
                      download_name=f"allocation-{plan.area.code}-{china_today().isoformat()}.xlsx")
@@ -259,23 +237,11 @@ def _qr_code(url: str) -> Markup:
 def referral_slips():
     """The referral slips (介绍信) of referrals just made, `?ids=1,2,3`, one A4 page each: whom,
     to which posting, employer and contact, where, the wage, when and by whom, and a QR code of
-    the posting's page. Every referral is checked like its own slip page (jobs.hiring.get_referral):
-    one of another station's is not found (404)."""
-    actor = acting_user()
+    the posting's page. Every referral is checked like its own slip page
+    (matching.plan_review.referral_slips): one of another station's is not found (404)."""
     ids = _ids(request.args.get("ids"), SLIPS)
     if not ids:
         abort(400)
-    referrals = [hiring.get_referral(db.session, referral_id, actor) for referral_id in ids]
-    codes = {r.job.area_code or r.job.employer.area_code for r in referrals} - {None}
-    areas = {a.code: a for a in db.session.scalars(select(Area).where(Area.code.in_(codes)))} if codes else {}
-    slips = []
-    for r in referrals:
-        job, employer = r.job, r.job.employer
-        slips.append({
-            "referral": r, "worker": r.worker, "job": job, "employer": employer,
-            "contact": jobs.may_see_contact(actor, employer),
-            "area": areas.get(job.area_code or employer.area_code),
-            "station": (r.referred_by.display_name or r.referred_by.username) if r.referred_by else "",
-            "qr": _qr_code(url_for("jobs.job", job_id=job.id, _external=True)),
-        })
+    slips = [{**slip, "qr": _qr_code(url_for("jobs.job", job_id=slip["job"].id, _external=True))}
+             for slip in plan_review.referral_slips(db.session, ids, acting_user())]
     return render_template("matching/slips.html", slips=slips, today=china_today())

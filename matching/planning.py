@@ -15,11 +15,11 @@ from sqlalchemy.orm import Session
 
 from core.errors import Forbidden, ValidationFailed
 from core.models import User
-from core.scoping import user_sees_area
+from core.scoping import scope_clause, user_sees_area
 from jobs.models import Job
 from matching import data, engine
 from registry.areas import area_names
-from registry.models import Area, Household, Worker
+from registry.models import Area, AreaLevel, Household, Worker
 from training.models import Course
 from training.services import list_courses
 
@@ -69,6 +69,17 @@ def by_township(gaps: list[SkillGap]) -> list[Township]:
     for gap in gaps:
         towns.setdefault(gap.township_code, Township(gap.township_code, gap.township, [])).gaps.append(gap)
     return sorted(towns.values(), key=lambda t: (-t.workers, t.code))
+
+
+def planning_areas(session: Session, actor: User, limit: int) -> list[Area]:
+    """The areas the course-planning page offers: the user's own areas and the townships within
+    them (at most `limit`), in code order; an administrator every county."""
+    if actor.sees_every_area:
+        return list(session.scalars(select(Area).where(Area.level == AreaLevel.county).order_by(Area.code)))
+    own = list(session.scalars(select(Area).where(Area.code.in_(actor.area_codes)).order_by(Area.code)))
+    townships = session.scalars(select(Area).where(Area.level == AreaLevel.township, scope_clause(actor, Area.code))
+                                .order_by(Area.code).limit(limit)).all()
+    return own + [t for t in townships if t not in own]
 
 
 def one_skill_away(session: Session, area_code: str, actor: User, limit: int = 30) -> list[SkillGap]:

@@ -1,9 +1,10 @@
 """The matcher for the application: recommendations with reasons for a worker, the training gap,
-"why not this job", and the allocation plan for an area. The arithmetic is in engine.py and
-allocation.py; this module loads the columns (data.py) and turns numbers into words."""
+"why not this job", the allocation plan for an area, a posting's candidates, and the small
+questions the matcher's pages ask of them (who may refer, what is offered). The arithmetic is in
+engine.py and allocation.py; this module loads the columns (data.py) and turns numbers into words.
+The plan's review on screen and paper (its workbook, the referral slips) is in plan_review.py."""
 from __future__ import annotations
 
-import io
 import sys
 from dataclasses import dataclass, field
 
@@ -12,15 +13,15 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, lazyload
 
-from core import audit
+from core.auth import system_actor
 from core.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 from core.models import Role, User, UserArea, china_today, utcnow
 from core.scoping import user_sees_area
-from core.spreadsheets import Spreadsheet
 from jobs import eligibility
 from jobs.eligibility import same_skill
-from jobs.hiring import create_referral
-from jobs.models import OPEN_REFERRAL, Job, Referral
+from jobs.models import OPEN_REFERRAL, Employer, Job, Referral
+from jobs.referral_lifecycle import create_referral, reachable_worker_ids, referred_worker_ids
+from jobs.services import person_view
 from matching import allocation, data, demand, engine
 from matching.models import PlanSummary
 from registry.models import Area, Household, Worker
@@ -209,6 +210,35 @@ def why_not(session: Session, worker: Worker, job: Job, actor: User) -> dict:
             "blockers": list(eligibility.blockers(worker, job, float(block.km[0, 0])).values())}
 
 
+# --- what the recommendations page asks (matching/views.py) ---------------------------------------
+
+def open_posting_choices(session: Session, limit: int) -> list[tuple[int, str]]:
+    """The newest open postings, for "why not this job?": (id, "title · employer"), read as
+    columns (no posting objects for a select box)."""
+    rows = session.execute(select(Job.id, Job.title, Employer.name).join(Employer, Employer.id == Job.employer_id)
+                           .where(*data.open_jobs_conditions())
+                           .order_by(Job.created_at.desc(), Job.id.desc()).limit(limit))
+    return [(job_id, f"{title} · {employer}") for job_id, title, employer in rows]
+
+
+def was_referred(session: Session, worker: Worker, job: Job) -> bool:
+    """Whether the person was ever put forward for the posting (another referral would be refused)."""
+    return session.scalar(select(Referral.id).where(Referral.worker_id == worker.id,
+                                                    Referral.job_id == job.id)) is not None
+
+
+def advised_jobs(session: Session, found: Recommendations) -> dict[int, Job]:
+    """The postings each course advice opens, by id: those already in the lists, the rest read."""
+    listed = {m.job.id: m.job for m in (*found.jobs, *found.after_training)}
+    return {job_id: listed.get(job_id) or session.get(Job, job_id)
+            for advice in found.courses for job_id in advice.for_job_ids}
+
+
+def may_refer_recommended(actor: User) -> bool:
+    """Refer a person to one of their recommended postings from their page: station staff."""
+    return actor.role is Role.station
+
+
 @dataclass
 class Assignment:
     worker_id: int
@@ -276,32 +306,6 @@ def _with_objects(session: Session, made: Plan) -> None:
         a.worker, a.job = workers[a.worker_id], jobs[a.job_id]
 
 
-def _wage(job: Job) -> str:
-    if job.wage_min is None and job.wage_max is None:
-        return "面议"
-    low, high = job.wage_min, job.wage_max
-    amount = str(low if high is None else high if low is None or low == high else f"{low}-{high}")
-    return f"{amount} {job.wage_unit.zh}"
-
-
-def plan_workbook(plan: Plan, actor: User) -> io.BytesIO:
-    """The plan as a workbook (names only: no ID numbers, no phones); the export is audited."""
-    book = Spreadsheet()
-    sheet = book.sheet("分配方案", ["户编号", "村", "监测类型", "姓名", "岗位", "用工单位", "工作地点", "工资",
-                                "匹配度（%）"])
-    for a in plan.assignments:
-        household, job = a.worker.household, a.job
-        sheet.append([household.code, household.village.name, household.monitoring_status.zh, a.worker.name,
-                      job.title, job.employer.name, job.address or job.employer.address or "", _wage(job),
-                      round(a.score * 100)])
-    book.sheet("汇总", ["地区", "地区代码", "无人就业且有人求职的户数", "有人被安排的户数", "安排人数", "生成日期"]).append(
-        [plan.area.full_name, plan.area.code, plan.households_total, plan.households_covered,
-         len(plan.assignments), china_today().isoformat()])
-    audit.record(actor, "export", "allocation", plan.area.code, detail=f"{len(plan.assignments)} assignments",
-                 area_code=plan.area.code)
-    return book.save()
-
-
 @dataclass
 class PlanRefusal:
     worker_id: int
@@ -312,7 +316,7 @@ class PlanRefusal:
 def refer_plan(session: Session, pairs: list[tuple[int, int]], actor: User) -> list:
     """Refers everyone of a reviewed plan in one step: all of it or, if any pair is refused
     (someone already put forward, a posting filled meanwhile …), none of it, with every refusal
-    named; the caller's rollback undoes the rest. Each referral is an ordinary one (jobs.hiring),
+    named; the caller's rollback undoes the rest. Each referral is an ordinary one (jobs.referral_lifecycle),
     so the employer's inbox shows it. No savepoints: with SQLite's Python driver a savepoint
     opened outside a transaction commits when released, which would break the all-or-nothing."""
     if not actor.is_staff:
@@ -380,12 +384,35 @@ def rank_candidates(session: Session, job: Job, actor: User, limit: int = 20) ->
     return result
 
 
+def may_refer_candidates(actor: User, job: Job) -> bool:
+    """Put a candidate forward from a posting's candidates page, while the posting is open with an
+    opening left: a station refers, the posting's employer invites; officers, who oversee, do not."""
+    return actor.takes_part_in_hiring and not actor.is_officer and job.is_open and job.openings_left > 0
+
+
+def shown_people(session: Session, job: Job, actor: User, candidates: list[Candidate]) -> dict[int, dict]:
+    """What the actor may see of each candidate, by worker id (jobs.services.person_view): an
+    employer sees people masked until they are referred to it."""
+    referred = referred_worker_ids(session, job.employer_id) if actor.role is Role.employer else set()
+    return {c.worker.id: person_view(c.worker, actor, c.worker.id in referred) for c in candidates}
+
+
+def invitable(session: Session, job: Job, actor: User, candidates: list[Candidate]) -> set[int]:
+    """The candidates (worker ids) the actor may put forward from the page: none unless
+    may_refer_candidates; a station any of them; an employer only people who applied to, or were
+    referred to, one of its postings."""
+    if not may_refer_candidates(actor, job):
+        return set()
+    ids = [c.worker.id for c in candidates]
+    return reachable_worker_ids(session, actor.employer_id, ids) if actor.role is Role.employer else set(ids)
+
+
 def summarise_plans(session: Session) -> int:
     """Every station's areas planned as the allocation page plans them, kept as figures (the
     plans themselves are computed again when a station opens one). Returns how many areas."""
     codes = session.scalars(select(UserArea.area_code).join(User).where(User.role == Role.station)
                             .distinct().order_by(UserArea.area_code)).all()
-    planner = User(role=Role.admin, username="scheduler")
+    planner = system_actor("scheduler")
     session.execute(delete(PlanSummary))
     now = utcnow()
     for code in codes:

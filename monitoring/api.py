@@ -1,5 +1,6 @@
 """The alerts endpoints of the JSON API: list by area, one alert with its events and actions,
-and handling (acknowledge, record an action, close)."""
+and handling (acknowledge, record an action, close). Thin: parse, call monitoring.alerts, commit
+once, answer."""
 from flask_smorest import Blueprint
 
 from core import roles

@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.models import User, china_today
-from core.scoping import area_prefix, scope_clause
-from jobs.hiring import stable_employment
+from core.scoping import area_prefix, scope_clause, user_sees_area
 from jobs.models import Referral
+from jobs.referral_lifecycle import stable_employment
 from matching.models import PlanSummary
 from monitoring.alerts import counts_by_rule
 from monitoring.models import OPEN_ALERT, Alert
@@ -72,6 +72,17 @@ def station_home(session: Session, actor: User, area_code: str | None = None, co
             "training": training_pipeline(session, actor, area_code),
             "placements": placements_by_month(session, actor, area_code),
             "stable": stable_employment(session, where=households_in(actor, area_code))}
+
+
+def overview_area(session: Session, actor: User, code: str) -> Area | None:
+    """The area an overview shows: the one asked for (`code`) when it is the user's, else the
+    user's first area, else the first county on file."""
+    asked = session.get(Area, code) if code else None
+    if asked is not None and user_sees_area(actor, asked.code):
+        return asked
+    if actor.area_codes:
+        return session.get(Area, actor.area_codes[0])
+    return session.scalar(select(Area).where(Area.level == AreaLevel.county).order_by(Area.code))
 
 
 @dataclass

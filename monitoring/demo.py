@@ -13,8 +13,9 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.models import CHINA, Role, User, china_today
-from jobs import eligibility, hiring
+from core.auth import system_actor
+from core.models import CHINA, User, china_today
+from jobs import eligibility, referral_lifecycle
 from jobs.models import Job, LeaveReason, Referral, ReferralStatus
 from monitoring.tasks import run_task
 from registry.demo import STATION_VILLAGE, date_last_change
@@ -22,7 +23,7 @@ from registry.models import EmploymentStatus, Household, MonitoringStatus, Worke
 from training.models import Course, Enrollment, EnrollmentStatus
 from training.services import withdraw
 
-OFFICER = User(role=Role.admin, username="demo-loader")
+OFFICER = system_actor("demo-loader")
 PLACEMENTS = 60  # hires over the last year in the demo county
 
 
@@ -53,7 +54,7 @@ def load_monitoring_demo(session: Session, seed: int = 2026) -> list[str]:
     holder = next(w for w in ours if w not in (relocated, overdue) and w.household.monitoring_status
                   is not MonitoringStatus.none and w.household_id != overdue.household_id and _fitting(w, [welfare]))
     held = _placement(session, holder, welfare,  # its term ends in 16 days
-                      today - relativedelta(months=hiring.WELFARE_TERM_MONTHS) + timedelta(days=16))
+                      today - relativedelta(months=referral_lifecycle.WELFARE_TERM_MONTHS) + timedelta(days=16))
     for follow_up in held.follow_ups:  # followed up in time; the post's end is what worries
         follow_up.done_at = datetime.combine(follow_up.due_on + timedelta(days=1), time(10), CHINA)
         follow_up.still_employed, follow_up.wage = True, 900
@@ -104,20 +105,20 @@ def _fitting(worker: Worker, jobs: list[Job]) -> list[Job]:
 
 def _placement(session: Session, worker: Worker, job: Job, hired_on: date) -> Referral:
     """A hire through the services, dated back to `hired_on` with its follow-ups and history."""
-    referral = hiring.create_referral(session, worker.id, job.id, OFFICER, note="劳保站推荐")
-    hiring.change_referral(session, referral, ReferralStatus.hired, OFFICER)
+    referral = referral_lifecycle.create_referral(session, worker.id, job.id, OFFICER, note="劳保站推荐")
+    referral_lifecycle.change_referral(session, referral, ReferralStatus.hired, OFFICER)
     referral.created_at = datetime.combine(hired_on - timedelta(days=7), time(9), CHINA)
     referral.hired_on = hired_on
     for follow_up in referral.follow_ups:
         follow_up.due_on = hired_on + relativedelta(months=follow_up.months)
     if job.public_welfare:
-        referral.term_ends_on = hiring.welfare_term_end(hired_on)
+        referral.term_ends_on = referral_lifecycle.welfare_term_end(hired_on)
     date_last_change(session, worker, hired_on)
     return referral
 
 
 def _leave(session: Session, referral: Referral, reason: LeaveReason, left_on: date) -> None:
-    hiring.change_referral(session, referral, ReferralStatus.left, OFFICER, leave_reason=reason)
+    referral_lifecycle.change_referral(session, referral, ReferralStatus.left, OFFICER, leave_reason=reason)
     referral.left_on = left_on
     date_last_change(session, referral.worker, left_on)
 

@@ -1,5 +1,5 @@
-"""Page forms for handling an alert. The API's schemas check the content (monitoring.schemas);
-these render the fields and carry the CSRF token."""
+"""Page forms for handling an alert. The API's schemas check the content (monitoring.schemas,
+through `core.pages.submit`); these render the fields and carry the CSRF token."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
@@ -12,7 +12,7 @@ class AcknowledgeForm(FlaskForm):
 
 
 class ActionForm(FlaskForm):
-    kind = SelectField(_l("What was done"), choices=[])
+    kind = SelectField(_l("What was done"), choices=[], validate_choice=False)  # the schema checks it
     note = TextAreaField(_l("Note"))
 
     def __init__(self, *args, **kwargs):

@@ -76,13 +76,13 @@ def rematch(ctx: Context) -> dict:
 
 
 def expire_jobs(ctx: Context) -> dict:
-    from jobs.hiring import expire_postings
+    from jobs.referral_lifecycle import expire_postings
     postings, referrals = expire_postings(ctx.session, ctx.today)
     return {"postings closed": postings, "referrals closed": referrals}
 
 
 def followup_reminders(ctx: Context) -> dict:
-    from jobs.hiring import remind_follow_ups
+    from jobs.referral_lifecycle import remind_follow_ups
     return {"reminded": remind_follow_ups(ctx.session, ctx.today, ctx.config["FOLLOW_UP_REMIND_DAYS"])}
 
 
@@ -92,7 +92,7 @@ def promote_waitlists(ctx: Context) -> dict:
 
 
 def referral_sweep(ctx: Context) -> dict:
-    from jobs.hiring import sweep_unanswered
+    from jobs.referral_lifecycle import sweep_unanswered
     remind, closed = sweep_unanswered(ctx.session, ctx.config["REFERRAL_REMIND_DAYS"], ctx.config["REFERRAL_CLOSE_DAYS"])
     return {"reminded": len(remind), "closed": closed}
 

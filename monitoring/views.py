@@ -5,20 +5,19 @@ Thin: parse, call monitoring.alerts or monitoring.dashboard, commit once, render
 links to the list behind it."""
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from core import roles
 from core.auth import acting_user, page_roles
 from core.extensions import db
 from core.pages import PAGE_SIZE, form_status, page_count, page_number, submit
-from core.scoping import user_sees_area
 from monitoring import alerts, dashboard
 from monitoring.forms import AcknowledgeForm, ActionForm, CloseForm
 from monitoring.models import ActionKind
 from monitoring.rules import RULES
 from monitoring.schemas import ActionIn, CloseIn
-from registry import services as registry
-from registry.models import Area, AreaLevel
+from registry import areas as registry_areas
+from registry import services as registry_services
+from registry.models import AreaLevel
 
 bp = Blueprint("monitoring", __name__)
 
@@ -33,8 +32,8 @@ def station_home():
     actor = acting_user()
     figures = dashboard.station_home(db.session, actor)
     urgent, _total = alerts.list_alerts(db.session, actor, open=True, limit=8, counted=False)
-    unresolved = registry.unresolved_skills(db.session, actor, limit=20)
-    areas = [area for area in (db.session.get(Area, code) for code in actor.area_codes) if area is not None]
+    unresolved = registry_services.unresolved_skills(db.session, actor, limit=20)
+    areas = registry_areas.own_areas(db.session, actor)
     return render_template("monitoring/station_home.html", figures=figures, urgent=urgent, unresolved=unresolved,
                            rules=_rule_titles(), placements_chart=_placements_chart(figures), areas=areas)
 
@@ -47,22 +46,12 @@ def _placements_chart(figures: dict) -> dict:
         {"label": _("Departures"), "data": placements["departures"]}]}
 
 
-def _overview_area(actor) -> Area | None:
-    """The area asked for when it is the user's, else the user's own area, else the first county."""
-    asked = db.session.get(Area, request.args.get("area_code", "")[:12])
-    if asked is not None and user_sees_area(actor, asked.code):
-        return asked
-    if actor.area_codes:
-        return db.session.get(Area, actor.area_codes[0])
-    return db.session.scalar(select(Area).where(Area.level == AreaLevel.county).order_by(Area.code))
-
-
 @bp.get("/county")
 @page_roles(*roles.STAFF)
 def county_overview():
     """A county by township, or a township by village (a station sees its own village)."""
     actor = acting_user()
-    area = _overview_area(actor)
+    area = dashboard.overview_area(db.session, actor, request.args.get("area_code", "")[:12])
     if area is None:
         return render_template("monitoring/county.html", area=None)
     rows, counts = dashboard.by_area(db.session, actor, area.code) if area.level is not AreaLevel.village else ([], None)
@@ -113,10 +102,10 @@ def alert_page(alert_id):
 @bp.post("/alerts/<int:alert_id>/acknowledge")
 @page_roles(*roles.REGISTRY_KEEPERS)
 def acknowledge(alert_id):
+    """A refusal (the alert was closed meanwhile) is flashed on the alert's page."""
     actor = acting_user()
     alert = alerts.get_alert(db.session, alert_id, actor)
-    if AcknowledgeForm().validate_on_submit():
-        alerts.acknowledge(db.session, alert, actor)
+    if submit(AcknowledgeForm(), lambda: alerts.acknowledge(db.session, alert, actor)):
         db.session.commit()
     return redirect(url_for("monitoring.alert_page", alert_id=alert.id))
 
@@ -127,13 +116,10 @@ def record_action(alert_id):
     actor = acting_user()
     alert = alerts.get_alert(db.session, alert_id, actor)
     form = ActionForm()
-    if form.validate_on_submit():
-        def record(data):
-            action = alerts.record_action(db.session, alert, data["kind"], data["note"], actor)
-            db.session.commit()
-            return action
-        if submit(form, ActionIn(), {"kind": form.kind.data, "note": form.note.data or ""}, record):
-            return redirect(url_for("monitoring.alert_page", alert_id=alert.id))
+    if submit(form, lambda data: alerts.record_action(db.session, alert, data["kind"], data["note"], actor),
+              ActionIn(), data={"kind": form.kind.data, "note": form.note.data or ""}):
+        db.session.commit()
+        return redirect(url_for("monitoring.alert_page", alert_id=alert.id))
     return _alert_page(alert, action_form=form, status=form_status())
 
 
@@ -143,11 +129,8 @@ def close(alert_id):
     actor = acting_user()
     alert = alerts.get_alert(db.session, alert_id, actor)
     form = CloseForm()
-    if form.validate_on_submit():
-        def close_alert(data):
-            closed = alerts.close(db.session, alert, data["note"], actor)
-            db.session.commit()
-            return closed
-        if submit(form, CloseIn(), {"note": form.note.data or ""}, close_alert):
-            return redirect(url_for("monitoring.alert_page", alert_id=alert.id))
+    if submit(form, lambda data: alerts.close(db.session, alert, data["note"], actor), CloseIn(),
+              data={"note": form.note.data or ""}):
+        db.session.commit()
+        return redirect(url_for("monitoring.alert_page", alert_id=alert.id))
     return _alert_page(alert, close_form=form, status=form_status())

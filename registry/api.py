@@ -1,4 +1,5 @@
-"""Registry endpoints of the JSON API: areas, households, workers, occupations."""
+"""Registry endpoints of the JSON API: areas, households, workers, occupations. Thin: parse, call a
+service, commit once, answer."""
 from flask import send_file
 from flask_smorest import Blueprint
 
@@ -7,8 +8,7 @@ from core.auth import acting_user, api_roles
 from core.extensions import db
 from core.models import Role
 from core.spreadsheets import XLSX
-from registry import areas as area_service
-from registry import importers, search, services
+from registry import areas, importers, search, services
 from registry.schemas import (
     AreaIn,
     AreaList,
@@ -32,41 +32,41 @@ from registry.schemas import (
 )
 from registry.taxonomy import resolve_candidates
 
-areas = Blueprint("areas_api", __name__, url_prefix="/api/v1/areas", description="Counties, townships, villages")
+areas_api = Blueprint("areas_api", __name__, url_prefix="/api/v1/areas", description="Counties, townships, villages")
 households = Blueprint("households_api", __name__, url_prefix="/api/v1/households", description="Households")
 workers = Blueprint("workers_api", __name__, url_prefix="/api/v1/workers", description="Workers (labour force)")
 occupations = Blueprint("occupations_api", __name__, url_prefix="/api/v1/occupations",
                         description="Occupations and skills")
-blueprints = (areas, households, workers, occupations)
+blueprints = (areas_api, households, workers, occupations)
 
 IMPORT_FILE = {"multipart/form-data": {"schema": {"type": "object", "properties": {
     "file": {"type": "string", "format": "binary"}}, "required": ["file"]}}}
 
 
-@areas.post("")
+@areas_api.post("")
 @api_roles(*roles.OFFICERS)
-@areas.arguments(AreaIn)
-@areas.response(201, AreaOut)
+@areas_api.arguments(AreaIn)
+@areas_api.response(201, AreaOut)
 def create_area(data):
-    area = area_service.create_area(db.session, data, acting_user())
+    area = areas.create_area(db.session, data, acting_user())
     db.session.commit()
     return area
 
 
-@areas.get("")
+@areas_api.get("")
 @api_roles()
-@areas.arguments(AreaListArgs, location="query")
-@areas.response(200, AreaList)
+@areas_api.arguments(AreaListArgs, location="query")
+@areas_api.response(200, AreaList)
 def list_areas(args):
-    items, total = area_service.list_areas(db.session, **args)
+    items, total = areas.list_areas(db.session, **args)
     return {"items": items, "total": total}
 
 
-@areas.get("/<code>")
+@areas_api.get("/<code>")
 @api_roles()
-@areas.response(200, AreaOut)
+@areas_api.response(200, AreaOut)
 def get_area(code):
-    return area_service.get_area(db.session, code)
+    return areas.get_area(db.session, code)
 
 
 @households.post("")

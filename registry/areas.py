@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from core.models import Role, User
-from core.scoping import user_sees_area
+from core.scoping import scope_clause, user_sees_area
 from registry.models import Area, AreaLevel
 
 PARENT_LEVEL = {AreaLevel.township: AreaLevel.county, AreaLevel.village: AreaLevel.township}
@@ -19,6 +19,17 @@ def get_area(session: Session, code: str) -> Area:
     if area is None:
         raise NotFound(_("Area %(code)s does not exist.", code=code), {"area_code": _("unknown area")})
     return area
+
+
+def visible_villages(session: Session, actor: User) -> list[Area]:
+    """The villages the user may file households under, in code order (for select boxes)."""
+    return list(session.scalars(select(Area).where(Area.level == AreaLevel.village, scope_clause(actor, Area.code))
+                                .order_by(Area.code)))
+
+
+def own_areas(session: Session, actor: User) -> list[Area]:
+    """The areas of the user's account that are on file, in the account's order."""
+    return [area for area in (session.get(Area, code) for code in actor.area_codes) if area is not None]
 
 
 def area_names(session: Session, codes) -> dict[str, str]:

@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.auth import create_user
+from core.auth import create_user, system_actor
 from core.models import Role, User, UserArea
 from core.scoping import within_clause
 from core.validators import check_id_number
@@ -104,7 +104,7 @@ def _villages(session: Session) -> list[Area]:
 
 def _make_households(session: Session, rng: random.Random, count: int) -> None:
     villages = _villages(session)
-    admin = User(role=Role.admin, username="demo-loader")  # acts for the services; never stored
+    admin = system_actor("demo-loader")  # acts for the services; never stored
     seq, per_village = {}, {}
     for n in range(count):
         village = villages[0] if n < 40 else rng.choice(villages)

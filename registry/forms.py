@@ -1,5 +1,7 @@
-"""Page forms. WTForms renders them and checks CSRF; the domain checks are the API schemas'
-(registry.schemas), run by the view, so a page and the API accept exactly the same input."""
+"""Page forms. WTForms renders them, checks CSRF and parses the boxes (a number, a decimal); the
+rules are the API schemas' (registry.schemas), run through `core.pages.submit`, so a page and the
+API accept exactly the same input. `required` in `render_kw` only lets the browser mark the box.
+The import form has no schema: its validators are its rules."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
@@ -12,7 +14,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Optional
+from wtforms.validators import Optional
 
 from core.forms import LocalisedChoices
 from registry.models import (
@@ -25,8 +27,8 @@ from registry.models import (
 
 
 class HouseholdForm(FlaskForm):
-    code = StringField(_l("Household code"), validators=[InputRequired()])
-    village_code = SelectField(_l("Village"), validators=[InputRequired()], choices=[])
+    code = StringField(_l("Household code"), render_kw={"required": True})
+    village_code = SelectField(_l("Village"), choices=[], render_kw={"required": True})
     monitoring_status = LocalisedChoices(_l("Monitoring status"), MonitoringStatus)
     lifted_out = BooleanField(_l("Lifted out of poverty (脱贫户)"))
     relocated = BooleanField(_l("Relocated household (易地搬迁)"))
@@ -40,9 +42,9 @@ class HouseholdForm(FlaskForm):
 
 
 class WorkerForm(FlaskForm):
-    household_code = StringField(_l("Household code"), validators=[InputRequired()])
-    name = StringField(_l("Name"), validators=[InputRequired()])
-    id_number = StringField(_l("Resident ID number"), validators=[InputRequired()])
+    household_code = StringField(_l("Household code"), render_kw={"required": True})
+    name = StringField(_l("Name"), render_kw={"required": True})
+    id_number = StringField(_l("Resident ID number"), render_kw={"required": True})
     phone = StringField(_l("Phone"))
     education = LocalisedChoices(_l("Education"), Education, blank=True)
     health = LocalisedChoices(_l("Health"), Health)

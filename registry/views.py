@@ -1,5 +1,5 @@
 """Registry pages: station home, households, workers, import and export. Thin: parse, call a
-service, render."""
+service, commit once, render."""
 from flask import (
     Blueprint,
     abort,
@@ -11,39 +11,28 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from core import roles
 from core.auth import acting_user, page_roles
-from core.errors import DomainError, ValidationFailed
+from core.errors import ValidationFailed
 from core.extensions import db
 from core.forms import ConfirmForm
-from core.models import Role
-from core.pages import PAGE_SIZE, form_data, page_count, page_number, submit
-from core.scoping import scope_clause
+from core.models import Role, User
+from core.pages import PAGE_SIZE, form_data, form_status, page_count, page_number, submit
 from core.spreadsheets import XLSX
 from core.validators import AREA_CODE
-from registry import areas as area_service
-from registry import importers, search, services
+from registry import areas, importers, search, services
 from registry.forms import (
     EditWorkerForm,
     HouseholdForm,
     ImportForm,
     WorkerForm,
 )
-from registry.models import Area, AreaLevel, EmploymentStatus, MonitoringStatus
+from registry.models import EmploymentStatus, MonitoringStatus
 from registry.schemas import HouseholdIn, HouseholdPatch, WorkerIn, WorkerPatch
 
 bp = Blueprint("registry", __name__)
-
-
-
-def _villages():
-    """The villages the user may file households under, for select boxes."""
-    return db.session.scalars(select(Area).where(Area.level == AreaLevel.village,
-                                                 scope_clause(acting_user(), Area.code))
-                              .order_by(Area.code)).all()
 
 
 # --- households --------------------------------------------------------------------------------
@@ -51,7 +40,7 @@ def _villages():
 @bp.get("/households")
 @page_roles(*roles.STAFF)
 def households():
-    args, page = request.args, page_number()
+    args, page, actor = request.args, page_number(), acting_user()
     status = args.get("monitoring_status") or None
     filters = {
         "area_code": args.get("area") or None,
@@ -60,19 +49,19 @@ def households():
         "monitored": status == "monitored",
         "nobody_employed": args.get("nobody_employed") == "1",
     }
-    items, total = services.list_households(db.session, acting_user(), limit=PAGE_SIZE,
+    items, total = services.list_households(db.session, actor, limit=PAGE_SIZE,
                                             offset=(page - 1) * PAGE_SIZE, **filters)
     return render_template("registry/households.html", items=items, total=total, page=page,
-                           pages=page_count(total), villages=_villages(),
+                           pages=page_count(total), villages=areas.visible_villages(db.session, actor),
                            statuses=MonitoringStatus, args=args)
 
 
-def _household_choices(form: HouseholdForm) -> None:
-    villages = _villages()
+def _household_choices(form: HouseholdForm, actor: User) -> None:
+    villages = areas.visible_villages(db.session, actor)
     form.village_code.choices = [SelectChoice(v.code, f"{v.parent.name if v.parent else ''} {v.name}")
                                  for v in villages]
     form.resettlement_area_code.choices = [SelectChoice("", "—")] + [
-        SelectChoice(a.code, a.full_name) for a in area_service.surrounding_areas(db.session, [v.code for v in villages])]
+        SelectChoice(a.code, a.full_name) for a in areas.surrounding_areas(db.session, [v.code for v in villages])]
     form.helper_id.choices = [SelectChoice("", _("— none —"))] + [
         SelectChoice(u.id, u.display_name or u.username)
         for u in services.helper_accounts(db.session, [v.code for v in villages])]
@@ -81,45 +70,43 @@ def _household_choices(form: HouseholdForm) -> None:
 @bp.route("/households/new", methods=["GET", "POST"])
 @page_roles(*roles.REGISTRY_KEEPERS)
 def new_household():
-    form = HouseholdForm()
-    _household_choices(form)
-    if form.validate_on_submit():
-        def create(data):
-            household = services.create_household(db.session, data, acting_user())
-            db.session.commit()
-            return household
-        data = form_data(form, HouseholdIn().fields)
-        data.update(lifted_out=form.lifted_out.data, relocated=form.relocated.data)
-        household = submit(form, HouseholdIn(), data, create)
-        if household is not None:
-            flash(_("Household %(code)s registered.", code=household.code), "success")
-            return redirect(url_for("registry.household", code=household.code))
-    return render_template("registry/household_form.html", form=form), 422 if form.errors else 200
+    form, actor = HouseholdForm(), acting_user()
+    _household_choices(form, actor)
+    household = submit(form, lambda data: services.create_household(db.session, data, actor), HouseholdIn())
+    if household:
+        db.session.commit()
+        flash(_("Household %(code)s registered.", code=household.code), "success")
+        return redirect(url_for("registry.household", code=household.code))
+    return render_template("registry/household_form.html", form=form), form_status()
+
+
+HOUSEHOLD_CLEARABLE = ("resettlement_site", "resettlement_area_code", "helper_name", "helper_id", "address")
+
+
+def _household_changes(form: HouseholdForm) -> dict:
+    """The edit form's fields as a patch: a box left blank clears what it held."""
+    data = form_data(form, HouseholdPatch().fields)
+    for name in HOUSEHOLD_CLEARABLE:
+        data.setdefault(name, None)
+    return data
 
 
 @bp.route("/households/<code>/edit", methods=["GET", "POST"])
 @page_roles(*roles.REGISTRY_KEEPERS)
 def edit_household(code):
-    household = services.get_household(db.session, code, acting_user())
+    actor = acting_user()
+    household = services.get_household(db.session, code, actor)
     form = HouseholdForm(obj=household)
-    form.code.render_kw = {"readonly": True}
-    _household_choices(form)
+    form.code.render_kw = {**(form.code.render_kw or {}), "readonly": True}
+    _household_choices(form, actor)
     if request.method == "GET":
         form.monitoring_status.data = household.monitoring_status.name
-    elif form.validate_on_submit():
-        def update(data):
-            services.update_household(db.session, household, data, acting_user())
-            db.session.commit()
-            return household
-        data = form_data(form, HouseholdPatch().fields)
-        data.update(lifted_out=form.lifted_out.data, relocated=form.relocated.data)
-        for name in ("resettlement_site", "resettlement_area_code", "helper_name", "helper_id", "address"):
-            data.setdefault(name, None)
-        if submit(form, HouseholdPatch(partial=True), data, update) is not None:
-            flash(_("Saved."), "success")
-            return redirect(url_for("registry.household", code=household.code))
-    return render_template("registry/household_form.html", form=form, household=household), \
-        422 if form.errors else 200
+    if submit(form, lambda data: services.update_household(db.session, household, data, actor),
+              HouseholdPatch(partial=True), data=_household_changes(form)):
+        db.session.commit()
+        flash(_("Saved."), "success")
+        return redirect(url_for("registry.household", code=household.code))
+    return render_template("registry/household_form.html", form=form, household=household), form_status()
 
 
 @bp.get("/households/<code>")
@@ -131,55 +118,48 @@ def household(code):
 
 # --- workers -----------------------------------------------------------------------------------
 
-WORKER_FIELDS = list(WorkerIn().fields)
+WORKER_CLEARABLE = ("phone", "education", "expected_wage", "max_commute_km", "lat", "lon")
 
 
-def _worker_data(form) -> dict:
-    data = form_data(form, WORKER_FIELDS)
-    for name in ("willing_to_migrate", "needs_flexible_hours"):
-        data[name] = getattr(form, name).data
+def _worker_changes(form: EditWorkerForm) -> dict:
+    """The edit form's fields as a patch: a box left blank clears what it held (the phone box
+    starts blank, so a blank phone is no phone)."""
+    data = form_data(form, WorkerPatch().fields)
+    for name in WORKER_CLEARABLE:
+        data.setdefault(name, None)
+    data.setdefault("skills", [])
+    data.setdefault("desired_occupations", [])
     return data
 
 
 @bp.route("/workers/new", methods=["GET", "POST"])
 @page_roles(*roles.REGISTRY_KEEPERS)
 def new_worker():
-    form = WorkerForm()
+    form, actor = WorkerForm(), acting_user()
     if request.method == "GET" and request.args.get("household"):
         form.household_code.data = request.args["household"]
-    if form.validate_on_submit():
-        def create(data):
-            worker = services.create_worker(db.session, data, acting_user())
-            db.session.commit()
-            return worker
-        worker = submit(form, WorkerIn(), _worker_data(form), create)
-        if worker is not None:
-            flash(_("%(name)s registered.", name=worker.name), "success")
-            return redirect(url_for("registry.worker", worker_id=worker.id))
-    return render_template("registry/worker_form.html", form=form, worker=None), 422 if form.errors else 200
+    worker = submit(form, lambda data: services.create_worker(db.session, data, actor), WorkerIn())
+    if worker:
+        db.session.commit()
+        flash(_("%(name)s registered.", name=worker.name), "success")
+        return redirect(url_for("registry.worker", worker_id=worker.id))
+    return render_template("registry/worker_form.html", form=form, worker=None), form_status()
 
 
 @bp.route("/workers/<int:worker_id>/edit", methods=["GET", "POST"])
 @page_roles(*roles.REGISTRY_KEEPERS)
 def edit_worker(worker_id):
-    worker = services.get_worker(db.session, worker_id, acting_user())
+    actor = acting_user()
+    worker = services.get_worker(db.session, worker_id, actor)
     form = EditWorkerForm()
     if request.method == "GET":
         _fill_worker_form(form, worker)
-    elif form.validate_on_submit():
-        def update(data):
-            services.update_worker(db.session, worker, data, acting_user())
-            db.session.commit()
-            return worker
-        data = _worker_data(form)
-        data.setdefault("skills", [])
-        for name in ("phone", "education", "expected_wage", "max_commute_km", "lat", "lon"):
-            data.setdefault(name, None)
-        data.setdefault("desired_occupations", [])
-        if submit(form, WorkerPatch(partial=True), data, update) is not None:
-            flash(_("Saved."), "success")
-            return redirect(url_for("registry.worker", worker_id=worker.id))
-    return render_template("registry/worker_form.html", form=form, worker=worker), 422 if form.errors else 200
+    if submit(form, lambda data: services.update_worker(db.session, worker, data, actor),
+              WorkerPatch(partial=True), data=_worker_changes(form)):
+        db.session.commit()
+        flash(_("Saved."), "success")
+        return redirect(url_for("registry.worker", worker_id=worker.id))
+    return render_template("registry/worker_form.html", form=form, worker=worker), form_status()
 
 
 def _fill_worker_form(form, worker) -> None:
@@ -205,8 +185,10 @@ def _fill_worker_form(form, worker) -> None:
 @page_roles(*roles.STAFF)
 def workers():
     """The search form posts, so that a full ID number or phone never stands in a URL (nor in the
-    server's access log): other searches come back as a plain address, which can be paged."""
-    args, page = request.args, page_number()
+    server's access log): other searches come back as a plain address, which can be paged. It is a
+    search, not a change: its token is checked here and the search runs outside `submit`, so that
+    the throttle on exact searches answers 429 as on the API."""
+    args, page, actor = request.args, page_number(), acting_user()
     if request.method == "POST":
         if not ConfirmForm().validate_on_submit():
             abort(400)
@@ -221,11 +203,11 @@ def workers():
         employment_status=EmploymentStatus[status] if status in EmploymentStatus.__members__ else None,
         nobody_employed=args.get("nobody_employed") == "1", employed=args.get("employed") == "1",
         limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-    items, total = search.search_workers(db.session, acting_user(), query)
+    items, total = search.search_workers(db.session, actor, query)
     if query.by_full_number:
         db.session.commit()  # its audit event
     return render_template("registry/workers.html", items=items, total=total, page=page,
-                           pages=page_count(total), villages=_villages(),
+                           pages=page_count(total), villages=areas.visible_villages(db.session, actor),
                            statuses=EmploymentStatus, args=args)
 
 
@@ -243,11 +225,11 @@ def worker(worker_id):
 @bp.post("/workers/<int:worker_id>/reveal")
 @page_roles(Role.station)
 def reveal(worker_id):
-    form = ConfirmForm()
-    if not form.validate_on_submit():
+    form, actor = ConfirmForm(), acting_user()
+    worker = services.get_worker(db.session, worker_id, actor)
+    revealed = submit(form, lambda: services.reveal_personal_data(db.session, worker, actor))
+    if not revealed:
         abort(400)
-    worker = services.get_worker(db.session, worker_id, acting_user())
-    revealed = services.reveal_personal_data(db.session, worker, acting_user())
     db.session.commit()
     return _worker_page(worker, revealed, form)
 
@@ -257,16 +239,12 @@ def reveal(worker_id):
 @bp.route("/import", methods=["GET", "POST"])
 @page_roles(*roles.REGISTRY_KEEPERS)
 def import_file():
-    form = ImportForm()
-    report = None
-    if form.validate_on_submit():
-        upload = form.file.data
-        try:
-            report = importers.import_file(db.session, form.kind.data, upload.filename, upload.read(), acting_user())
-            db.session.commit()
-        except DomainError as exc:
-            db.session.rollback()
-            form.file.errors = [exc.message]
+    """A refused file is named with the whole reason (which row, which limit), above the form."""
+    form, actor = ImportForm(), acting_user()
+    report = submit(form, lambda: importers.import_file(db.session, form.kind.data, form.file.data.filename,
+                                                        form.file.data.read(), actor), shown=())
+    if report:
+        db.session.commit()
     headers = dict(importers.HOUSEHOLD_COLUMNS if form.kind.data == "households" else importers.WORKER_COLUMNS)
     return render_template("registry/import.html", form=form, report=report, headers=headers)
 

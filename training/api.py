@@ -8,7 +8,7 @@ from core.auth import acting_user, api_roles
 from core.extensions import db
 from core.models import Role
 from core.spreadsheets import XLSX
-from registry import services as registry
+from registry import services as registry_services
 from training import ledger, outcomes, results, services, survey
 from training.models import EnrollmentStatus
 from training.schemas import (
@@ -204,7 +204,7 @@ def take_attendance(data, session_id):
 def add_wish(data, worker_id):
     """The needs survey: what this person would like to learn; 409 if noted already."""
     actor = acting_user()
-    wish = survey.add_wish(db.session, registry.get_worker(db.session, worker_id, actor), data["name"],
+    wish = survey.add_wish(db.session, registry_services.get_worker(db.session, worker_id, actor), data["name"],
                            data.get("mode"), actor)
     db.session.commit()
     return wish
@@ -214,7 +214,7 @@ def add_wish(data, worker_id):
 @api_roles(*roles.WORKER_FILE)
 @training.response(200, WishOut(many=True))
 def list_wishes(worker_id):
-    worker = registry.get_worker(db.session, worker_id, acting_user())
+    worker = registry_services.get_worker(db.session, worker_id, acting_user())
     return survey.wishes_of(db.session, worker.id)
 
 
@@ -228,7 +228,7 @@ def demand(args):
 
 
 @training.get("/training/subsidies")
-@api_roles(*roles.STAFF, Role.provider)
+@api_roles(*roles.LEDGER_READERS)
 @training.arguments(SubsidyArgs, location="query")
 @training.response(200, SubsidyLedger)
 def subsidies(args):
@@ -240,7 +240,7 @@ def subsidies(args):
 
 
 @training.get("/training/subsidies/export")
-@api_roles(*roles.STAFF, Role.provider)
+@api_roles(*roles.LEDGER_READERS)
 @training.arguments(SubsidyArgs, location="query")
 @training.response(200, {"format": "binary", "type": "string"}, content_type=XLSX)
 def export_subsidies(args):

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.auth import system_actor
 from core.models import CHINA, Role, User, china_today
 from jobs.models import Employer
 from registry.demo import STATION_VILLAGE, date_last_change
@@ -165,4 +166,4 @@ def _wishes(session: Session, rng: random.Random) -> None:
 
 def provider_as_admin() -> User:
     """Demo data is written on the county's behalf."""
-    return User(role=Role.admin, username="demo-loader")
+    return system_actor("demo-loader")

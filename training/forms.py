@@ -1,5 +1,6 @@
 """Page forms of the trainee pages. WTForms renders them and checks CSRF; the domain checks are the
-API schemas' (training.schemas), run by the view, so a page and the API accept the same input."""
+API schemas' (training.schemas), run by `core.pages.submit`, so a page and the API accept the same
+input."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, StringField, TextAreaField

@@ -1,32 +1,26 @@
 """Provider pages: my courses, course and session forms, the class list, attendance for a whole
 class at once, assessment and results.
 
-Thin, like jobs/views.py: parse, call a service (training.services, training.results), commit once,
-render. Admins and county officers use the same pages for the courses they may manage."""
-from datetime import date
+Thin: parse, call a service (training.services, catalogue, results), commit once, render. Admins
+and county officers use the same pages for the courses they may manage."""
 from enum import Enum
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from marshmallow import ValidationError
-from sqlalchemy import case, func, select
 from wtforms.fields.choices import SelectChoice
 
 from core import roles
 from core.auth import acting_user, page_roles
-from core.errors import Conflict, DomainError, flatten_fields
 from core.extensions import db
 from core.forms import ConfirmForm
-from core.models import Role, china_today
+from core.models import china_today
 from core.pages import form_data, form_status, submit
-from core.scoping import user_sees_area
-from jobs import services as jobs
-from registry.areas import list_areas
-from registry.models import AreaLevel
-from training import results, services
-from training.models import Attendance, CourseSession, EnrollmentStatus
+from jobs import services as job_services
+from training import catalogue, results, services
+from training.models import EnrollmentStatus
 from training.provider_forms import NUMERIC, AttendanceForm, CourseForm, ResultsForm, SessionForm
-from training.schemas import CourseIn, ScoresIn, SessionIn
+from training.results import SCORES
+from training.schemas import CourseIn, SessionIn
 
 bp = Blueprint("provider", __name__)
 
@@ -35,8 +29,6 @@ COURSE_FIELDS = tuple(name for name in CourseIn().fields if name not in ("lat", 
 # What a blank field means: no value (the rest have the schema's defaults), so an edit can empty them.
 CLEARABLE = tuple(name for name in COURSE_FIELDS if CourseIn().fields[name].allow_none)
 SESSION_FIELDS = ("day", "starts_at", "ends_at", "place", "topic")
-SCORES = ("pre_score", "post_score")
-OUTCOMES = {"pass": True, "fail": False}
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -48,36 +40,18 @@ def _managed_course(course_id: int, actor):
     return course
 
 
-def _my_courses(actor):
-    """A provider's own courses; every course for an admin; a county officer's in their areas."""
-    if actor.role is Role.provider:
-        return services.list_courses(db.session, provider_user_id=actor.id, limit=LIST_LIMIT)
-    if actor.role is Role.admin:
-        return services.list_courses(db.session, limit=LIST_LIMIT)
-    found = {}
-    for code in actor.area_codes:
-        items, _total = services.list_courses(db.session, area_code=code, limit=LIST_LIMIT)
-        found.update((c.id, c) for c in items if services.may_manage(actor, c))
-    items = sorted(found.values(), key=lambda c: (c.starts_on is None, c.starts_on or date.min, c.id))
-    return items[:LIST_LIMIT], len(items)
-
-
 def _area_choices(actor, course=None) -> list[SelectChoice]:
-    """Townships and villages on file. A county officer picks one of their own areas (they manage
-    only courses there), so they get no blank choice."""
-    townships, _total = list_areas(db.session, level=AreaLevel.township, limit=5000)
-    villages, _total = list_areas(db.session, level=AreaLevel.village, limit=50_000)
-    areas = sorted(townships + villages, key=lambda a: a.code)
-    if actor.role is Role.county:
-        areas = [a for a in areas if user_sees_area(actor, a.code)]
+    """Townships and villages on file where the user may hold a course. A county officer picks one
+    of their own areas (they manage only courses there), so they get no blank choice."""
+    areas = catalogue.course_areas(db.session, actor)
     choices = [SelectChoice(a.code, a.full_name) for a in areas]
     if course is not None and course.area_code and course.area_code not in {a.code for a in areas}:
         choices.insert(0, SelectChoice(course.area_code, course.area_code))  # set elsewhere (the API)
-    return choices if actor.role is Role.county else [SelectChoice("", "—")] + choices
+    return choices if actor.is_area_staff else [SelectChoice("", "—")] + choices
 
 
 def _employer_choices(course=None) -> list[SelectChoice]:
-    employers, _total = jobs.list_employers(db.session, verified=True, limit=1000)
+    employers, _total = job_services.list_employers(db.session, verified=True, limit=1000)
     if course is not None and course.employer is not None and course.employer not in employers:
         employers.append(course.employer)
     return [SelectChoice("", "—")] + [SelectChoice(e.id, e.name) for e in employers]
@@ -113,23 +87,13 @@ def _expired(form) -> None:
         flash(_("The form had expired. Check it and save again."), "error")
 
 
-def _marked_sessions(course) -> dict[int, int]:
-    """The sessions of the course where attendance was taken, with how many were present."""
-    rows = db.session.execute(
-        select(Attendance.session_id, func.sum(case((Attendance.present, 1), else_=0)))
-        .join(CourseSession, CourseSession.id == Attendance.session_id)
-        .where(CourseSession.course_id == course.id)
-        .group_by(Attendance.session_id)).all()
-    return {session_id: int(present or 0) for session_id, present in rows}
-
-
 # --- my courses --------------------------------------------------------------------------------
 
 @bp.get("/provider")
 @page_roles(*roles.COURSE_MANAGERS)
 def home():
     actor = acting_user()
-    items, total = _my_courses(actor)
+    items, total = catalogue.managed_courses(db.session, actor, LIST_LIMIT)
     today = china_today()
     todays = {c.id: next((s for s in c.sessions if s.day == today), None) for c in items}
     current = [c for c in items if c.ends_on is None or c.ends_on >= today]
@@ -148,16 +112,13 @@ def new_course():
     if request.method == "GET":
         form.provider.data = actor.display_name or actor.username
         form.completion_threshold.data = CourseIn().fields["completion_threshold"].load_default
-    elif form.validate_on_submit():
-        def create(data):
-            course = services.create_course(db.session, data, actor)
+    else:
+        course = submit(form, lambda loaded: services.create_course(db.session, loaded, actor), CourseIn(),
+                        _course_data(form))
+        if course:
             db.session.commit()
-            return course
-        course = submit(form, CourseIn(), _course_data(form), create)
-        if course is not None:
             flash(_("Course %(title)s saved. Add its sessions below.", title=course.title), "success")
             return redirect(url_for("provider.course", course_id=course.id))
-    else:
         _expired(form)
     return render_template("training/provider/course_form.html", form=form, course=None), form_status()
 
@@ -175,14 +136,11 @@ def edit_course(course_id):
         form.subsidy_per_day.render_kw = {**NUMERIC, "readonly": True}
     if request.method == "GET":
         _fill_course_form(form, course)
-    elif form.validate_on_submit():
-        def update(data):
-            services.update_course(db.session, course, data, actor)
-            db.session.commit()
-            return course
-        if submit(form, CourseIn(), _course_data(form), update) is not None:
-            flash(_("Saved."), "success")
-            return redirect(url_for("provider.course", course_id=course.id))
+    elif submit(form, lambda loaded: services.update_course(db.session, course, loaded, actor), CourseIn(),
+                _course_data(form)):
+        db.session.commit()
+        flash(_("Saved."), "success")
+        return redirect(url_for("provider.course", course_id=course.id))
     else:
         _expired(form)
     if rate_fixed:  # a refused change shows again the rate that stands, since the field cannot be edited
@@ -194,7 +152,8 @@ def edit_course(course_id):
 # --- the class ---------------------------------------------------------------------------------
 
 def _course_page(course, session_form, status: int = 200):
-    people, marked, today = services.roster(db.session, course), _marked_sessions(course), china_today()
+    people, today = services.roster(db.session, course), china_today()
+    marked = results.present_by_session(db.session, course)  # session id -> how many were present
     if course.starts_on and course.ends_on:  # the date picker offers the course's days only
         session_form.day.render_kw = {"min": course.starts_on.isoformat(), "max": course.ends_on.isoformat()}
     return render_template(
@@ -221,22 +180,16 @@ def add_session(course_id):
     actor = acting_user()
     course = _managed_course(course_id, actor)
     form = SessionForm()
-    if form.validate_on_submit():
-        data = form_data(form, SESSION_FIELDS)
-        for name in ("starts_at", "ends_at"):
-            if name in data:
-                data[name] = data[name].strftime("%H:%M")
-
-        def create(loaded):
-            meeting = services.add_session(db.session, course, loaded, actor)
-            db.session.commit()
-            return meeting
-        meeting = submit(form, SessionIn(), data, create)
-        if meeting is not None:
-            flash(_("Session on %(day)s added.", day=meeting.day.isoformat()), "success")
-            return redirect(url_for("provider.course", course_id=course.id, _anchor="sessions"))
-    else:
-        _expired(form)
+    data = form_data(form, SESSION_FIELDS)
+    for name in ("starts_at", "ends_at"):
+        if name in data:
+            data[name] = data[name].strftime("%H:%M")
+    meeting = submit(form, lambda loaded: services.add_session(db.session, course, loaded, actor), SessionIn(), data)
+    if meeting:
+        db.session.commit()
+        flash(_("Session on %(day)s added.", day=meeting.day.isoformat()), "success")
+        return redirect(url_for("provider.course", course_id=course.id, _anchor="sessions"))
+    _expired(form)
     return _course_page(course, form, 422)
 
 
@@ -247,15 +200,10 @@ def delete_session(session_id):
     meeting = services.get_session(db.session, session_id)
     course_id = meeting.course_id
     services.require_manager(actor, meeting.course)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        services.delete_session(db.session, meeting, actor)
+    form = ConfirmForm()
+    if submit(form, lambda: services.delete_session(db.session, meeting, actor)):  # refused once attendance is taken
         db.session.commit()
         flash(_("The session is deleted."), "success")
-    except Conflict as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
     return redirect(url_for("provider.course", course_id=course_id, _anchor="sessions"))
 
 
@@ -283,20 +231,14 @@ def attendance(session_id):
     taken = bool(marks)
     if request.method == "POST":
         present = {e.id for e in people} if request.form.get("all") else _ids(request.form.getlist("present"))
-        if not form.validate_on_submit():
-            _expired(form)
-            status = 400
-        else:
-            try:
-                count = results.take_attendance(db.session, meeting, present, actor)
-                db.session.commit()
-                flash(_("Attendance on %(day)s saved: %(n)s of %(total)s present.", day=meeting.day.isoformat(),
-                        n=count, total=len(people)), "success")
-                return redirect(url_for("provider.course", course_id=course.id, _anchor="sessions"))
-            except DomainError as exc:
-                db.session.rollback()
-                flash(exc.message, "error")
-                status = exc.status
+        count = submit(form, lambda: results.take_attendance(db.session, meeting, present, actor))
+        if count is not None:  # how many were present: none is a result too
+            db.session.commit()
+            flash(_("Attendance on %(day)s saved: %(n)s of %(total)s present.", day=meeting.day.isoformat(),
+                    n=count, total=len(people)), "success")
+            return redirect(url_for("provider.course", course_id=course.id, _anchor="sessions"))
+        _expired(form)
+        status = form.refusal.status if form.refusal else 400  # the refusal is flashed; its status is the page's
         marks = {e.id: e.id in present for e in people}  # what was ticked, shown again
     return render_template("training/provider/attendance.html", course=course, meeting=meeting, people=people,
                            marks=marks, taken=taken, future=meeting.day > china_today(), form=form), status
@@ -304,32 +246,12 @@ def attendance(session_id):
 
 # --- assessment and results --------------------------------------------------------------------
 
-def _save_results(rows, actor) -> tuple[dict, dict]:
-    """Each person's scores and outcome, each in a savepoint: a refusal for one person (a score out
-    of range, a pass below the attendance threshold) leaves that person as they were and the
-    others saved. Returns the problems and what was typed, per enrolment id."""
-    problems, typed = {}, {}
-    for e in rows:
-        if f"pre_score-{e.id}" not in request.form:
-            continue  # not on the page that was sent (joined since)
-        entered = {k: request.form.get(f"{k}-{e.id}", "").strip() for k in SCORES}
-        outcome = request.form.get(f"outcome-{e.id}", "")
-        try:
-            scores = ScoresIn().load({k: v or None for k, v in entered.items()})
-        except ValidationError as exc:
-            problems[e.id], typed[e.id] = flatten_fields(exc.messages), {**entered, "outcome": outcome}
-            continue
-        changed = {k: v for k, v in scores.items() if getattr(e, k) != v}
-        passed = OUTCOMES.get(outcome)
-        try:
-            with db.session.begin_nested():
-                if changed:
-                    results.record_scores(db.session, e, changed, actor)
-                if passed is not None and e.status is EnrollmentStatus.enrolled:
-                    results.complete(db.session, e, passed, actor)
-        except DomainError as exc:
-            problems[e.id], typed[e.id] = {"outcome": exc.message}, {**entered, "outcome": outcome}
-    return problems, typed
+def _entered(rows) -> dict[int, dict[str, str]]:
+    """Each person's scores (trimmed) and outcome as sent, by enrolment id; someone who joined
+    since the page was shown is not on it."""
+    return {e.id: {**{k: request.form.get(f"{k}-{e.id}", "").strip() for k in SCORES},
+                   "outcome": request.form.get(f"outcome-{e.id}", "")}
+            for e in rows if f"pre_score-{e.id}" in request.form}
 
 
 @bp.route("/provider/courses/<int:course_id>/results", methods=["GET", "POST"], endpoint="results")
@@ -341,17 +263,20 @@ def course_results(course_id):
     rows = services.roster(db.session, course, statuses=results.IN_CLASS)
     problems, typed, status = {}, {}, 200
     if request.method == "POST":
-        if not form.validate_on_submit():
+        entered = _entered(rows)
+        # Each person is recorded in a savepoint: one refused leaves the others recorded.
+        problems = submit(form, lambda: results.record_class_results(db.session, rows, entered, actor))
+        if problems is None:  # the form itself was refused (its CSRF token); no problems is an empty result
+            problems, status = {}, 400
             _expired(form)
-            status = 400
             typed = {e.id: {**{k: request.form.get(f"{k}-{e.id}", "") for k in SCORES},
                             "outcome": request.form.get(f"outcome-{e.id}", "")} for e in rows}
         else:
-            problems, typed = _save_results(rows, actor)
             db.session.commit()
             if not problems:
                 flash(_("Results saved."), "success")
                 return redirect(url_for("provider.results", course_id=course.id))
+            typed = {eid: entered[eid] for eid in problems}
             flash(_("Some results were not saved: see the people marked below. The others are saved."), "error")
             status = 422
     return render_template("training/provider/results.html", course=course, rows=rows, form=form,

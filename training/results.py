@@ -4,17 +4,21 @@ place, and a course with sessions is passed only by someone who attended at leas
 threshold of them; a pass issues a certificate number and adds the
 course's skills to the person as certified; a fail adds nothing."""
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from marshmallow import ValidationError
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from core import audit
-from core.errors import Conflict, ValidationFailed
+from core.errors import Conflict, DomainError, ValidationFailed, flatten_fields
 from core.models import User, china_today
 from registry.models import WorkerSkill
 from training.models import Attendance, Course, CourseSession, Enrollment, EnrollmentStatus
+from training.schemas import ScoresIn
 from training.services import earliest_register_day, lock_course, require_manager
 
 IN_CLASS = (EnrollmentStatus.enrolled, EnrollmentStatus.completed, EnrollmentStatus.failed)
+SCORES = ("pre_score", "post_score")
+OUTCOMES = {"pass": True, "fail": False}
 
 
 def take_attendance(session: Session, meeting: CourseSession, present_ids: set[int], actor: User) -> int:
@@ -59,6 +63,16 @@ def attendance_by_enrollment(session: Session, course: Course) -> dict[int, int]
     return dict(rows)
 
 
+def present_by_session(session: Session, course: Course) -> dict[int, int]:
+    """The sessions of the course where attendance was taken, with how many were present."""
+    rows = session.execute(
+        select(Attendance.session_id, func.sum(case((Attendance.present, 1), else_=0)))
+        .join(CourseSession, CourseSession.id == Attendance.session_id)
+        .where(CourseSession.course_id == course.id)
+        .group_by(Attendance.session_id)).all()
+    return {session_id: int(present or 0) for session_id, present in rows}
+
+
 def marks_of(session: Session, meeting: CourseSession) -> dict[int, bool]:
     return dict(session.execute(select(Attendance.enrollment_id, Attendance.present)
                                 .where(Attendance.session_id == meeting.id)).all())
@@ -84,6 +98,37 @@ def record_scores(session: Session, enrollment: Enrollment, data: dict, actor: U
             setattr(enrollment, key, data[key])
     session.flush()
     return enrollment
+
+
+def record_class_results(session: Session, rows: list[Enrollment], entered: dict[int, dict[str, str]],
+                         actor: User) -> dict[int, dict[str, str]]:
+    """The results page of a class: for each enrolment of `rows` in `entered` (its `pre_score` and
+    `post_score` as typed, blank for none, and `outcome`: "pass", "fail" or blank), the scores
+    checked as the API checks them (ScoresIn) and recorded where changed, then the outcome. Each
+    person in a savepoint: a refusal for one (a score out of range, a pass below the attendance
+    threshold) leaves that person as they were and the others recorded. Returns the problems, by
+    field, per enrolment id."""
+    problems = {}
+    for e in rows:
+        if e.id not in entered:
+            continue  # not on the page that was sent (joined since)
+        typed = entered[e.id]
+        try:
+            scores = ScoresIn().load({k: typed.get(k) or None for k in SCORES})
+        except ValidationError as exc:
+            problems[e.id] = flatten_fields(exc.messages)
+            continue
+        changed = {k: v for k, v in scores.items() if getattr(e, k) != v}
+        passed = OUTCOMES.get(typed.get("outcome", ""))
+        try:
+            with session.begin_nested():
+                if changed:
+                    record_scores(session, e, changed, actor)
+                if passed is not None and e.status is EnrollmentStatus.enrolled:
+                    complete(session, e, passed, actor)
+        except DomainError as exc:
+            problems[e.id] = {"outcome": exc.message}
+    return problems
 
 
 def complete(session: Session, enrollment: Enrollment, passed: bool, actor: User,

@@ -1,6 +1,6 @@
 """Page forms of the station's training pages. WTForms renders them and checks CSRF; the domain
-checks are the API schemas' (training.schemas), run by the view, so a page and the API refuse the
-same things."""
+checks are the API schemas' (training.schemas), run by `core.pages.submit`, so a page and the API
+refuse the same things."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField

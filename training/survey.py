@@ -38,9 +38,17 @@ def wishes_of(session: Session, worker_id: int) -> list[TrainingWish]:
                                 .order_by(TrainingWish.created_at, TrainingWish.id)))
 
 
-def remove_wish(session: Session, wish_id: int, actor: User) -> Worker:
+def wish_of(session: Session, wish_id: int, actor: User) -> TrainingWish:
+    """A wish of a person whose file the user opens; any other is not found."""
     wish = session.get(TrainingWish, wish_id) if 0 < wish_id <= MAX_ID else None
     if wish is None or not actor.opens_worker_files or not can_read_worker(actor, wish.worker):
+        raise NotFound(_("No such wish."))
+    return wish
+
+
+def remove_wish(session: Session, wish: TrainingWish, actor: User) -> Worker:
+    """Removes a wish found by `wish_of` (for the same user); returns whose it was."""
+    if not actor.opens_worker_files or not can_read_worker(actor, wish.worker):
         raise NotFound(_("No such wish."))
     worker = wish.worker
     session.delete(wish)

@@ -2,8 +2,8 @@
 left, enrolment or the waitlist with its position, my courses and certificates, ratings, and what
 I want to learn (the needs survey).
 
-Thin, like jobs/views.py: parse, call a service (training.services, results, outcomes, survey),
-commit once, render."""
+Thin: parse, call a service (training.services, catalogue, results, outcomes, survey), commit
+once, render."""
 from dataclasses import dataclass
 from datetime import date
 
@@ -16,10 +16,8 @@ from core.errors import DomainError, ValidationFailed
 from core.extensions import db
 from core.forms import ConfirmForm
 from core.models import Role, china_today
-from core.pages import PAGE_SIZE, form_data, form_status, page_count, page_number, safe_target, submit
-from registry import services as registry
-from registry.areas import distance_km
-from training import outcomes, results, services, survey
+from core.pages import PAGE_SIZE, form_status, page_count, page_number, safe_target, submit
+from training import catalogue, outcomes, results, services, survey
 from training.forms import RatingForm, WishForm, WithdrawForm
 from training.models import Course, CourseMode, Enrollment, EnrollmentStatus
 from training.schemas import RatingIn, WishIn
@@ -28,7 +26,6 @@ bp = Blueprint("training", __name__)
 
 AFTER_WORK = "after_work"  # the quick filter for people who work: night classes and online courses
 AFTER_WORK_MODES = (CourseMode.night, CourseMode.online)
-ALL_OPEN = 1000  # courses one can still join are few: they are filtered and sorted here, then paged
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -36,13 +33,6 @@ ALL_OPEN = 1000  # courses one can still join are few: they are filtered and sor
 def _viewer():
     """The signed-in user, or None on the public pages."""
     return current_user._get_current_object() if current_user.is_authenticated else None
-
-
-def _own_worker(viewer):
-    """The worker record of a signed-in trainee, or None (anyone else, or an account not linked yet)."""
-    if viewer is None or viewer.role is not Role.worker or viewer.worker_id is None:
-        return None
-    return registry.get_worker(db.session, viewer.worker_id, viewer)
 
 
 def _modes(value: str) -> tuple[CourseMode, ...]:
@@ -53,20 +43,6 @@ def _modes(value: str) -> tuple[CourseMode, ...]:
         return (CourseMode.parse(value),) if value else ()
     except ValueError:
         return ()
-
-
-def _km_from_home(worker, course: Course) -> float | None:
-    """Kilometres from the worker's home to the course (its point, or its area's); None when either
-    place is unknown."""
-    return distance_km(worker.lat, worker.lon, course.lat, course.lon)
-
-
-def _nearest_first(course: Course, km: dict[int, float | None]):
-    """Online courses are joined from home; then by distance; courses of unknown place last."""
-    if course.mode is CourseMode.online:
-        return (0, 0.0, course.starts_on or date.max, course.id)
-    distance = km.get(course.id)
-    return (1 if distance is not None else 2, distance or 0.0, course.starts_on or date.max, course.id)
 
 
 def _explain(exc: DomainError) -> str:
@@ -86,15 +62,11 @@ def courses():
     modes = _modes(args.get("mode") or "")
     mode = AFTER_WORK if len(modes) > 1 else (modes[0].name if modes else "")  # as the filters name it
     seats_only = args.get("seats") == "1"
-    worker = _own_worker(viewer)
+    worker = catalogue.own_worker(db.session, viewer)
     located = worker is not None and worker.lat is not None and worker.lon is not None
     near = located and args.get("sort") != "date"
-    found, _total = services.list_courses(db.session, skill=skill, mode=modes[0] if len(modes) == 1 else None,
-                                          upcoming=True, limit=ALL_OPEN)
-    found = [c for c in found if (not modes or c.mode in modes) and (not seats_only or c.seats_left > 0)]
-    km = {c.id: _km_from_home(worker, c) for c in found} if located else {}
-    if near:
-        found.sort(key=lambda c: _nearest_first(c, km))
+    found, km = catalogue.open_courses(db.session, skill, modes, seats_only, home=worker if located else None,
+                                       nearest=near)
     total = len(found)
     items = found[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
     return render_template("training/courses.html", items=items, total=total, page=page, pages=page_count(total),
@@ -125,11 +97,11 @@ def _standing(worker, course: Course) -> Standing | None:
 def course(course_id):
     viewer = _viewer()
     course = services.get_course(db.session, course_id)
-    worker = _own_worker(viewer)
+    worker = catalogue.own_worker(db.session, viewer)
     closed = services.admission_closed(course)
     enrol_link = viewer is not None and viewer.is_staff and not closed
     manage_link = services.may_manage(viewer, course)
-    unlinked = viewer is not None and viewer.role is Role.worker and worker is None  # no record to enrol
+    unlinked = catalogue.unlinked_trainee(viewer)  # no record to enrol
     # What a course led to means something once someone finished it, or it is over.
     show_outcomes = bool(services.status_counts(db.session, course).get(EnrollmentStatus.completed)) \
         or (course.ends_on is not None and course.ends_on < china_today())
@@ -145,19 +117,25 @@ def course(course_id):
 @bp.post("/courses/<int:course_id>/enrol")
 @page_roles(Role.worker)
 def enrol_me(course_id):
-    """The trainee enrols themself: a seat while one is left, the waitlist after."""
+    """The trainee enrols themself: a seat while one is left, the waitlist after. A refusal says
+    what is unmet in its one sentence."""
     actor = acting_user()
-    if not ConfirmForm().validate_on_submit() or actor.worker_id is None:
+    if actor.worker_id is None:
         abort(400)
     course = services.get_course(db.session, course_id)
-    try:
-        enrollment = services.enrol(db.session, course, actor.worker_id, actor)
-        position = services.waitlist_position(db.session, enrollment)
+    form = ConfirmForm()
+
+    def enrol():
+        try:
+            enrollment = services.enrol(db.session, course, actor.worker_id, actor)
+        except DomainError as exc:
+            exc.message = _explain(exc)  # the button has no field to show the reasons on
+            raise
+        return enrollment, services.waitlist_position(db.session, enrollment)
+    done = submit(form, enrol)
+    if done:
         db.session.commit()
-    except DomainError as exc:
-        db.session.rollback()
-        flash(_explain(exc), "error")
-    else:
+        _enrollment, position = done
         if position is None:
             flash(_("You are enrolled in %(title)s.", title=course.title), "success")
         else:
@@ -172,17 +150,11 @@ def withdraw(enrollment_id):
     """The trainee's own enrolment only (anyone else's is not found); the seat goes to the waitlist."""
     actor = acting_user()
     form = WithdrawForm()
-    if not form.validate_on_submit():
-        abort(400)
     enrollment = services.get_enrollment(db.session, enrollment_id, actor)
     course_id, title = enrollment.course_id, enrollment.course.title
-    try:
-        services.withdraw(db.session, enrollment, actor)
+    if submit(form, lambda: services.withdraw(db.session, enrollment, actor)):
         db.session.commit()
         flash(_("You withdrew from %(title)s.", title=title), "success")
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
     return redirect(safe_target(form.next.data, url_for("training.course", course_id=course_id)))
 
 
@@ -207,7 +179,7 @@ def _my_course(enrollment: Enrollment, today: date) -> MyCourse:
 
 def _mine_page(actor, failed_id: int | None = None, failed_form=None, wish_form=None):
     """The trainee's page; a refused rating or wish is shown again on it with its reasons (422)."""
-    worker, today = _own_worker(actor), china_today()
+    worker, today = catalogue.own_worker(db.session, actor), china_today()
     rows = [_my_course(e, today) for e in services.enrollments_of_worker(db.session, worker.id)] if worker else []
     wishes = survey.wishes_of(db.session, worker.id) if worker else []
     rating_forms = {r.enrollment.id: failed_form if r.enrollment.id == failed_id else RatingForm(formdata=None)
@@ -232,16 +204,12 @@ def rate(enrollment_id):
     actor = acting_user()
     enrollment = services.get_enrollment(db.session, enrollment_id, actor)
     form = RatingForm()
-    if not form.validate_on_submit():
-        abort(400)
     # The form is on the page only for a completed course not rated yet; otherwise the refusal is flashed.
     on_page = enrollment.status is EnrollmentStatus.completed and enrollment.rating is None
-
-    def save(loaded):
-        outcomes.rate(db.session, enrollment, loaded["rating"], loaded.get("comment"), actor)
+    if submit(form, lambda loaded: outcomes.rate(db.session, enrollment, loaded["rating"], loaded.get("comment"),
+                                                 actor),
+              RatingIn(), shown=None if on_page else ()):
         db.session.commit()
-        return enrollment
-    if submit(form, RatingIn(), form_data(form, ("rating", "comment")), save, shown=None if on_page else ()):
         flash(_("Thank you: your rating is saved."), "success")
     elif on_page:
         return _mine_page(actor, failed_id=enrollment_id, failed_form=form)
@@ -255,18 +223,15 @@ def my_wishes():
     actor = acting_user()
     if request.method == "GET":
         return redirect(url_for("training.mine", _anchor="wishes"))
-    worker = _own_worker(actor)
-    form = WishForm()
-    if not form.validate_on_submit() or worker is None:
+    worker = catalogue.own_worker(db.session, actor)
+    if worker is None:
         abort(400)
-
-    def add(loaded):
-        wish = survey.add_wish(db.session, worker, loaded["name"], loaded.get("mode"), actor)
-        db.session.commit()
-        return wish
-    wish = submit(form, WishIn(), form_data(form, ("name", "mode")), add)
-    if wish is None:
+    form = WishForm()
+    wish = submit(form, lambda loaded: survey.add_wish(db.session, worker, loaded["name"], loaded.get("mode"), actor),
+                  WishIn())
+    if not wish:
         return _mine_page(actor, wish_form=form)
+    db.session.commit()
     flash(_("Noted: %(name)s. The labour station plans courses from what people want to learn.",
             name=wish.canonical or wish.name), "success")
     return redirect(url_for("training.mine", _anchor="wishes"))
@@ -277,9 +242,8 @@ def my_wishes():
 def remove_wish(wish_id):
     """A wish of someone else is not found."""
     actor = acting_user()
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    survey.remove_wish(db.session, wish_id, actor)
-    db.session.commit()
-    flash(_("Removed."), "success")
+    wish = survey.wish_of(db.session, wish_id, actor)
+    if submit(ConfirmForm(), lambda: survey.remove_wish(db.session, wish, actor)):
+        db.session.commit()
+        flash(_("Removed."), "success")
     return redirect(url_for("training.mine", _anchor="wishes"))

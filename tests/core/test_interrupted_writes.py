@@ -38,11 +38,11 @@ def test_an_import_cut_off_midway_writes_nothing(app, api_as, make_household, mo
 
 def test_a_plan_referral_cut_off_midway_writes_nothing(app, api_as, make_worker, make_job,  # noqa: F811
                                                         monkeypatch):
-    from jobs import hiring
+    from jobs import referral_lifecycle
     station = api_as("station", [VILLAGE])
     job = make_job(required_skills=[], openings=5)
     pairs = [{"worker_id": make_worker(), "job_id": job} for _ in range(3)]
-    real, calls = hiring.create_referral, []
+    real, calls = referral_lifecycle.create_referral, []
 
     def third_fails(*args, **kwargs):
         calls.append(1)

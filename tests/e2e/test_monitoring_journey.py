@@ -27,7 +27,7 @@ def placement(live_server):
     from core.auth import create_user
     from core.extensions import db
     from core.models import Role, User
-    from jobs import hiring
+    from jobs import referral_lifecycle
     from jobs import services as jobs
     from jobs.models import ReferralStatus
     from registry import services
@@ -49,8 +49,8 @@ def placement(live_server):
         db.session.scalar(db.select(Household).where(Household.code == HOUSEHOLD)).helper_id = station.id
         worker = services.create_worker(db.session, WorkerIn().load(
             {"household_code": HOUSEHOLD, "name": "马国强", "id_number": id_number("19910707", 77)}), loader)
-        referral = hiring.create_referral(db.session, worker.id, job.id, loader)
-        hiring.change_referral(db.session, referral, ReferralStatus.hired, loader)
+        referral = referral_lifecycle.create_referral(db.session, worker.id, job.id, loader)
+        referral_lifecycle.change_referral(db.session, referral, ReferralStatus.hired, loader)
         db.session.commit()
         ids = referral.id, worker.id
         db.session.remove()

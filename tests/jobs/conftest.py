@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from core.extensions import db
 from core.models import Role, User
-from jobs import hiring, services
+from jobs import referral_lifecycle, services
 from jobs.models import Referral, ReferralStatus
 from jobs.schemas import EmployerIn, JobIn
 from tests.conftest import csrf_token
@@ -68,7 +68,7 @@ def refer(app):
     """`refer(worker_id, job_id)` -> the id of a new referral (made as an administrator)."""
     def make(worker_id: int, job_id: int) -> int:
         with app.test_request_context():
-            referral = hiring.create_referral(db.session, worker_id, job_id, User(role=Role.admin, username="t"))
+            referral = referral_lifecycle.create_referral(db.session, worker_id, job_id, User(role=Role.admin, username="t"))
             db.session.commit()
             return referral.id
     return make

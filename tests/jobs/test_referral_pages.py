@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from core.extensions import db
 from core.models import Role, User, china_today
-from jobs import hiring
+from jobs import referral_lifecycle
 from jobs.models import FollowUp, Referral, ReferralStatus
 from registry.models import EmploymentStatus, Worker
 from tests.conftest import OTHER_VILLAGE, VILLAGE, csrf_token, id_number
@@ -137,7 +137,7 @@ def test_the_station_records_a_follow_up(app, login_as, make_worker, make_job, r
     worker = make_worker()
     rid = refer(worker, make_job())
     with app.test_request_context():
-        hiring.change_referral(db.session, db.session.get(Referral, rid), ReferralStatus.hired,
+        referral_lifecycle.change_referral(db.session, db.session.get(Referral, rid), ReferralStatus.hired,
                                  User(role=Role.admin, username="t"))
         first = db.session.scalar(select(FollowUp).where(FollowUp.referral_id == rid, FollowUp.months == 1))
         first.due_on = china_today() - timedelta(days=1)
@@ -179,10 +179,10 @@ def test_the_employer_home_shows_stable_employment_and_reminded_referrals(app, l
     job = make_job(employer)
     hired, waiting = refer(make_worker(), job), refer(make_worker(), job)
     with app.test_request_context():
-        hiring.change_referral(db.session, db.session.get(Referral, hired), ReferralStatus.hired,
+        referral_lifecycle.change_referral(db.session, db.session.get(Referral, hired), ReferralStatus.hired,
                                  User(role=Role.admin, username="t"))
         three = db.session.scalar(select(FollowUp).where(FollowUp.referral_id == hired, FollowUp.months == 3))
-        hiring.record_follow_up(db.session, three, {"still_employed": True, "wage": 4000},
+        referral_lifecycle.record_follow_up(db.session, three, {"still_employed": True, "wage": 4000},
                                   User(role=Role.admin, username="t"))
         db.session.get(Referral, waiting).reminded_at = datetime.now(timezone.utc)
         db.session.commit()

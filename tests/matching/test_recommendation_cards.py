@@ -6,7 +6,7 @@ import re
 
 from core.extensions import db
 from core.models import Role, User
-from jobs import hiring
+from jobs import referral_lifecycle
 from jobs.models import Referral, ReferralStatus
 from tests.conftest import VILLAGE
 from tests.matching.test_matching_pages import element, ids_in_order, near
@@ -17,9 +17,9 @@ ADMIN = User(role=Role.admin, username="t")
 
 def refer(app, worker_id: int, job_id: int, reject: bool = False) -> int:
     with app.test_request_context():
-        referral = hiring.create_referral(db.session, worker_id, job_id, ADMIN)
+        referral = referral_lifecycle.create_referral(db.session, worker_id, job_id, ADMIN)
         if reject:
-            hiring.change_referral(db.session, referral, ReferralStatus.rejected, ADMIN, reason="人已招满")
+            referral_lifecycle.change_referral(db.session, referral, ReferralStatus.rejected, ADMIN, reason="人已招满")
         db.session.commit()
         return referral.id
 

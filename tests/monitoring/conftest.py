@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from core.extensions import db
 from core.models import CHINA, Role, User, china_today
-from jobs import hiring
+from jobs import referral_lifecycle
 from jobs.models import LeaveReason, Referral, ReferralStatus
 from monitoring.models import Alert
 from monitoring.tasks import run_task
@@ -40,7 +40,7 @@ def hire(app, make_job, refer):  # noqa: F811  (the imported fixtures)
         referral_id = refer(worker_id, make_job(**job_fields))
         with app.test_request_context():
             referral = db.session.get(Referral, referral_id)
-            hiring.change_referral(db.session, referral, ReferralStatus.hired, ADMIN)
+            referral_lifecycle.change_referral(db.session, referral, ReferralStatus.hired, ADMIN)
             db.session.commit()
         return referral_id
     return go
@@ -51,7 +51,7 @@ def leave(app):
     def go(referral_id: int, reason: LeaveReason = LeaveReason.other) -> None:
         with app.test_request_context():
             referral = db.session.get(Referral, referral_id)
-            hiring.change_referral(db.session, referral, ReferralStatus.left, ADMIN, leave_reason=reason)
+            referral_lifecycle.change_referral(db.session, referral, ReferralStatus.left, ADMIN, leave_reason=reason)
             db.session.commit()
     return go
 

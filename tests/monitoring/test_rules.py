@@ -84,12 +84,12 @@ def test_a_follow_up_not_done_a_week_after_it_fell_due(app, make_household, make
 
 
 def test_a_follow_up_done_raises_nothing(app, make_household, make_worker, hire, run, alerts_of):
-    from jobs import hiring
+    from jobs import referral_lifecycle
     household = make_household()
     referral_id = hire(make_worker(household))
     with app.test_request_context():
         follow_up = db.session.get(Referral, referral_id).follow_ups[0]
-        hiring.record_follow_up(db.session, follow_up, {"still_employed": True, "wage": 3800}, ADMIN)
+        referral_lifecycle.record_follow_up(db.session, follow_up, {"still_employed": True, "wage": 3800}, ADMIN)
         db.session.commit()
     run(days=60)
     assert "follow_up_overdue" not in alerts_of(household)
