@@ -15,7 +15,7 @@ if str(ROOT) not in sys.path:
 
 import numpy as np  # noqa: E402
 
-from matching import engine  # noqa: E402
+from jobs.services import rules  # noqa: E402
 from registry.divisions import pad, read_points  # noqa: E402
 from registry.skills import load_taxonomy  # noqa: E402
 
@@ -243,7 +243,7 @@ def generate(size: str, seed: int = 2026, entries=None, far_openings: tuple[int,
     local = rng.choice([1, 2, 3, 4, 5, 6, 8, 10, 15, 20], m, p=[.45, .18, .10, .06, .06, .04, .04, .02, .03, .02])
     openings = np.where(far, rng.integers(far_openings[0], far_openings[1] + 1, m), local)
     # public-welfare posts: light, flexible, ~1,800 yuan, no skill needed
-    demand[public_welfare] = engine.LIGHT
+    demand[public_welfare] = rules.LIGHT
     j_flexible |= public_welfare
     j_wage[public_welfare] = rng.choice([1500, 1800, 2000], int(public_welfare.sum()))
     openings[public_welfare] = rng.integers(1, 4, int(public_welfare.sum()))

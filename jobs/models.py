@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.enums import LabelledEnum
 from core.extensions import db
-from core.models import User, china_today, enum_column, utcnow
+from core.models import Role, User, china_today, enum_column, utcnow
 from registry.models import Skill, Worker
 
 
@@ -142,6 +142,13 @@ class Job(db.Model):
         """Shown to villagers and open to referrals: not closed, not expired, employer verified."""
         return (self.closed_at is None and self.employer.verified
                 and (self.expires_on is None or self.expires_on >= china_today()))
+
+    def visible_to(self, actor: User | None) -> bool:
+        """Staff see every posting; an employer its own; villagers and the public open ones."""
+        if actor is None:
+            return self.is_open
+        own = actor.role is Role.employer and actor.employer_id == self.employer_id
+        return actor.is_staff or own or self.is_open
 
     @property
     def openings_left(self) -> int:

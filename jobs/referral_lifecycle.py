@@ -20,7 +20,6 @@ from core.scoping import scope_clause, user_sees_area
 from core.validators import MAX_ID
 from jobs import eligibility
 from jobs.models import OPEN_REFERRAL, FollowUp, Job, LeaveReason, Referral, ReferralSource, ReferralStatus
-from jobs.services import can_see_job
 from registry.models import EmploymentStatus, Household, LabourAbility, Worker
 from registry.services import can_read_worker
 
@@ -69,7 +68,7 @@ def create_referral(session: Session, worker_id: int, job_id: int, actor: User, 
         raise Forbidden(_("Your role is not allowed to do this."))
     worker = _worker_for_referral(session, worker_id, actor)  # first: an employer learns nothing of others
     job = session.get(Job, job_id) if 0 < job_id <= MAX_ID else None
-    if job is None or not can_see_job(actor, job):
+    if job is None or not job.visible_to(actor):
         raise ValidationFailed(_("Unknown job."), {"job_id": _("no job has this id")})
     if actor.role is Role.employer and job.employer_id != actor.employer_id:
         raise Forbidden(_("You may only invite candidates to your own postings."), {"job_id": _("not your posting")})

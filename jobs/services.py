@@ -1,5 +1,9 @@
 """Job postings domain logic: employers, their verification, postings, and what an employer may
-see of a person. Referrals and hiring live in jobs/referral_lifecycle.py.
+see of a person. Referrals and hiring live in jobs/referral_lifecycle.py, the hard rules of a
+person–posting pair in jobs/rules.py and, said in words, in jobs/eligibility.py.
+
+The jobs package's entry: other packages use its logic through this module only. What they use of
+its parts is named just below (the matcher compiles `rules` into its kernel).
 
 Plain functions taking a session and the acting user; they flush, the caller commits.
 """
@@ -12,20 +16,41 @@ from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from core.models import Role, User, china_today, utcnow
 from core.scoping import within_clause
 from core.validators import MAX_ID
+from jobs import rules  # noqa: F401
+from jobs.eligibility import DEMAND_CODE, HEALTH_CODE, blockers, same_skill  # noqa: F401
 from jobs.models import (
     Employer,
     Job,
     JobSkill,
 )
-from registry import corrections
-from registry.areas import area_point, first_point
+from jobs.referral_lifecycle import (  # noqa: F401
+    WELFARE_TERM_MONTHS,
+    change_referral,
+    create_referral,
+    expire_postings,
+    get_referral,
+    reachable_worker_ids,
+    referred_worker_ids,
+    remind_follow_ups,
+    stable_employment,
+    sweep_unanswered,
+    welfare_term_end,
+)
 from registry.models import (
     Area,
     Skill,
     Worker,
 )
-from registry.services import skill_values
-from registry.taxonomy import resolve_candidates, skills_meant
+from registry.services import (
+    THRESHOLD,
+    area_point,
+    corrected,
+    first_point,
+    resolve_candidates,
+    skill_values,
+    skills_meant,
+    text_key,
+)
 
 # --- employers ---------------------------------------------------------------------------------
 
@@ -113,8 +138,7 @@ def _own_employer(actor: User, employer_id: int, field: str = "employer_id") -> 
 def occupation_for_title(session: Session, title: str, area_code: str | None = None) -> str | None:
     """The occupation code of the 2022 classification a posting's title names, if one is clear (a
     station's correction of that title in the area's county first)."""
-    from registry.skills import THRESHOLD
-    fixed = corrections.corrected(session, area_code, [title])
+    fixed = corrected(session, area_code, [title])
     if fixed:
         skill = session.get(Skill, next(iter(fixed.values())))
         if skill is not None and skill.code:
@@ -190,19 +214,9 @@ def close_job(session: Session, job: Job, actor: User) -> Job:
     return job
 
 
-def can_see_job(actor: User | None, job: Job) -> bool:
-    """Staff see every posting; an employer its own; villagers and the public open ones of
-    verified employers."""
-    if actor is not None and actor.is_staff:
-        return True
-    if actor is not None and actor.role is Role.employer and actor.employer_id == job.employer_id:
-        return True
-    return job.is_open
-
-
 def get_job(session: Session, job_id: int, actor: User | None) -> Job:
     job = session.get(Job, job_id) if 0 < job_id <= MAX_ID else None
-    if job is None or not can_see_job(actor, job):
+    if job is None or not job.visible_to(actor):
         raise NotFound(_("No job %(id)s.", id=job_id))
     return job
 
@@ -304,9 +318,9 @@ def repoint_postings(session: Session, *, county: str, key: str, skill: Skill) -
             or_(within_clause(county, Job.area_code), within_clause(county, Employer.area_code)))):
         changed = False
         for need in job.required_skills:
-            if corrections.text_key(need.name) == key and need.skill_id != skill.id:
+            if text_key(need.name) == key and need.skill_id != skill.id:
                 need.skill_id, changed = skill.id, True
-        if corrections.text_key(job.title) == key and skill.code and job.occupation_code != skill.code:
+        if text_key(job.title) == key and skill.code and job.occupation_code != skill.code:
             job.occupation_code, changed = skill.code, True
         if changed:
             job.updated_at = utcnow()

@@ -38,8 +38,8 @@ from jobs.schemas import (
     JobIn,
     JobPatch,
 )
-from registry.areas import list_areas
 from registry.models import AreaLevel
+from registry.services import list_areas
 
 bp = Blueprint("jobs", __name__)
 

@@ -16,9 +16,8 @@ from sqlalchemy.orm import Session
 
 from core.models import china_today
 from core.scoping import area_prefix, within_clause
-from jobs import rules
-from jobs.eligibility import DEMAND_CODE, HEALTH_CODE
 from jobs.models import Employer, Job, JobSkill, WageUnit
+from jobs.services import DEMAND_CODE, HEALTH_CODE, rules
 from matching import engine
 from registry.models import (
     EmploymentStatus,

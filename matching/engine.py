@@ -15,18 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from jobs import rules
-from jobs.rules import (  # noqa: F401 (the codes, here too)
-    CHRONIC,
-    DEFAULT_COMMUTE_KM,
-    DISABLED,
-    HEALTHY,
-    HEAVY,
-    KM_PER_DEG_LAT,
-    LIGHT,
-    MEDIUM,
-    SERIOUS,
-)
+from jobs.services import rules
 
 WEIGHTS = {"skills": 0.55, "distance": 0.30, "wage": 0.15}
 CERTIFIED, SELF_REPORTED = 1.0, 0.8  # what a held skill is worth toward a required one
@@ -107,11 +96,11 @@ def prepare(workers: Workers, jobs: Jobs, skill_group: np.ndarray) -> Prepared:
     required = jobs.required.astype(np.float32)
     lats = np.concatenate([workers.lat, jobs.lat])
     lat0 = float(np.nanmean(lats)) if np.isfinite(lats).any() else 0.0
-    per_lon = KM_PER_DEG_LAT * np.cos(np.radians(lat0)) * 1.0073  # the equator is a little longer
-    reach = np.where(np.isnan(workers.commute_km), DEFAULT_COMMUTE_KM, workers.commute_km).astype(np.float32)
+    per_lon = rules.KM_PER_DEG_LAT * np.cos(np.radians(lat0)) * 1.0073  # the equator is a little longer
+    reach = np.where(np.isnan(workers.commute_km), rules.DEFAULT_COMMUTE_KM, workers.commute_km).astype(np.float32)
     resolved = np.asarray(required.sum(axis=1)).ravel().astype(np.float32)
-    return Prepared(wx=(workers.lon * per_lon).astype(np.float32), wy=(workers.lat * KM_PER_DEG_LAT).astype(np.float32),
-                    jx=(jobs.lon * per_lon).astype(np.float32), jy=(jobs.lat * KM_PER_DEG_LAT).astype(np.float32),
+    return Prepared(wx=(workers.lon * per_lon).astype(np.float32), wy=(workers.lat * rules.KM_PER_DEG_LAT).astype(np.float32),
+                    jx=(jobs.lon * per_lon).astype(np.float32), jy=(jobs.lat * rules.KM_PER_DEG_LAT).astype(np.float32),
                     reach=reach, required_groups=np.asarray((required @ membership).todense(), np.float32),
                     needed=(resolved + jobs.unresolved).astype(np.float32), resolved=resolved,
                     listed=np.ones(len(jobs), bool) if jobs.listed is None else jobs.listed.astype(bool),

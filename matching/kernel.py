@@ -13,7 +13,7 @@ from typing import NamedTuple
 import numpy as np
 from numba import get_num_threads, get_thread_id, njit, prange
 
-from jobs import rules
+from jobs.services import rules
 
 _inline = njit(inline="always")
 age_fits, health_fits, hours_fit = _inline(rules.age_fits), _inline(rules.health_fits), _inline(rules.hours_fit)

@@ -16,8 +16,7 @@ from core.models import User, china_today
 from core.scoping import scope_clause
 from core.spreadsheets import Spreadsheet
 from jobs.models import Job, Referral
-from jobs.referral_lifecycle import get_referral
-from jobs.services import may_see_contact
+from jobs.services import get_referral, may_see_contact
 from matching.services import Plan
 from registry.models import Area, AreaLevel
 

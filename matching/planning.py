@@ -18,8 +18,8 @@ from core.models import User
 from core.scoping import scope_clause, user_sees_area
 from jobs.models import Job
 from matching import data, engine
-from registry.areas import area_names
 from registry.models import Area, AreaLevel, Household, Worker
+from registry.services import area_names
 from training.models import Course
 from training.services import list_courses
 

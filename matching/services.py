@@ -2,7 +2,9 @@
 "why not this job", the allocation plan for an area, a posting's candidates, and the small
 questions the matcher's pages ask of them (who may refer, what is offered). The arithmetic is in
 engine.py and allocation.py; this module loads the columns (data.py) and turns numbers into words.
-The plan's review on screen and paper (its workbook, the referral slips) is in plan_review.py."""
+The plan's review on screen and paper (its workbook, the referral slips) is in plan_review.py.
+
+The matcher's entry: other packages (the scheduler's tasks) use it through this module only."""
 from __future__ import annotations
 
 import sys
@@ -17,12 +19,17 @@ from core.auth import system_actor
 from core.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 from core.models import Role, User, UserArea, china_today, utcnow
 from core.scoping import user_sees_area
-from jobs import eligibility
-from jobs.eligibility import same_skill
 from jobs.models import OPEN_REFERRAL, Employer, Job, Referral
-from jobs.referral_lifecycle import create_referral, reachable_worker_ids, referred_worker_ids
-from jobs.services import person_view
+from jobs.services import (
+    blockers,
+    create_referral,
+    person_view,
+    reachable_worker_ids,
+    referred_worker_ids,
+    same_skill,
+)
 from matching import allocation, data, demand, engine
+from matching.demand import rematch  # noqa: F401  (the scheduler counts demand through it)
 from matching.models import PlanSummary
 from registry.models import Area, Household, Worker
 from registry.services import can_read_worker
@@ -42,7 +49,7 @@ class JobMatch:
     components: dict[str, float]
     reasons: list[str]
     missing_skills: list[str]
-    missing_keys: list[str] = field(default_factory=list)  # the missing resolved skills (eligibility.same_skill)
+    missing_keys: list[str] = field(default_factory=list)  # the missing resolved skills (jobs.eligibility.same_skill)
     others: int = 0  # other people this posting is among the best ten of (the last re-match)
     pending: int = 0  # other people put forward for this posting and still waiting for an answer
     eligible: bool = True  # False: closed to the person until they learn one of its skills
@@ -207,7 +214,7 @@ def why_not(session: Session, worker: Worker, job: Job, actor: User) -> dict:
     return {"job_id": job.id, "feasible": feasible,
             "score": match.score, "components": match.components, "reasons": match.reasons,
             "missing_skills": match.missing_skills, "distance_km": match.distance_km,
-            "blockers": list(eligibility.blockers(worker, job, float(block.km[0, 0])).values())}
+            "blockers": list(blockers(worker, job, float(block.km[0, 0])).values())}
 
 
 # --- what the recommendations page asks (matching/views.py) ---------------------------------------

@@ -14,7 +14,6 @@ from core.errors import DomainError
 from core.extensions import db
 from core.models import Role
 from core.pages import submit
-from jobs import referral_lifecycle
 from jobs import services as job_services
 from jobs.schemas import ReferralIn
 from matching import services
@@ -85,7 +84,7 @@ def refer(worker_id):
     actor = acting_user()
     worker = registry_services.get_worker(db.session, worker_id, actor)
     form = ReferJobForm()
-    referral = submit(form, lambda loaded: referral_lifecycle.create_referral(
+    referral = submit(form, lambda loaded: job_services.create_referral(
         db.session, loaded["worker_id"], loaded["job_id"], actor, note=_("recommended by the matcher")),
         ReferralIn(), data={"worker_id": worker.id, "job_id": form.job_id.data}, shown=())
     if referral:
@@ -117,7 +116,7 @@ def refer_candidate(job_id):
     """A station refers a candidate; the posting's employer invites one (the service tells which)."""
     actor = acting_user()
     form = ReferCandidateForm()
-    referral = submit(form, lambda loaded: referral_lifecycle.create_referral(
+    referral = submit(form, lambda loaded: job_services.create_referral(
         db.session, loaded["worker_id"], loaded["job_id"], actor),
         ReferralIn(), data={"worker_id": form.worker_id.data, "job_id": job_id}, shown=())
     if referral:

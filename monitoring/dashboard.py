@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from core.models import User, china_today
 from core.scoping import area_prefix, scope_clause, user_sees_area
 from jobs.models import Referral
-from jobs.referral_lifecycle import stable_employment
+from jobs.services import stable_employment
 from matching.models import PlanSummary
 from monitoring.alerts import counts_by_rule
 from monitoring.models import OPEN_ALERT, Alert

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from core.auth import system_actor
 from core.models import CHINA, User, china_today
-from jobs import eligibility, referral_lifecycle
+from jobs import services as job_services
 from jobs.models import Job, LeaveReason, Referral, ReferralStatus
 from monitoring.tasks import run_task
 from registry.demo import STATION_VILLAGE, date_last_change
@@ -54,7 +54,7 @@ def load_monitoring_demo(session: Session, seed: int = 2026) -> list[str]:
     holder = next(w for w in ours if w not in (relocated, overdue) and w.household.monitoring_status
                   is not MonitoringStatus.none and w.household_id != overdue.household_id and _fitting(w, [welfare]))
     held = _placement(session, holder, welfare,  # its term ends in 16 days
-                      today - relativedelta(months=referral_lifecycle.WELFARE_TERM_MONTHS) + timedelta(days=16))
+                      today - relativedelta(months=job_services.WELFARE_TERM_MONTHS) + timedelta(days=16))
     for follow_up in held.follow_ups:  # followed up in time; the post's end is what worries
         follow_up.done_at = datetime.combine(follow_up.due_on + timedelta(days=1), time(10), CHINA)
         follow_up.still_employed, follow_up.wage = True, 900
@@ -100,25 +100,25 @@ def _helpers(session: Session) -> None:
 
 def _fitting(worker: Worker, jobs: list[Job]) -> list[Job]:
     """The postings the person may take by the matcher's rules (a hire elsewhere would be refused)."""
-    return [job for job in jobs if not eligibility.blockers(worker, job)]
+    return [job for job in jobs if not job_services.blockers(worker, job)]
 
 
 def _placement(session: Session, worker: Worker, job: Job, hired_on: date) -> Referral:
     """A hire through the services, dated back to `hired_on` with its follow-ups and history."""
-    referral = referral_lifecycle.create_referral(session, worker.id, job.id, OFFICER, note="劳保站推荐")
-    referral_lifecycle.change_referral(session, referral, ReferralStatus.hired, OFFICER)
+    referral = job_services.create_referral(session, worker.id, job.id, OFFICER, note="劳保站推荐")
+    job_services.change_referral(session, referral, ReferralStatus.hired, OFFICER)
     referral.created_at = datetime.combine(hired_on - timedelta(days=7), time(9), CHINA)
     referral.hired_on = hired_on
     for follow_up in referral.follow_ups:
         follow_up.due_on = hired_on + relativedelta(months=follow_up.months)
     if job.public_welfare:
-        referral.term_ends_on = referral_lifecycle.welfare_term_end(hired_on)
+        referral.term_ends_on = job_services.welfare_term_end(hired_on)
     date_last_change(session, worker, hired_on)
     return referral
 
 
 def _leave(session: Session, referral: Referral, reason: LeaveReason, left_on: date) -> None:
-    referral_lifecycle.change_referral(session, referral, ReferralStatus.left, OFFICER, leave_reason=reason)
+    job_services.change_referral(session, referral, ReferralStatus.left, OFFICER, leave_reason=reason)
     referral.left_on = left_on
     date_last_change(session, referral.worker, left_on)
 

@@ -70,19 +70,18 @@ def early_warning(ctx: Context) -> dict:
 
 
 def rematch(ctx: Context) -> dict:
-    from matching.demand import rematch as count_demand
-    from matching.services import summarise_plans
-    return {"postings counted": count_demand(ctx.session), "areas planned": summarise_plans(ctx.session)}
+    from matching.services import rematch, summarise_plans
+    return {"postings counted": rematch(ctx.session), "areas planned": summarise_plans(ctx.session)}
 
 
 def expire_jobs(ctx: Context) -> dict:
-    from jobs.referral_lifecycle import expire_postings
+    from jobs.services import expire_postings
     postings, referrals = expire_postings(ctx.session, ctx.today)
     return {"postings closed": postings, "referrals closed": referrals}
 
 
 def followup_reminders(ctx: Context) -> dict:
-    from jobs.referral_lifecycle import remind_follow_ups
+    from jobs.services import remind_follow_ups
     return {"reminded": remind_follow_ups(ctx.session, ctx.today, ctx.config["FOLLOW_UP_REMIND_DAYS"])}
 
 
@@ -92,7 +91,7 @@ def promote_waitlists(ctx: Context) -> dict:
 
 
 def referral_sweep(ctx: Context) -> dict:
-    from jobs.referral_lifecycle import sweep_unanswered
+    from jobs.services import sweep_unanswered
     remind, closed = sweep_unanswered(ctx.session, ctx.config["REFERRAL_REMIND_DAYS"], ctx.config["REFERRAL_CLOSE_DAYS"])
     return {"reminded": len(remind), "closed": closed}
 

@@ -15,7 +15,6 @@ from monitoring.forms import AcknowledgeForm, ActionForm, CloseForm
 from monitoring.models import ActionKind
 from monitoring.rules import RULES
 from monitoring.schemas import ActionIn, CloseIn
-from registry import areas as registry_areas
 from registry import services as registry_services
 from registry.models import AreaLevel
 
@@ -33,7 +32,7 @@ def station_home():
     figures = dashboard.station_home(db.session, actor)
     urgent, _total = alerts.list_alerts(db.session, actor, open=True, limit=8, counted=False)
     unresolved = registry_services.unresolved_skills(db.session, actor, limit=20)
-    areas = registry_areas.own_areas(db.session, actor)
+    areas = registry_services.own_areas(db.session, actor)
     return render_template("monitoring/station_home.html", figures=figures, urgent=urgent, unresolved=unresolved,
                            rules=_rule_titles(), placements_chart=_placements_chart(figures), areas=areas)
 

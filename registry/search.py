@@ -5,15 +5,30 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from core import audit, crypto
 from core.errors import Forbidden
 from core.models import User
+from core.scoping import scope_clause, within_clause
 from registry.models import EMPLOYED, Household, MonitoringStatus, Worker, WorkerSkill
-from registry.services import has_employed_member, households_in
 from registry.taxonomy import skills_meant
+
+
+def households_in(actor: User, area_code: str | None = None) -> list:
+    """WHERE conditions on Household: inside the user's areas, and inside `area_code` when given."""
+    conditions = [scope_clause(actor, Household.village_code)]
+    if area_code:
+        conditions.append(within_clause(area_code, Household.village_code))
+    return conditions
+
+
+def has_employed_member():
+    """A condition on Household: someone of it is in work (any employed status)."""
+    member = aliased(Worker)  # the outer query may itself select workers
+    return exists().where(member.household_id == Household.id, member.employment_status.in_(EMPLOYED))
+
 
 
 @dataclass

@@ -1,5 +1,8 @@
 """Registry domain logic: households, workers, personal data (areas: registry/areas.py; searching
-the labour force: registry/search.py).
+the labour force: registry/search.py; the skill resolver: registry/taxonomy.py).
+
+The registry's entry: other packages use its logic through this module only. What they use of
+its parts (areas, search, the resolver, corrections) is named just below.
 
 Plain functions taking a session and the acting user; they flush, the caller commits.
 """
@@ -7,16 +10,17 @@ from functools import lru_cache
 
 from flask_babel import gettext as _
 from pypinyin import lazy_pinyin
-from sqlalchemy import and_, exists, func, insert, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import and_, func, insert, or_, select
+from sqlalchemy.orm import Session
 
 from core import audit, crypto, roles
 from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from core.models import Role, User, UserArea, china_today, utcnow
-from core.scoping import scope_clause, user_sees_area, within_clause
+from core.scoping import user_sees_area
 from core.validators import MAX_ID, ResidentId, check_id_number, normalise_phone
 from registry import corrections
-from registry.areas import area_point, first_point
+from registry.areas import area_names, area_point, distance_km, first_point, list_areas, own_areas  # noqa: F401
+from registry.corrections import corrected, text_key  # noqa: F401
 from registry.models import (
     EMPLOYED,
     Area,
@@ -32,23 +36,11 @@ from registry.models import (
     WorkerSkill,
     spell_rows,
 )
-from registry.taxonomy import get_index
+from registry.search import WorkerQuery, has_employed_member, households_in, search_workers  # noqa: F401
+from registry.skills import THRESHOLD  # noqa: F401
+from registry.taxonomy import get_index, resolve_candidates, skills_meant  # noqa: F401
 
 # --- households --------------------------------------------------------------------------------
-
-def households_in(actor: User, area_code: str | None = None) -> list:
-    """WHERE conditions on Household: inside the user's areas, and inside `area_code` when given."""
-    conditions = [scope_clause(actor, Household.village_code)]
-    if area_code:
-        conditions.append(within_clause(area_code, Household.village_code))
-    return conditions
-
-
-def has_employed_member():
-    """A condition on Household: someone of it is in work (any employed status)."""
-    member = aliased(Worker)  # the outer query may itself select workers
-    return exists().where(member.household_id == Household.id, member.employment_status.in_(EMPLOYED))
-
 
 def visible_village(session: Session, code: str, actor: User, field: str = "village_code") -> Area:
     area = session.get(Area, code)

@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 from core.models import Role, User
 from core.scoping import scope_clause, user_sees_area
 from registry import services as registry_services
-from registry.areas import distance_km, list_areas
 from registry.models import Area, AreaLevel, Worker
 from training import services
 from training.models import Course, CourseMode, Enrollment
@@ -55,7 +54,7 @@ def open_courses(session: Session, skill: str | None, modes: tuple[CourseMode, .
     found, _total = services.list_courses(session, skill=skill, mode=modes[0] if len(modes) == 1 else None,
                                           upcoming=True, limit=ALL_OPEN)
     found = [c for c in found if (not modes or c.mode in modes) and (not seats_only or c.seats_left > 0)]
-    km = {c.id: distance_km(home.lat, home.lon, c.lat, c.lon) for c in found} if home is not None else {}
+    km = {c.id: registry_services.distance_km(home.lat, home.lon, c.lat, c.lon) for c in found} if home is not None else {}
     if nearest:
         found.sort(key=lambda c: _nearest_first(c, km))
     return found, km
@@ -134,8 +133,8 @@ def offers(session: Session, worker: Worker, wishes, taken: set[int]) -> tuple[l
 def course_areas(session: Session, actor: User) -> list[Area]:
     """Townships and villages on file where the user may hold a course: any for a provider or an
     admin; their own areas for staff bound to areas (who manage only courses there)."""
-    townships, _total = list_areas(session, level=AreaLevel.township, limit=5000)
-    villages, _total = list_areas(session, level=AreaLevel.village, limit=50_000)
+    townships, _total = registry_services.list_areas(session, level=AreaLevel.township, limit=5000)
+    villages, _total = registry_services.list_areas(session, level=AreaLevel.village, limit=50_000)
     areas = sorted(townships + villages, key=lambda a: a.code)
     if actor.is_area_staff:
         areas = [a for a in areas if user_sees_area(actor, a.code)]

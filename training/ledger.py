@@ -13,8 +13,8 @@ from core import audit
 from core.models import Role, User, china_today
 from core.scoping import scope_clause, within_clause
 from core.spreadsheets import Spreadsheet
-from registry.areas import area_names
 from registry.models import Household, Worker
+from registry.services import area_names
 from training.models import Attendance, Course, CourseSession, Enrollment
 
 

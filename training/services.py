@@ -23,11 +23,8 @@ from core.models import Role, User, china_today
 from core.scoping import user_sees_area, within_clause
 from core.validators import MAX_ID
 from jobs.models import Employer
-from registry import corrections
-from registry.areas import area_point
 from registry.models import Area, Education, Skill, Worker
-from registry.services import can_read_worker, skill_values
-from registry.taxonomy import skills_meant
+from registry.services import area_point, can_read_worker, skill_values, skills_meant, text_key
 from training.models import (
     DAYTIME,
     Attendance,
@@ -442,7 +439,7 @@ def status_counts(session: Session, course: Course) -> dict[EnrollmentStatus, in
 def repoint_courses(session: Session, *, county: str, key: str, skill: Skill) -> tuple[str, int]:
     """Answers registry.corrections.skill_corrected: the county's courses that teach `key` now teach `skill`."""
     stale = [taught for course in session.scalars(select(Course).where(within_clause(county, Course.area_code)))
-             for taught in course.skills_taught if corrections.text_key(taught.name) == key and taught.skill_id != skill.id]
+             for taught in course.skills_taught if text_key(taught.name) == key and taught.skill_id != skill.id]
     for taught in stale:
         taught.skill_id = skill.id
     session.flush()

@@ -24,7 +24,6 @@ from core.forms import ConfirmForm
 from core.models import User
 from core.pages import PAGE_SIZE, page_count, page_number, safe_target, submit
 from core.spreadsheets import XLSX
-from registry import search
 from registry import services as registry_services
 from registry.models import Area, Worker
 from training import catalogue, ledger, results, services, survey
@@ -58,7 +57,7 @@ def _enrol_page(course: Course, q: str | None, form: EnrolWorkerForm, status: in
     """The course's enrol page. A search by a full ID number is audited: the handler commits."""
     actor = acting_user()
     q = (q or "").strip()[:64]
-    found, total = search.search_workers(db.session, actor, search.WorkerQuery(q=q, limit=SEARCH_LIMIT)) \
+    found, total = registry_services.search_workers(db.session, actor, registry_services.WorkerQuery(q=q, limit=SEARCH_LIMIT)) \
         if q else ([], 0)
     return render_template("training/station/enrol.html", course=course, q=q, total=total,
                            candidates=[_candidate(course, w) for w in found],

@@ -12,9 +12,8 @@ from core.errors import Conflict, Forbidden, NotFound
 from core.models import User, china_today
 from core.scoping import scope_clause, within_clause
 from core.validators import MAX_ID
-from registry.areas import area_names
 from registry.models import Household, Skill, Worker
-from registry.services import can_read_worker, skill_values
+from registry.services import area_names, can_read_worker, skill_values
 from training.models import Course, CourseMode, CourseSkill, TrainingWish
 
 
