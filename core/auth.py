@@ -16,7 +16,7 @@ from zxcvbn import zxcvbn
 from core import audit, roles
 from core.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from core.extensions import db, login_manager
-from core.models import ApiToken, LoginSession, Role, User, utcnow
+from core.models import ApiToken, LoginSession, Role, User, password_method, utcnow
 from core.validators import MAX_ID
 
 MIN_PASSWORD = 8
@@ -75,7 +75,7 @@ def authenticate(username: str, password: str) -> User | None:
         return None
     user = db.session.scalar(select(User).where(User.username == username))
     if user is None:
-        check_password_hash(_stand_in_hash(), password)  # as long as a wrong password for a real account
+        check_password_hash(_stand_in_hash(password_method()), password)  # as long as a wrong password for a real account
         return None
     if not user.check_password(password) or not user.active:
         return None
@@ -83,9 +83,9 @@ def authenticate(username: str, password: str) -> User | None:
 
 
 @cache
-def _stand_in_hash() -> str:
+def _stand_in_hash(method: str) -> str:
     """A hash to check passwords of unknown usernames against, so they take as long as known ones."""
-    return generate_password_hash(secrets.token_urlsafe(16))
+    return generate_password_hash(secrets.token_urlsafe(16), method=method)
 
 
 def check_sign_in(session: Session, username: str, password: str) -> User | None:

@@ -60,6 +60,9 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # searches for a person by a full ID number or phone, per user
         "EXACT_SEARCH_LIMIT": env.get("EXACT_SEARCH_LIMIT", "30 per hour"),
         "TOKEN_TTL_DAYS": int(env.get("TOKEN_TTL_DAYS", "30")),
+        # how passwords are hashed (werkzeug's scrypt): not read from the environment; only the
+        # test suite sets a cheap method, so that its thousand sign-ins do not cost minutes
+        "PASSWORD_HASH_METHOD": "scrypt",
         # a sign-in through the pages lasts this long at most ("remember me" included)
         "SESSION_DAYS": int(env.get("SESSION_DAYS", "14")),
         "REFERRAL_REMIND_DAYS": int(env.get("REFERRAL_REMIND_DAYS", "7")),

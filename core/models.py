@@ -2,6 +2,7 @@
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
+from flask import current_app, has_app_context
 from flask_login import UserMixin
 from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -26,6 +27,11 @@ def china_today() -> date:
 def enum_column(cls):
     """Enumerations are stored by member name, as text, on every database."""
     return Enum(cls, native_enum=False, length=32, validate_strings=True)
+
+
+def password_method() -> str:
+    """werkzeug's method for new password hashes (the app's PASSWORD_HASH_METHOD, scrypt by default)."""
+    return current_app.config["PASSWORD_HASH_METHOD"] if has_app_context() else "scrypt"
 
 
 class User(UserMixin, db.Model):
@@ -53,7 +59,7 @@ class User(UserMixin, db.Model):
         return self.session_key or ""
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = generate_password_hash(password, method=password_method())
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

@@ -51,6 +51,9 @@ def app(database_url):
         "APP_ENV": "test", "TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,
         "SECRET_KEY": uuid.uuid4().hex, "PII_KEY": Fernet.generate_key().decode(),
         "LOGIN_THROTTLE": "5 per 5 minutes",
+        # a cheap hash: the suite signs in about a thousand times (the app's own default, scrypt, is
+        # checked in tests/core/test_auth.py; the browser tests keep it)
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",
     })
     with app.app_context():
         if database_url.startswith("postgresql"):

@@ -34,17 +34,6 @@ def test_tokens_are_stored_hashed(app, client, make_user):
     assert stored and token not in stored
 
 
-def test_passwords_are_stored_with_scrypt(app, make_user):
-    from sqlalchemy import select
-
-    from core.extensions import db
-    from core.models import User
-    username, password = make_user("admin")
-    with app.app_context():
-        stored = db.session.scalar(select(User.password_hash).where(User.username == username))
-    assert stored.startswith("scrypt:") and password not in stored
-
-
 def test_role_not_allowed_is_403(api_as, areas):
     employer = api_as("employer")
     response = employer.post("/api/v1/households", json={"code": "H1", "village_code": VILLAGE})
@@ -152,3 +141,23 @@ def test_short_and_common_passwords_are_refused(app):
                 create_user(db.session, "short-one1", weak, Role.admin)
             assert "password" in refused.value.fields, weak
         assert create_user(db.session, "long-enough", "Xiji-7-labour", Role.admin).id is not None
+
+
+def test_passwords_are_stored_as_scrypt_hashes_unless_configured(database_url):
+    """The application's own setting (the suite runs on a cheap one, see tests/conftest.py): a
+    password is kept as a salted scrypt hash, which signs in and refuses a wrong password."""
+    import uuid
+
+    from cryptography.fernet import Fernet
+
+    from application import create_app
+    from core.auth import create_user
+    from core.extensions import db
+    from core.models import Role
+    as_shipped = create_app({"APP_ENV": "test", "TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,
+                             "SECRET_KEY": uuid.uuid4().hex, "PII_KEY": Fernet.generate_key().decode()})
+    with as_shipped.app_context():
+        user = create_user(db.session, "scrypt-user", "Tuanjie-2026-pw", Role.admin)
+        assert user.password_hash.startswith("scrypt:32768:8:1$") and "Tuanjie-2026-pw" not in user.password_hash
+        assert user.check_password("Tuanjie-2026-pw") and not user.check_password("Tuanjie-2026-px")
+        db.session.rollback()
