@@ -109,19 +109,23 @@ def shortlist_pairs(rows, cols, people, posts, scoring, best):
         held, in_group = _lookups(i, n_skills, people)
         best_j = worker_jobs[i]
         best_s = worker_scores[i]
+        # this person's columns, read once for all the postings
+        x, y, reach, migrate, commute = people.x[i], people.y[i], people.reach[i], people.migrate[i], people.commute[i]
+        age, health, flexible, welfare_ok, wage = (people.age[i], people.health[i], people.flexible[i],
+                                                   people.welfare_ok[i], people.wage[i])
         for b in range(len(cols)):
             j = cols[b]
             # distance first: most pairs of a wide area end here, before any other work
-            dx, dy = people.x[i] - posts.x[j], people.y[i] - posts.y[j]
+            dx, dy = x - posts.x[j], y - posts.y[j]
             km = np.sqrt(dx * dx + dy * dy)
-            if not reach_fits(km, people.reach[i], people.migrate[i], posts.accommodation[j]):
+            if not reach_fits(km, reach, migrate, posts.accommodation[j]):
                 continue
-            within = km <= people.reach[i]
-            away = people.migrate[i] and posts.accommodation[j] and not within
+            within = km <= reach
+            away = migrate and posts.accommodation[j] and not within
             if not (posting_takes_people(posts.listed[j], posts.openings[j])
-                    and age_fits(people.age[i], posts.min_age[j], posts.max_age[j])
-                    and health_fits(people.health[i], posts.demand[j]) and hours_fit(people.flexible[i], posts.flexible[j])
-                    and welfare_fits(posts.public_welfare[j], people.welfare_ok[i])):
+                    and age_fits(age, posts.min_age[j], posts.max_age[j])
+                    and health_fits(health, posts.demand[j]) and hours_fit(flexible, posts.flexible[j])
+                    and welfare_fits(posts.public_welfare[j], welfare_ok)):
                 continue
             got = np.float32(0.0)
             met = 0
@@ -136,13 +140,13 @@ def shortlist_pairs(rows, cols, people, posts, scoring, best):
             if not skills_fit(posts.resolved[j], met):
                 continue
             coverage = scoring.no_skills if posts.needed[j] == 0 else got / posts.needed[j]
-            if within and not np.isnan(people.commute[i]):
-                near = one - np.float32(0.5) * km / max(people.commute[i], one)
+            if within and not np.isnan(commute):
+                near = one - np.float32(0.5) * km / max(commute, one)
             elif away:
                 near = scoring.away
             else:
                 near = np.float32(0.0)
-            pay = posts.wage[j] / people.wage[i]
+            pay = posts.wage[j] / wage
             if np.isnan(pay):
                 pay = np.float32(0.0)
             elif pay > one:
