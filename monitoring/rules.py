@@ -28,7 +28,7 @@ from registry.models import (
     MonitoringStatus,
     Worker,
 )
-from registry.services import has_employed_member
+from registry.services import has_employed_member, latest_years
 from training.models import Course, Enrollment, EnrollmentStatus
 
 
@@ -173,3 +173,28 @@ def welfare_post_not_renewed(session: Session, today: date, settings: Settings) 
                       _("The public-welfare post of %(name)s (%(job)s) ends on %(day)s and has not been renewed.",
                         name=name, job=title, day=ends_on.isoformat()), ends_on,
                       Severity.high if status is not MonitoringStatus.none else None)
+
+
+DROP = 0.7  # a fall of 30% or more from the year before
+
+
+@rule("income_below_line", Severity.high, _l("Per-capita income below the monitoring line"))
+def income_below_line(session: Session, today: date, settings: Settings) -> Iterable[Finding]:
+    """The household's latest income check: per-capita net income under that year's line. The
+    event is the year's check: correcting it does not warn again."""
+    for found in latest_years(session):
+        if found.per_capita is not None and found.line is not None and found.per_capita < found.line:
+            yield Finding(found.household_id, f"year:{found.year}",
+                          _("Per-capita net income of %(year)s: %(amount)s yuan, under the line of %(line)s.",
+                            year=found.year, amount=f"{found.per_capita:,.0f}", line=f"{found.line:,}"))
+
+
+@rule("income_drop", Severity.medium, _l("Per-capita income fell by 30 percent or more"))
+def income_drop(session: Session, today: date, settings: Settings) -> Iterable[Finding]:
+    """The household's latest income check against the year before: a fall of 30% or more."""
+    for found in latest_years(session):
+        if found.per_capita is not None and found.before and found.per_capita <= found.before * DROP:
+            yield Finding(found.household_id, f"year:{found.year}",
+                          _("Per-capita net income fell from %(before)s yuan in %(last)s to %(now)s in %(year)s.",
+                            before=f"{found.before:,.0f}", last=found.year - 1, now=f"{found.per_capita:,.0f}",
+                            year=found.year))

@@ -8,7 +8,7 @@ from core.auth import acting_user, api_roles
 from core.extensions import db
 from core.models import Role
 from core.spreadsheets import XLSX
-from registry import areas, importers, search, services
+from registry import areas, importers, incomes, search, services
 from registry.schemas import (
     AreaIn,
     AreaList,
@@ -21,6 +21,10 @@ from registry.schemas import (
     HouseholdPatch,
     HouseholdSearchArgs,
     ImportResult,
+    IncomeIn,
+    IncomeOut,
+    MonitoringLineIn,
+    MonitoringLineOut,
     ResolveArgs,
     ResolveOut,
     RevealOut,
@@ -69,6 +73,17 @@ def get_area(code):
     return areas.get_area(db.session, code)
 
 
+@areas_api.put("/<code>/monitoring-lines/<int:year>")
+@api_roles(*roles.OFFICERS)
+@areas_api.arguments(MonitoringLineIn)
+@areas_api.response(200, MonitoringLineOut)
+def put_monitoring_line(data, code, year):
+    """The 防返贫监测线 of an area for a year, yuan per person: admin, or a county officer for its county."""
+    line = incomes.set_line(db.session, code, year, data["amount"], acting_user())
+    db.session.commit()
+    return line
+
+
 @households.post("")
 @api_roles(*roles.REGISTRY_KEEPERS)
 @households.arguments(HouseholdIn)
@@ -92,7 +107,19 @@ def list_households(args):
 @api_roles(*roles.STAFF)
 @households.response(200, HouseholdOut)
 def get_household(code):
-    return services.get_household(db.session, code, acting_user())
+    return services.household_file(db.session, code, acting_user())
+
+
+@households.put("/<code>/incomes/<int:year>")
+@api_roles(*roles.REGISTRY_KEEPERS)
+@households.arguments(IncomeIn)
+@households.response(200, IncomeOut)
+def put_income(data, code, year):
+    """The household's income of a year (the yearly income check), against that year's line."""
+    actor = acting_user()
+    checked = incomes.record_income(db.session, services.get_household(db.session, code, actor), year, data, actor)
+    db.session.commit()
+    return checked
 
 
 @households.patch("/<code>")

@@ -13,7 +13,7 @@ from core.auth import create_user, system_actor
 from core.models import Role, User, UserArea
 from core.scoping import within_clause
 from core.validators import check_id_number
-from registry import services
+from registry import incomes, services
 from registry.divisions import import_divisions
 from registry.models import (
     Area,
@@ -23,6 +23,7 @@ from registry.models import (
     EmploymentStatus,
     Health,
     Household,
+    HouseholdIncome,
     LabourAbility,
     MonitoringStatus,
     Worker,
@@ -85,6 +86,7 @@ def load_demo(session: Session, data_dir: Path, households: int = 600, seed: int
     existing = session.scalar(select(func.count(Household.id)).where(within_clause(COUNTY, Household.village_code)))
     if not existing:
         _make_households(session, random.Random(seed), households)
+        _income_checks(session, random.Random(seed + 16))
     summary.households = session.scalar(select(func.count(Household.id)).where(within_clause(COUNTY, Household.village_code)))
     summary.workers = session.scalar(select(func.count(Worker.id)).join(Household)
                                      .where(within_clause(COUNTY, Household.village_code)))
@@ -147,6 +149,28 @@ def _make_households(session: Session, rng: random.Random, count: int) -> None:
             }
             services.new_worker(session, household, check_id_number(number), data)
         session.flush()
+
+
+LINES = {2025: 7500, 2026: 7800}  # the county's 防返贫监测线, yuan per person per year
+SHARES = {"wage_income": 0.66, "business_income": 0.18, "property_income": 0.02, "transfer_income": 0.14}
+
+
+def _income_checks(session: Session, rng: random.Random) -> None:
+    """The county's monitoring lines, and two years of income for every household: most above the
+    line, monitored households nearer it, some below (and some fallen from the year before)."""
+    officer = system_actor("demo-loader")
+    for year, amount in LINES.items():
+        incomes.set_line(session, COUNTY, year, amount, officer)
+    for household in session.scalars(select(Household).where(within_clause(COUNTY, Household.village_code))):
+        per_capita = max(rng.gauss(11_500, 3_500) * (1 if household.monitoring_status is MonitoringStatus.none else 0.75), 2_000)
+        for year in (2026, 2025):
+            total = per_capita * household.member_count
+            session.add(HouseholdIncome(household_id=household.id, year=year,
+                                        business_costs=round(total * 0.05 / 100) * 100,
+                                        **{name: round(total * share * 1.05 / 100) * 100
+                                           for name, share in SHARES.items()}))
+            per_capita *= rng.uniform(0.85, 1.15)  # the year before
+    session.flush()
 
 
 def _ensure_accounts(session: Session) -> list[tuple[str, str, str, str]]:

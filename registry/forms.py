@@ -69,3 +69,17 @@ class ImportForm(FlaskForm):
     kind = SelectField(_l("What the file holds"), choices=[SelectChoice("workers", _l("Workers")),
                                                             SelectChoice("households", _l("Households"))])
     file = FileField(_l("File (.xlsx or .csv)"), validators=[FileRequired(), FileAllowed(["xlsx", "csv"])])
+
+
+class IncomeForm(FlaskForm):
+    """The yearly income check of a household (yuan); the schema (registry.schemas.IncomeIn) and the
+    service check it."""
+    year = IntegerField(_l("Year"), validators=[Optional()], render_kw={"required": True, "inputmode": "numeric"})
+    wage_income = IntegerField(_l("Wage income"), validators=[Optional()], render_kw={"inputmode": "numeric"})
+    business_income = IntegerField(_l("Business income (farming, trade)"), validators=[Optional()],
+                                   render_kw={"inputmode": "numeric"})
+    property_income = IntegerField(_l("Property income (rent, dividends)"), validators=[Optional()],
+                                   render_kw={"inputmode": "numeric"})
+    transfer_income = IntegerField(_l("Transfer income (pensions, subsidies)"), validators=[Optional()],
+                                   render_kw={"inputmode": "numeric"})
+    business_costs = IntegerField(_l("Business costs"), validators=[Optional()], render_kw={"inputmode": "numeric"})

@@ -308,3 +308,33 @@ def _record_employment_changes(session: Session, _context, _instances) -> None:
             for spell in open_spells:
                 spell.ended_on = today
         session.add(EmploymentSpell(worker_id=worker.id, status=worker.employment_status, started_on=today))
+
+
+class MonitoringLine(db.Model):
+    """防返贫监测线: yuan of net income per person per year, set by officers for an area (a county,
+    or a township or village with its own) and a year. A household's line is its nearest area's."""
+    __tablename__ = "monitoring_lines"
+
+    area_code: Mapped[str] = mapped_column(ForeignKey("areas.code"), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True)
+    amount: Mapped[int]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class HouseholdIncome(db.Model):
+    """A household's income of one year (yuan), as the yearly income check records it."""
+    __tablename__ = "household_incomes"
+
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True)
+    wage_income: Mapped[int] = mapped_column(default=0)
+    business_income: Mapped[int] = mapped_column(default=0)
+    property_income: Mapped[int] = mapped_column(default=0)
+    transfer_income: Mapped[int] = mapped_column(default=0)
+    business_costs: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    @property
+    def net_income(self) -> int:
+        return (self.wage_income + self.business_income + self.property_income + self.transfer_income
+                - self.business_costs)

@@ -241,6 +241,9 @@ class HouseholdSummary(Schema):
 
 class HouseholdOut(HouseholdSummary):
     members = fields.List(fields.Nested(HouseholdMember))
+    size = fields.Function(lambda household: household.member_count, metadata={"description": "members on file"})
+    income = fields.Nested("IncomeOut", allow_none=True, metadata={
+        "description": "the latest year on file against its line (GET of one household)"})
 
 
 class HouseholdList(Schema):
@@ -279,3 +282,37 @@ class ResolveItem(Schema):
 
 class ResolveOut(Schema):
     items = fields.List(fields.Nested(ResolveItem))
+
+
+# --- incomes against the monitoring line ---------------------------------------------------------
+
+YUAN = validate.Range(0, 100_000_000)  # a household's yuan in a year
+
+
+class MonitoringLineIn(Schema):
+    amount = fields.Integer(required=True, validate=validate.Range(1, 1_000_000), metadata={
+        "description": "yuan of net income per person per year"})
+
+
+class MonitoringLineOut(Schema):
+    area_code = fields.String()
+    year = fields.Integer()
+    amount = fields.Integer()
+
+
+class IncomeIn(Schema):
+    wage_income = fields.Integer(load_default=0, validate=YUAN)
+    business_income = fields.Integer(load_default=0, validate=YUAN)
+    property_income = fields.Integer(load_default=0, validate=YUAN)
+    transfer_income = fields.Integer(load_default=0, validate=YUAN)
+    business_costs = fields.Integer(load_default=0, validate=YUAN)
+
+
+class IncomeOut(IncomeIn):
+    year = fields.Integer()
+    net_income = fields.Integer()
+    size = fields.Integer(metadata={"description": "members counted"})
+    per_capita = fields.Float(allow_none=True, metadata={"description": "(the four incomes − business_costs) ÷ size"})
+    line = fields.Integer(allow_none=True, metadata={"description": "the year's line of the household's nearest "
+                                                                    "area that has one"})
+    below_line = fields.Boolean(allow_none=True)

@@ -21,6 +21,7 @@ from core.validators import MAX_ID, ResidentId, check_id_number, normalise_phone
 from registry import corrections
 from registry.areas import area_names, area_point, distance_km, first_point, list_areas, own_areas  # noqa: F401
 from registry.corrections import corrected, text_key  # noqa: F401
+from registry.incomes import latest_income, latest_years  # noqa: F401
 from registry.models import (
     EMPLOYED,
     Area,
@@ -121,6 +122,14 @@ def get_household(session: Session, code: str, actor: User) -> Household:
     household = session.scalar(select(Household).where(Household.code == code))
     if household is None or not user_sees_area(actor, household.village_code):
         raise NotFound(_("No household %(code)s.", code=code))
+    return household
+
+
+def household_file(session: Session, code: str, actor: User) -> Household:
+    """The household (as get_household checks it) with its latest income against the line, as
+    `income` (None before the first income check)."""
+    household = get_household(session, code, actor)
+    household.income = latest_income(session, household)
     return household
 
 

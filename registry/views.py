@@ -18,19 +18,20 @@ from core.auth import acting_user, page_roles
 from core.errors import ValidationFailed
 from core.extensions import db
 from core.forms import ConfirmForm
-from core.models import Role, User
+from core.models import Role, User, china_today
 from core.pages import PAGE_SIZE, form_data, form_status, page_count, page_number, submit
 from core.spreadsheets import XLSX
 from core.validators import AREA_CODE
-from registry import areas, importers, search, services
+from registry import areas, importers, incomes, search, services
 from registry.forms import (
     EditWorkerForm,
     HouseholdForm,
     ImportForm,
+    IncomeForm,
     WorkerForm,
 )
 from registry.models import EmploymentStatus, MonitoringStatus
-from registry.schemas import HouseholdIn, HouseholdPatch, WorkerIn, WorkerPatch
+from registry.schemas import HouseholdIn, HouseholdPatch, IncomeIn, WorkerIn, WorkerPatch
 
 bp = Blueprint("registry", __name__)
 
@@ -113,7 +114,29 @@ def edit_household(code):
 @page_roles(*roles.STAFF)
 def household(code):
     household = services.get_household(db.session, code, acting_user())
-    return render_template("registry/household.html", household=household)
+    return _household_page(household, IncomeForm(formdata=None, year=china_today().year))
+
+
+def _household_page(household, income_form: IncomeForm, status: int = 200):
+    return render_template("registry/household.html", household=household, income_form=income_form,
+                           incomes=incomes.income_history(db.session, household)), status
+
+
+@bp.post("/households/<code>/incomes")
+@page_roles(*roles.REGISTRY_KEEPERS)
+def record_income(code):
+    """The yearly income check, entered on the household's page: corrected when the year is on file."""
+    actor = acting_user()
+    household = services.get_household(db.session, code, actor)
+    form = IncomeForm()
+    checked = submit(form, lambda data: incomes.record_income(db.session, household, form.year.data or 0, data, actor),
+                     IncomeIn())
+    if checked:
+        db.session.commit()
+        flash(_("Income of %(year)s saved: %(amount)s yuan per person.", year=checked.year,
+                amount="—" if checked.per_capita is None else f"{checked.per_capita:,.0f}"), "success")
+        return redirect(url_for("registry.household", code=household.code, _anchor="income"))
+    return _household_page(household, form, 422)
 
 
 # --- workers -----------------------------------------------------------------------------------

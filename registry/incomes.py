@@ -1,0 +1,145 @@
+"""A household's income against the monitoring line (防返贫监测线).
+
+Each year the income check records a household's wage, business, property and transfer income and
+its business costs. Its per-capita net income is (the four incomes − the costs) ÷ its members, and
+it is compared with the line officers set for the year: the line of the household's nearest area
+that has one (its village, else its township, else its county).
+
+Plain functions taking a session and the acting user; they flush, the caller commits."""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core import audit
+from core.errors import Forbidden, ValidationFailed
+from core.models import User
+from core.scoping import user_sees_area
+from registry.areas import get_area
+from registry.models import Area, Household, HouseholdIncome, MonitoringLine, Worker
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+INCOMES = ("wage_income", "business_income", "property_income", "transfer_income")
+AMOUNTS = (*INCOMES, "business_costs")
+
+
+@dataclass
+class IncomeCheck:
+    """One year's income of a household, measured against that year's line."""
+    year: int
+    wage_income: int
+    business_income: int
+    property_income: int
+    transfer_income: int
+    business_costs: int
+    net_income: int
+    size: int  # members counted
+    per_capita: float | None  # None for a household with no member on file
+    line: int | None  # None while no area of the household has a line for the year
+    below_line: bool | None  # None when either side is unknown
+
+
+def _check_year(year: int) -> None:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValidationFailed(_("No such year."), {"year": _("between %(a)s and %(b)s", a=FIRST_YEAR, b=LAST_YEAR)})
+
+
+def set_line(session: Session, area_code: str, year: int, amount: int, actor: User) -> MonitoringLine:
+    """An officer sets (or corrects) the line of an area of theirs for a year."""
+    _check_year(year)
+    if not actor.is_officer:
+        raise Forbidden(_("Your role is not allowed to do this."))
+    area = get_area(session, area_code)
+    if not user_sees_area(actor, area.code):
+        raise Forbidden(_("This area is not yours."))
+    line = session.get(MonitoringLine, (area.code, year))
+    if line is None:
+        line = MonitoringLine(area_code=area.code, year=year, amount=amount)
+        session.add(line)
+    line.amount = amount
+    audit.record(actor, "update", "monitoring_line", f"{area.code}/{year}", fields=["amount"], area_code=area.code,
+                 detail=str(amount))
+    session.flush()
+    return line
+
+
+def line_for(session: Session, village: Area, year: int) -> int | None:
+    """The line of the village's nearest area that has one for the year."""
+    chain, area = [], village
+    while area is not None:
+        chain.append(area.code)
+        area = area.parent
+    found = dict(session.execute(select(MonitoringLine.area_code, MonitoringLine.amount)
+                                 .where(MonitoringLine.year == year, MonitoringLine.area_code.in_(chain))).all())
+    return next((found[code] for code in chain if code in found), None)
+
+
+def record_income(session: Session, household: Household, year: int, data: dict, actor: User) -> IncomeCheck:
+    """Keeps (or corrects) the household's income of the year; amounts not given count as 0."""
+    _check_year(year)
+    row = session.get(HouseholdIncome, (household.id, year))
+    if row is None:
+        row = HouseholdIncome(household_id=household.id, year=year)
+        session.add(row)
+    for name in AMOUNTS:
+        setattr(row, name, data.get(name) or 0)
+    audit.record(actor, "update", "household_income", f"{household.code}/{year}", fields=list(AMOUNTS),
+                 area_code=household.village_code)
+    session.flush()
+    return check(session, household, row)
+
+
+def check(session: Session, household: Household, row: HouseholdIncome) -> IncomeCheck:
+    size = household.member_count
+    per_capita = round(row.net_income / size, 2) if size else None
+    line = line_for(session, household.village, row.year)
+    return IncomeCheck(row.year, *(getattr(row, name) for name in AMOUNTS), row.net_income, size, per_capita, line,
+                       None if per_capita is None or line is None else per_capita < line)
+
+
+def income_history(session: Session, household: Household) -> list[IncomeCheck]:
+    """Every year on file, newest first, each against its own year's line."""
+    rows = session.scalars(select(HouseholdIncome).where(HouseholdIncome.household_id == household.id)
+                           .order_by(HouseholdIncome.year.desc())).all()
+    return [check(session, household, row) for row in rows]
+
+
+def latest_income(session: Session, household: Household) -> IncomeCheck | None:
+    """The household's most recent year on file, measured against that year's line."""
+    row = session.scalar(select(HouseholdIncome).where(HouseholdIncome.household_id == household.id)
+                         .order_by(HouseholdIncome.year.desc()).limit(1))
+    return check(session, household, row) if row is not None else None
+
+
+@dataclass(frozen=True)
+class YearOnYear:
+    """A household's latest income check beside the year before (for the warning rules)."""
+    household_id: int
+    year: int
+    per_capita: float | None
+    line: int | None
+    before: float | None  # per capita of the year before, when that year is on file
+
+
+def latest_years(session: Session) -> list[YearOnYear]:
+    """Every household's latest year on file, with its line and the year before."""
+    sizes = dict(session.execute(select(Worker.household_id, func.count(Worker.id)).group_by(Worker.household_id)).all())
+    rows = session.execute(select(HouseholdIncome, Household.village_code).join(Household)
+                           .order_by(HouseholdIncome.household_id, HouseholdIncome.year.desc())).all()
+    lines: dict[tuple[str, int], int | None] = {}
+    latest: dict[int, YearOnYear] = {}
+    for income, village_code in rows:  # a household's years, newest first
+        size = sizes.get(income.household_id, 0)
+        per_capita = income.net_income / size if size else None
+        known = latest.get(income.household_id)
+        if known is None:
+            if (village_code, income.year) not in lines:
+                lines[village_code, income.year] = line_for(session, session.get(Area, village_code), income.year)
+            latest[income.household_id] = YearOnYear(income.household_id, income.year, per_capita,
+                                                     lines[village_code, income.year], None)
+        elif income.year == known.year - 1:
+            latest[income.household_id] = replace(known, before=per_capita)
+    return list(latest.values())
