@@ -162,14 +162,16 @@ def _income_checks(session: Session, rng: random.Random) -> None:
     for year, amount in LINES.items():
         incomes.set_line(session, COUNTY, year, amount, officer)
     for household in session.scalars(select(Household).where(within_clause(COUNTY, Household.village_code))):
-        per_capita = max(rng.gauss(11_500, 3_500) * (1 if household.monitoring_status is MonitoringStatus.none else 0.75), 2_000)
+        monitored = household.monitoring_status is not MonitoringStatus.none
+        per_capita = max(rng.gauss(13_500, 3_000) * (0.7 if monitored else 1), 2_000)
+        fell = rng.random() < 0.03  # a job lost, a harvest failed: well below the year before
         for year in (2026, 2025):
             total = per_capita * household.member_count
             session.add(HouseholdIncome(household_id=household.id, year=year,
                                         business_costs=round(total * 0.05 / 100) * 100,
                                         **{name: round(total * share * 1.05 / 100) * 100
                                            for name, share in SHARES.items()}))
-            per_capita *= rng.uniform(0.85, 1.15)  # the year before
+            per_capita *= 1.6 if fell else rng.uniform(0.85, 1.15)  # the year before
     session.flush()
 
 
