@@ -66,15 +66,26 @@ def set_line(session: Session, area_code: str, year: int, amount: int, actor: Us
     return line
 
 
-def line_for(session: Session, village: Area, year: int) -> int | None:
-    """The line of the village's nearest area that has one for the year."""
+def _chain(village: Area) -> list[str]:
+    """The village's code and its parents', nearest first."""
     chain, area = [], village
     while area is not None:
         chain.append(area.code)
         area = area.parent
-    found = dict(session.execute(select(MonitoringLine.area_code, MonitoringLine.amount)
-                                 .where(MonitoringLine.year == year, MonitoringLine.area_code.in_(chain))).all())
-    return next((found[code] for code in chain if code in found), None)
+    return chain
+
+
+def _nearest(chain: list[str], year: int, lines: dict[tuple[str, int], int]) -> int | None:
+    return next((lines[code, year] for code in chain if (code, year) in lines), None)
+
+
+def line_for(session: Session, village: Area, year: int) -> int | None:
+    """The line of the village's nearest area that has one for the year."""
+    chain = _chain(village)
+    lines = {(code, year): amount for code, amount in session.execute(
+        select(MonitoringLine.area_code, MonitoringLine.amount)
+        .where(MonitoringLine.year == year, MonitoringLine.area_code.in_(chain)))}
+    return _nearest(chain, year, lines)
 
 
 def record_income(session: Session, household: Household, year: int, data: dict, actor: User) -> IncomeCheck:
@@ -129,17 +140,18 @@ def latest_years(session: Session) -> list[YearOnYear]:
     sizes = dict(session.execute(select(Worker.household_id, func.count(Worker.id)).group_by(Worker.household_id)).all())
     rows = session.execute(select(HouseholdIncome, Household.village_code).join(Household)
                            .order_by(HouseholdIncome.household_id, HouseholdIncome.year.desc())).all()
-    lines: dict[tuple[str, int], int | None] = {}
+    lines = {(code, year): amount for code, year, amount in session.execute(
+        select(MonitoringLine.area_code, MonitoringLine.year, MonitoringLine.amount))}  # a few per county
+    chains = {village.code: _chain(village) for village in session.scalars(
+        select(Area).where(Area.code.in_({village_code for _income, village_code in rows})))}
     latest: dict[int, YearOnYear] = {}
     for income, village_code in rows:  # a household's years, newest first
         size = sizes.get(income.household_id, 0)
         per_capita = income.net_income / size if size else None
         known = latest.get(income.household_id)
         if known is None:
-            if (village_code, income.year) not in lines:
-                lines[village_code, income.year] = line_for(session, session.get(Area, village_code), income.year)
             latest[income.household_id] = YearOnYear(income.household_id, income.year, per_capita,
-                                                     lines[village_code, income.year], None)
+                                                     _nearest(chains[village_code], income.year, lines), None)
         elif income.year == known.year - 1:
             latest[income.household_id] = replace(known, before=per_capita)
     return list(latest.values())
