@@ -13,12 +13,12 @@ from sqlalchemy.orm import Session
 
 from core import audit
 from core.models import User, china_today
-from core.scoping import scope_clause
 from core.spreadsheets import Spreadsheet
 from jobs.models import Job, Referral
 from jobs.services import get_referral, may_see_contact
 from matching.services import Plan
 from registry.models import Area, AreaLevel
+from registry.services import areas_in_scope
 
 PAIRS_AT_ONCE = 500  # people looked up in one IN (...) when checking a plan's pairs
 
@@ -26,10 +26,7 @@ PAIRS_AT_ONCE = 500  # people looked up in one IN (...) when checking a plan's p
 def plannable_areas(session: Session, actor: User, limit: int) -> list[Area]:
     """The areas the user may plan for: counties, townships and villages inside their areas, in
     code order (an administrator: every one), at most `limit`."""
-    return list(session.scalars(
-        select(Area).where(Area.level.in_((AreaLevel.county, AreaLevel.township, AreaLevel.village)),
-                           scope_clause(actor, Area.code))
-        .order_by(Area.code).limit(limit)))
+    return areas_in_scope(session, actor, AreaLevel.county, AreaLevel.township, AreaLevel.village, limit=limit)
 
 
 def referred_pairs(session: Session, plan: Plan) -> set[tuple[int, int]]:

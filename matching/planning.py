@@ -15,11 +15,11 @@ from sqlalchemy.orm import Session
 
 from core.errors import Forbidden, ValidationFailed
 from core.models import User
-from core.scoping import scope_clause, user_sees_area
+from core.scoping import user_sees_area
 from jobs.models import Job
 from matching import data, engine
 from registry.models import Area, AreaLevel, Household, Worker
-from registry.services import area_names
+from registry.services import area_names, areas_in_scope
 from training.models import Course
 from training.services import list_courses
 
@@ -77,8 +77,7 @@ def planning_areas(session: Session, actor: User, limit: int) -> list[Area]:
     if actor.sees_every_area:
         return list(session.scalars(select(Area).where(Area.level == AreaLevel.county).order_by(Area.code)))
     own = list(session.scalars(select(Area).where(Area.code.in_(actor.area_codes)).order_by(Area.code)))
-    townships = session.scalars(select(Area).where(Area.level == AreaLevel.township, scope_clause(actor, Area.code))
-                                .order_by(Area.code).limit(limit)).all()
+    townships = areas_in_scope(session, actor, AreaLevel.township, limit=limit)
     return own + [t for t in townships if t not in own]
 
 

@@ -21,10 +21,16 @@ def get_area(session: Session, code: str) -> Area:
     return area
 
 
+def areas_in_scope(session: Session, actor: User, *levels: AreaLevel, limit: int | None = None) -> list[Area]:
+    """The areas of these levels inside the user's areas (every one for an administrator), in
+    code order, at most `limit`: what the pages' area boxes offer."""
+    return list(session.scalars(select(Area).where(Area.level.in_(levels), scope_clause(actor, Area.code))
+                                .order_by(Area.code).limit(limit)))
+
+
 def visible_villages(session: Session, actor: User) -> list[Area]:
     """The villages the user may file households under, in code order (for select boxes)."""
-    return list(session.scalars(select(Area).where(Area.level == AreaLevel.village, scope_clause(actor, Area.code))
-                                .order_by(Area.code)))
+    return areas_in_scope(session, actor, AreaLevel.village)
 
 
 def own_areas(session: Session, actor: User) -> list[Area]:

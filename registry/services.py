@@ -19,7 +19,15 @@ from core.models import Role, User, UserArea, china_today, utcnow
 from core.scoping import user_sees_area
 from core.validators import MAX_ID, ResidentId, check_id_number, normalise_phone
 from registry import corrections
-from registry.areas import area_names, area_point, distance_km, first_point, list_areas, own_areas  # noqa: F401
+from registry.areas import (  # noqa: F401
+    area_names,
+    area_point,
+    areas_in_scope,
+    distance_km,
+    first_point,
+    list_areas,
+    own_areas,
+)
 from registry.corrections import corrected, text_key  # noqa: F401
 from registry.incomes import latest_income, latest_years  # noqa: F401
 from registry.models import (

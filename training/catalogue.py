@@ -152,6 +152,5 @@ def townships(session: Session, actor: User) -> list[Area]:
 
 def ledger_areas(session: Session, actor: User) -> list[Area]:
     """Townships, each followed by its villages in the user's areas."""
-    villages = session.scalars(select(Area).where(Area.level == AreaLevel.village, scope_clause(actor, Area.code))
-                               .order_by(Area.code).limit(AREA_LIMIT)).all()
-    return sorted(townships(session, actor) + list(villages), key=lambda a: a.code)
+    villages = registry_services.areas_in_scope(session, actor, AreaLevel.village, limit=AREA_LIMIT)
+    return sorted(townships(session, actor) + villages, key=lambda a: a.code)
