@@ -38,6 +38,7 @@ def register_blueprints(app: Flask) -> None:
     )
     from matching import views as matching_views
     from monitoring import api as monitoring_api
+    from monitoring import file_api
     from monitoring import views as monitoring_views
     from registry import api as registry_api
     from registry import corrections_api
@@ -47,7 +48,8 @@ def register_blueprints(app: Flask) -> None:
     from training import views as training_views
 
     for bp in (*registry_api.blueprints, *corrections_api.blueprints, *jobs_api.blueprints,
-               *training_api.blueprints, *matching_api.blueprints, *monitoring_api.blueprints):
+               *training_api.blueprints, *matching_api.blueprints, *monitoring_api.blueprints,
+               *file_api.blueprints):
         api.register_blueprint(bp)
         csrf.exempt(bp)  # bearer tokens, not cookies: nothing for a forged form to ride on
     for bp in (home.bp, registry_views.bp, jobs_views.bp, training_views.bp, provider_views.bp,

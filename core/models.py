@@ -24,6 +24,13 @@ def china_today() -> date:
     return datetime.now(CHINA).date()
 
 
+def china_day(moment: datetime) -> date:
+    """The day in China of a stored timestamp (UTC; naive ones, as SQLite gives them back, are UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(CHINA).date()
+
+
 def enum_column(cls):
     """Enumerations are stored by member name, as text, on every database."""
     return Enum(cls, native_enum=False, length=32, validate_strings=True)

@@ -20,7 +20,7 @@ from core.scoping import scope_clause, user_sees_area
 from core.validators import MAX_ID
 from jobs import eligibility
 from jobs.models import OPEN_REFERRAL, FollowUp, Job, LeaveReason, Referral, ReferralSource, ReferralStatus
-from registry.models import EmploymentStatus, Household, LabourAbility, Worker
+from registry.models import EmploymentStatus, Household, Worker
 from registry.services import can_read_worker
 
 FOLLOW_UP_MONTHS = (1, 3, 6)
@@ -76,8 +76,9 @@ def create_referral(session: Session, worker_id: int, job_id: int, actor: User, 
         raise Conflict(_("This posting is closed, expired or not yet verified."), {"job_id": _("not open")})
     if job.openings_left == 0:
         raise Conflict(_("Every opening of this posting is filled."), {"job_id": _("no openings left")})
-    if worker.labour_ability is LabourAbility.none or worker.employment_status is EmploymentStatus.unable:
-        raise ValidationFailed(_("This person is registered as unable to work."), {"worker_id": _("unable to work")})
+    if not worker.may_work:
+        raise ValidationFailed(_("Only people of working age (16 to 65), able to work and not at school are put "
+                                 "forward for jobs."), {"worker_id": _("not of working age, at school or unable to work")})
     if job.public_welfare and not eligibility.may_hold_public_welfare_post(worker):
         raise ValidationFailed(_("Public-welfare posts are for people of monitored or lifted-out households "
                                  "who cannot leave home."), {"worker_id": _("not eligible for a public-welfare post")})

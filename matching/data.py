@@ -22,13 +22,12 @@ from matching import engine
 from registry.models import (
     EmploymentStatus,
     Household,
-    LabourAbility,
     MonitoringStatus,
     Skill,
     Worker,
     WorkerSkill,
 )
-from registry.services import has_employed_member
+from registry.services import below_line, has_employed_member, latest_years, may_work
 
 LOOKING = (EmploymentStatus.unemployed, EmploymentStatus.in_training)
 WORKING_DAYS = 22  # a day wage times this is compared with a monthly expectation
@@ -100,7 +99,7 @@ def looking_for_work(session: Session, area_code: str | None = None, worker_ids:
     plain columns: no ORM rows, enumerations as their stored names, arrays built by numpy."""
     space = space or skill_space(session)
     today = today or china_today()
-    conditions = _looking_conditions(area_code, area_codes, worker_ids)
+    conditions = _looking_conditions(area_code, area_codes, worker_ids, today)
     (ids, lat, lon, birth, health, flexible, commute_km, migrate, wage, household, monitoring, relocated,
      lifted_out, employed, village_code) = _columns(session, select(
         Worker.id, Worker.lat, Worker.lon, Worker.birth_date, Worker.health,
@@ -127,22 +126,37 @@ def looking_for_work(session: Session, area_code: str | None = None, worker_ids:
         welfare_ok=rules.may_hold_welfare_post(monitored | np.array(lifted_out, bool), migrate),
     )
     priority = _per_household(_household_priority(monitored, relocated), household_index, len(households))
+    priority[_below_line(session, households, area_code, area_codes, worker_ids)] = MONITORED
     taken = _per_household(np.array(employed, bool), household_index, len(households))
     villages, village = np.unique(np.array(village_code, str), return_inverse=True)
     return People(table, households, priority, taken, village.astype(np.int64), villages)
 
 
-def _looking_conditions(area_code: str | None, area_codes: list[str] | None, worker_ids: list[int] | None) -> list:
-    """Who `looking_for_work` reads: the given people, or those without work who can work in the
-    area (or areas)."""
+def _looking_conditions(area_code: str | None, area_codes: list[str] | None, worker_ids: list[int] | None,
+                        today: date) -> list:
+    """Who `looking_for_work` reads: the given people, or those without work in the area (or
+    areas) who may work: of working age, able to, not at school."""
     if worker_ids is not None:
         return [Worker.id.in_(worker_ids)]
-    conditions = [Worker.employment_status.in_(LOOKING), Worker.labour_ability != LabourAbility.none]
+    return [Worker.employment_status.in_(LOOKING), *may_work(today), *_households_of(area_code, area_codes)]
+
+
+def _households_of(area_code: str | None, area_codes: list[str] | None) -> list:
+    """WHERE conditions on Household: inside the area, or inside any of the areas."""
+    conditions = []
     if area_code:
         conditions.append(within_clause(area_code, Household.village_code))
     if area_codes is not None:
         conditions.append(or_(false(), *(within_clause(code, Household.village_code) for code in area_codes)))
     return conditions
+
+
+def _below_line(session: Session, households: np.ndarray, area_code: str | None, area_codes: list[str] | None,
+                worker_ids: list[int] | None) -> np.ndarray:
+    """Per household: its latest per-capita income is under its line (ranked like a monitored one)."""
+    where = [Household.id.in_(households.tolist())] if worker_ids is not None else _households_of(area_code, area_codes)
+    poor = [found.household_id for found in latest_years(session, where) if below_line(found)]
+    return np.isin(households, np.array(poor, np.int64))
 
 
 def _columns(session: Session, query) -> list[list]:
@@ -179,9 +193,12 @@ def _unknown_if_zero(wage: np.ndarray) -> np.ndarray:
     return wage
 
 
+MONITORED, RELOCATED = 2, 1  # a household's priority in plans; 0 for the others
+
+
 def _household_priority(monitored: np.ndarray, relocated: list) -> np.ndarray:
     """Per row: 2 monitored, 1 relocated, 0 other."""
-    return np.where(monitored, 2, np.where(np.array(relocated, bool), 1, 0)).astype(np.int8)
+    return np.where(monitored, MONITORED, np.where(np.array(relocated, bool), RELOCATED, 0)).astype(np.int8)
 
 
 def _per_household(values: np.ndarray, household_index: np.ndarray, households: int) -> np.ndarray:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import String, case, func, select, type_coerce
+from sqlalchemy import String, case, func, or_, select, type_coerce
 from sqlalchemy.orm import Session, joinedload
 
 from core.errors import Conflict, Forbidden, NotFound
@@ -16,7 +16,7 @@ from core.scoping import user_sees_area
 from core.validators import MAX_ID
 from monitoring.models import OPEN_ALERT, SEVERITY_ORDER, ActionKind, Alert, AlertAction, AlertEvent, AlertStatus
 from monitoring.rules import Finding, Rule
-from registry.models import Household
+from registry.models import Household, HouseholdHelper
 from registry.services import households_in
 
 
@@ -71,7 +71,8 @@ def list_alerts(session: Session, actor: User, area_code: str | None = None, ope
     if rule:
         query = query.where(Alert.rule == rule)
     if mine:
-        query = query.where(Household.helper_id == actor.id)
+        query = query.where(or_(Household.helper_id == actor.id,
+                                Household.helpers.any(HouseholdHelper.user_id == actor.id)))
     total = session.scalar(select(func.count()).select_from(query.subquery())) if counted else None
     query = query.options(joinedload(Alert.household).joinedload(Household.helper))  # shown on every row
     closed_last = case((Alert.status == AlertStatus.closed, 1), else_=0)

@@ -7,7 +7,7 @@ again never raises the same alert twice, and a closed alert opens again only for
 """
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.enums import LabelledEnum
@@ -127,3 +127,31 @@ class TaskRun(db.Model):
     finished_at: Mapped[datetime | None]
     runner: Mapped[str] = mapped_column(String(80))  # host:pid, or "hand" for `tasks run`
     summary: Mapped[str | None] = mapped_column(Text)
+
+
+class EliminationStatus(LabelledEnum):
+    proposed = ("待审核", "proposed")
+    approved = ("已批准", "approved")
+    refused = ("未批准", "refused")
+
+
+class RiskElimination(db.Model):
+    """A station's proposal to end a household's monitoring (风险消除), the checks it passed, and
+    the county's decision."""
+    __tablename__ = "risk_eliminations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)
+    status: Mapped[EliminationStatus] = mapped_column(enum_column(EliminationStatus), index=True,
+                                                      default=EliminationStatus.proposed)
+    reason: Mapped[str] = mapped_column(String(500))
+    checks: Mapped[list] = mapped_column(JSON, default=list)  # [{"name", "passed", "detail"}] when proposed
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    proposed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None]
+    decision_reason: Mapped[str | None] = mapped_column(String(500))
+
+    household: Mapped[Household] = relationship(lazy="joined")
+    proposed_by: Mapped[User | None] = relationship(foreign_keys=[proposed_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])

@@ -23,12 +23,14 @@ from registry.models import (
     EMPLOYED,
     EmploymentSpell,
     EmploymentStatus,
+    HelpMeasure,
     Household,
     LabourAbility,
+    MeasureKind,
     MonitoringStatus,
     Worker,
 )
-from registry.services import has_employed_member, latest_years
+from registry.services import below_line, has_employed_member, latest_years
 from training.models import Course, Enrollment, EnrollmentStatus
 
 
@@ -37,6 +39,7 @@ class Settings:
     lookback_days: int = 30  # events older than this are history, not news
     follow_up_grace_days: int = 7  # a follow-up is overdue this long after it fell due
     welfare_notice_days: int = 30  # warn this long before a public-welfare post's term ends
+    visit_days: int = 90  # a monitored household is visited at least this often
 
 
 @dataclass(frozen=True)
@@ -183,7 +186,7 @@ def income_below_line(session: Session, today: date, settings: Settings) -> Iter
     """The household's latest income check: per-capita net income under that year's line. The
     event is the year's check: correcting it does not warn again."""
     for found in latest_years(session):
-        if found.per_capita is not None and found.line is not None and found.per_capita < found.line:
+        if below_line(found):
             yield Finding(found.household_id, f"year:{found.year}",
                           _("Per-capita net income of %(year)s: %(amount)s yuan, under the line of %(line)s.",
                             year=found.year, amount=f"{found.per_capita:,.0f}", line=f"{found.line:,}"))
@@ -198,3 +201,26 @@ def income_drop(session: Session, today: date, settings: Settings) -> Iterable[F
                           _("Per-capita net income fell from %(before)s yuan in %(last)s to %(now)s in %(year)s.",
                             before=f"{found.before:,.0f}", last=found.year - 1, now=f"{found.per_capita:,.0f}",
                             year=found.year))
+
+
+@rule("not_visited", Severity.medium, _l("Monitored household not visited for 90 days"))
+def not_visited(session: Session, today: date, settings: Settings) -> Iterable[Finding]:
+    """A monitored household whose last recorded visit (走访), or the start of its monitoring when
+    it has had none since, is `visit_days` or more ago. The event is that last visit: a new visit
+    ends the gap, and the next gap is a new event."""
+    last_visit = (select(HelpMeasure.household_id, func.max(HelpMeasure.day).label("day"))
+                  .where(HelpMeasure.kind == MeasureKind.visit).group_by(HelpMeasure.household_id).subquery())
+    since = func.coalesce(last_visit.c.day, Household.monitoring_since)
+    rows = session.execute(select(Household.id, last_visit.c.day, Household.monitoring_since)
+                           .outerjoin(last_visit, last_visit.c.household_id == Household.id)
+                           .where(Household.monitoring_status != MonitoringStatus.none,
+                                  since.is_(None) | (since <= today - timedelta(days=settings.visit_days))))
+    for household_id, visited, monitored_since in rows:
+        if visited is not None:
+            yield Finding(household_id, f"visit:{visited.isoformat()}",
+                          _("Last visited on %(day)s, %(n)s days ago.", day=visited.isoformat(),
+                            n=(today - visited).days), visited)
+        else:
+            start = monitored_since.isoformat() if monitored_since else "—"
+            yield Finding(household_id, f"monitored:{start}",
+                          _("Not visited since monitoring began (%(day)s).", day=start), monitored_since)

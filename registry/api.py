@@ -25,6 +25,8 @@ from registry.schemas import (
     IncomeOut,
     MonitoringLineIn,
     MonitoringLineOut,
+    PolicyIn,
+    PolicyOut,
     ResolveArgs,
     ResolveOut,
     RevealOut,
@@ -84,6 +86,19 @@ def put_monitoring_line(data, code, year):
     return line
 
 
+@areas_api.put("/<code>/policy")
+@api_roles(*roles.OFFICERS)
+@areas_api.arguments(PolicyIn)
+@areas_api.response(200, PolicyOut)
+def put_policy(data, code):
+    """How long a household stays under monitoring at least before its risk may be declared
+    eliminated, for an area of the officer's (six months unless set)."""
+    policy = services.set_policy(db.session, areas.get_area(db.session, code).code, data["elimination_months"],
+                                 acting_user())
+    db.session.commit()
+    return policy
+
+
 @households.post("")
 @api_roles(*roles.REGISTRY_KEEPERS)
 @households.arguments(HouseholdIn)
@@ -101,13 +116,6 @@ def create_household(data):
 def list_households(args):
     items, total = services.list_households(db.session, acting_user(), **args)
     return {"items": items, "total": total}
-
-
-@households.get("/<code>")
-@api_roles(*roles.STAFF)
-@households.response(200, HouseholdOut)
-def get_household(code):
-    return services.household_file(db.session, code, acting_user())
 
 
 @households.put("/<code>/incomes/<int:year>")

@@ -29,11 +29,13 @@ HOUSEHOLD_COLUMNS = [
     ("code", "户编号"), ("village_code", "村代码"), ("monitoring_status", "监测类型"),
     ("lifted_out", "脱贫户"), ("relocated", "易地搬迁户"), ("resettlement_site", "安置点"),
     ("resettlement_area_code", "安置点区划代码"),
-    ("helper_name", "帮扶责任人"), ("address", "住址"),
+    ("helper_name", "帮扶责任人"), ("address", "住址"), ("monitoring_since", "纳入监测日期"),
+    ("risk_types", "风险类型"),
 ]
 WORKER_COLUMNS = [
     ("household_code", "户编号"), ("name", "姓名"), ("id_number", "身份证号"), ("phone", "手机号"),
-    ("education", "文化程度"), ("health", "健康状况"), ("labour_ability", "劳动能力"),
+    ("relation", "与户主关系"), ("education", "文化程度"), ("school_stage", "在校生情况"), ("health", "健康状况"),
+    ("labour_ability", "劳动能力"),
     ("employment_status", "就业状态"), ("skills", "技能"), ("expected_wage", "期望月工资"),
     ("max_commute_km", "最远通勤公里"), ("willing_to_migrate", "愿意外出务工"),
     ("needs_flexible_hours", "需要弹性工时"), ("desired_occupations", "意向职业"),
@@ -149,6 +151,7 @@ def _import_households(session: Session, rows, actor: User, report: ImportReport
             if household is None:
                 services.check_site(session, data)
                 existing[code] = services.new_household(session, data)
+                services.opened_with_monitoring(session, existing[code], actor)
                 report.created += 1
             elif not user_sees_area(actor, household.village_code):
                 report.fail(row, {"code": _("household of another area")})
@@ -226,7 +229,8 @@ def export_workers(session: Session, actor: User, area_code: str | None) -> tupl
             w.household.code, w.name,
             crypto.decrypt(w.id_number_enc) if full else w.id_number_masked,
             (crypto.decrypt(w.phone_enc) if full else w.phone_masked) or "",
-            w.education.zh if w.education else "", w.health.zh, w.labour_ability.zh,
+            w.relation.zh if w.relation else "", w.education.zh if w.education else "", w.school_stage.zh,
+            w.health.zh, w.labour_ability.zh,
             w.employment_status.zh, "、".join(s.name for s in w.skills),
             w.expected_wage, w.max_commute_km, "是" if w.willing_to_migrate else "否",
             "是" if w.needs_flexible_hours else "否", "、".join(w.desired_occupations or []),

@@ -135,10 +135,12 @@ class YearOnYear:
     before: float | None  # per capita of the year before, when that year is on file
 
 
-def latest_years(session: Session) -> list[YearOnYear]:
-    """Every household's latest year on file, with its line and the year before."""
-    sizes = dict(session.execute(select(Worker.household_id, func.count(Worker.id)).group_by(Worker.household_id)).all())
-    rows = session.execute(select(HouseholdIncome, Household.village_code).join(Household)
+def latest_years(session: Session, where=()) -> list[YearOnYear]:
+    """Every household's latest year on file, with its line and the year before (of the
+    households meeting the conditions `where` on Household, when given)."""
+    sizes = dict(session.execute(select(Worker.household_id, func.count(Worker.id)).join(Household)
+                                 .where(*where).group_by(Worker.household_id)).all())
+    rows = session.execute(select(HouseholdIncome, Household.village_code).join(Household).where(*where)
                            .order_by(HouseholdIncome.household_id, HouseholdIncome.year.desc())).all()
     lines = {(code, year): amount for code, year, amount in session.execute(
         select(MonitoringLine.area_code, MonitoringLine.year, MonitoringLine.amount))}  # a few per county
@@ -155,3 +157,7 @@ def latest_years(session: Session) -> list[YearOnYear]:
         elif income.year == known.year - 1:
             latest[income.household_id] = replace(known, before=per_capita)
     return list(latest.values())
+
+
+def below_line(found: YearOnYear) -> bool:
+    return found.per_capita is not None and found.line is not None and found.per_capita < found.line

@@ -7,6 +7,21 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from core.enums import LabelledEnum
 from core.extensions import db
 from core.models import User, china_today, enum_column, utcnow
+from registry.household_models import (  # noqa: F401  (the household file's tables, re-exported)
+    AreaPolicy,
+    HelperRole,
+    HelpMeasure,
+    HouseholdHelper,
+    HouseholdIncome,
+    MeasureKind,
+    MonitoringEvent,
+    MonitoringEventKind,
+    MonitoringLine,
+    MonitoringStatus,
+    Relation,
+    RiskType,
+    SchoolStage,
+)
 
 
 class AreaLevel(LabelledEnum):
@@ -18,13 +33,6 @@ class AreaLevel(LabelledEnum):
     def prefix_length(self) -> int:
         """Digits of the 12-digit code that identify an area of this level."""
         return {"county": 6, "township": 9, "village": 12}[self.name]
-
-
-class MonitoringStatus(LabelledEnum):
-    none = ("一般户", "not monitored")
-    unstable = ("脱贫不稳定户", "unstable lifted-out household")
-    marginal = ("边缘易致贫户", "marginal household at risk")
-    sudden_hardship = ("突发严重困难户", "sudden severe hardship")
 
 
 class EmploymentStatus(LabelledEnum):
@@ -45,6 +53,10 @@ class EmploymentStatus(LabelledEnum):
 NOT_EMPLOYED = frozenset({EmploymentStatus.unemployed, EmploymentStatus.in_training,
                           EmploymentStatus.unable})
 EMPLOYED = tuple(s for s in EmploymentStatus if s not in NOT_EMPLOYED)
+
+
+# 劳动年龄: only people this old, able to work and not at school, are matched to jobs
+MIN_WORKING_AGE, MAX_WORKING_AGE = 16, 65
 
 
 class Education(LabelledEnum):
@@ -113,6 +125,11 @@ class Household(db.Model):
     resettlement_site: Mapped[str | None] = mapped_column(String(128))
     # where the resettlement site lies (a relocated household's members live there, not in the village)
     resettlement_area_code: Mapped[str | None] = mapped_column(ForeignKey("areas.code"), index=True)
+    # when monitoring began (纳入监测), and the risks it watches (RiskType names)
+    monitoring_since: Mapped[date | None]
+    risk_types: Mapped[list] = mapped_column(JSON, default=list)
+    risk_eliminated_on: Mapped[date | None]  # the last approved ending of its monitoring (风险消除)
+    # the responsible helper (帮扶责任人) of the 5+N team, kept beside the team for the alerts' routing
     helper_name: Mapped[str | None] = mapped_column(String(64))
     # the responsible helper (帮扶责任人) when they have an account: early warnings go to them
     helper_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
@@ -125,6 +142,28 @@ class Household(db.Model):
     helper: Mapped[User | None] = relationship()
     members: Mapped[list["Worker"]] = relationship(
         back_populates="household", order_by="Worker.birth_date", lazy="selectin")
+    helpers: Mapped[list[HouseholdHelper]] = relationship(
+        order_by=HouseholdHelper.id, cascade="all, delete-orphan", lazy="selectin")
+    monitoring_history: Mapped[list[MonitoringEvent]] = relationship(
+        order_by=(MonitoringEvent.day, MonitoringEvent.id), cascade="all, delete-orphan")
+
+    @property
+    def head(self) -> "Worker | None":
+        """The member registered as 户主, else the eldest member able to work, else the eldest."""
+        heads = [m for m in self.members if m.relation is Relation.head]
+        if heads:
+            return heads[0]
+        return next((m for m in self.members if m.labour_ability is not LabourAbility.none), None) or (
+            self.members[0] if self.members else None)
+
+    @property
+    def head_name(self) -> str | None:
+        head = self.head
+        return head.name if head is not None else None
+
+    @property
+    def risk_labels(self) -> list[str]:
+        return [RiskType[name].label for name in self.risk_types or [] if name in RiskType.__members__]
 
     @property
     def employed_count(self) -> int:
@@ -196,6 +235,8 @@ class Worker(db.Model):
     education: Mapped[Education | None] = mapped_column(enum_column(Education))
     health: Mapped[Health] = mapped_column(enum_column(Health), default=Health.healthy)
     labour_ability: Mapped[LabourAbility] = mapped_column(enum_column(LabourAbility), default=LabourAbility.full)
+    relation: Mapped[Relation | None] = mapped_column(enum_column(Relation))
+    school_stage: Mapped[SchoolStage] = mapped_column(enum_column(SchoolStage), default=SchoolStage.none)
     employment_status: Mapped[EmploymentStatus] = mapped_column(
         enum_column(EmploymentStatus), default=EmploymentStatus.unemployed, index=True)
     expected_wage: Mapped[int | None]
@@ -233,6 +274,12 @@ class Worker(db.Model):
     @property
     def employed(self) -> bool:
         return self.employment_status.is_employed
+
+    @property
+    def may_work(self) -> bool:
+        """Of working age, able to work and not at school: the people the matcher considers."""
+        return (MIN_WORKING_AGE <= self.age <= MAX_WORKING_AGE and self.labour_ability is not LabourAbility.none
+                and self.employment_status is not EmploymentStatus.unable and self.school_stage is SchoolStage.none)
 
     @property
     def unresolved_skills(self) -> list[str]:
@@ -308,33 +355,3 @@ def _record_employment_changes(session: Session, _context, _instances) -> None:
             for spell in open_spells:
                 spell.ended_on = today
         session.add(EmploymentSpell(worker_id=worker.id, status=worker.employment_status, started_on=today))
-
-
-class MonitoringLine(db.Model):
-    """防返贫监测线: yuan of net income per person per year, set by officers for an area (a county,
-    or a township or village with its own) and a year. A household's line is its nearest area's."""
-    __tablename__ = "monitoring_lines"
-
-    area_code: Mapped[str] = mapped_column(ForeignKey("areas.code"), primary_key=True)
-    year: Mapped[int] = mapped_column(primary_key=True)
-    amount: Mapped[int]
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-
-
-class HouseholdIncome(db.Model):
-    """A household's income of one year (yuan), as the yearly income check records it."""
-    __tablename__ = "household_incomes"
-
-    household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), primary_key=True)
-    year: Mapped[int] = mapped_column(primary_key=True)
-    wage_income: Mapped[int] = mapped_column(default=0)
-    business_income: Mapped[int] = mapped_column(default=0)
-    property_income: Mapped[int] = mapped_column(default=0)
-    transfer_income: Mapped[int] = mapped_column(default=0)
-    business_costs: Mapped[int] = mapped_column(default=0)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-
-    @property
-    def net_income(self) -> int:
-        return (self.wage_income + self.business_income + self.property_income + self.transfer_income
-                - self.business_costs)

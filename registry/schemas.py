@@ -1,7 +1,9 @@
 """Marshmallow schemas: the API's input checks (shared with the importers) and its output shapes."""
+from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from core.auth import acting_user
+from core.models import china_today
 from core.schemas import AreaCode, Flag, LabelledEnumField, Latitude, Longitude, Paging, Phone, Text
 from core.validators import MAX_ID, check_id_number
 from registry import services
@@ -12,6 +14,9 @@ from registry.models import (
     Health,
     LabourAbility,
     MonitoringStatus,
+    Relation,
+    RiskType,
+    SchoolStage,
     Sex,
 )
 
@@ -37,6 +42,29 @@ class SkillList(fields.List):
                 seen.add(item)
                 out.append(item)
         return out
+
+
+class RiskTypes(fields.List):
+    """Risk types by code or Chinese label, as a list or one string separated by 、,，; (a
+    spreadsheet cell); stored and given back as codes, each once."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("metadata", {}).update({"description": ", ".join(f"{m.name} ({m.zh})" for m in RiskType)})
+        super().__init__(LabelledEnumField(RiskType), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str):
+            value = split_list(value)
+        members = super()._deserialize(value, attr, data, **kwargs)
+        return list(dict.fromkeys(m.name for m in members))
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return list(value or [])
+
+
+def not_in_future(day) -> None:
+    if day is not None and day > china_today():
+        raise ValidationError(_("a day up to today"))
 
 
 def split_list(text: str) -> list[str]:
@@ -94,7 +122,9 @@ class HouseholdIn(Schema):
     helper_id = fields.Integer(allow_none=True, validate=validate.Range(1, MAX_ID), metadata={
         "description": "the helper's account (station or county staff of the village): early warnings go to them"})
     address = Text(allow_none=True, validate=validate.Length(max=200))
-
+    monitoring_since = fields.Date(allow_none=True, validate=not_in_future, metadata={
+        "description": "for a household already under monitoring when it is entered; today otherwise"})
+    risk_types = RiskTypes(load_default=list)
 
 
 class HouseholdPatch(HouseholdIn):
@@ -112,6 +142,9 @@ class WorkerIn(Schema):
     education = LabelledEnumField(Education, allow_none=True)
     health = LabelledEnumField(Health, load_default=Health.healthy)
     labour_ability = LabelledEnumField(LabourAbility, load_default=LabourAbility.full)
+    relation = LabelledEnumField(Relation, allow_none=True, metadata={"description": "relation to the head"})
+    school_stage = LabelledEnumField(SchoolStage, load_default=SchoolStage.none, metadata={
+        "description": "pupils and students: where they are at school (they are not matched to jobs)"})
     skills = SkillList(load_default=list)
     expected_wage = fields.Integer(allow_none=True, validate=validate.Range(0, 100000))
     max_commute_km = fields.Integer(allow_none=True, validate=validate.Range(0, 5000))
@@ -162,6 +195,11 @@ class WorkerOut(Schema):
     health = LabelledEnumField(Health)
     health_label = label_of("health")
     labour_ability = LabelledEnumField(LabourAbility)
+    labour_ability_label = label_of("labour_ability")
+    relation = LabelledEnumField(Relation, allow_none=True)
+    relation_label = label_of("relation")
+    school_stage = LabelledEnumField(SchoolStage)
+    school_stage_label = label_of("school_stage")
     employment_status = LabelledEnumField(EmploymentStatus)
     employment_status_label = label_of("employment_status")
     employed = fields.Boolean()
@@ -216,6 +254,12 @@ class HouseholdMember(Schema):
     sex = LabelledEnumField(Sex)
     age = fields.Integer()
     id_number_masked = fields.String()
+    relation = LabelledEnumField(Relation, allow_none=True)
+    relation_label = label_of("relation")
+    school_stage = LabelledEnumField(SchoolStage)
+    school_stage_label = label_of("school_stage")
+    labour_ability = LabelledEnumField(LabourAbility)
+    labour_ability_label = label_of("labour_ability")
     employment_status = LabelledEnumField(EmploymentStatus)
     employment_status_label = label_of("employment_status")
     employed = fields.Boolean()
@@ -237,11 +281,16 @@ class HouseholdSummary(Schema):
     address = fields.String(allow_none=True)
     member_count = fields.Integer()
     employed_count = fields.Integer()
+    head_name = fields.String(allow_none=True, metadata={"description": "the member registered as 户主"})
+    size = fields.Function(lambda household: household.member_count, metadata={"description": "members on file"})
+    risk_types = RiskTypes()
+    risk_type_labels = fields.Function(lambda household: household.risk_labels)
+    monitoring_since = fields.Date(allow_none=True)
+    risk_eliminated_on = fields.Date(allow_none=True)
 
 
 class HouseholdOut(HouseholdSummary):
     members = fields.List(fields.Nested(HouseholdMember))
-    size = fields.Function(lambda household: household.member_count, metadata={"description": "members on file"})
     income = fields.Nested("IncomeOut", allow_none=True, metadata={
         "description": "the latest year on file against its line (GET of one household)"})
 
@@ -316,3 +365,12 @@ class IncomeOut(IncomeIn):
     line = fields.Integer(allow_none=True, metadata={"description": "the year's line of the household's nearest "
                                                                     "area that has one"})
     below_line = fields.Boolean(allow_none=True)
+
+
+class PolicyIn(Schema):
+    elimination_months = fields.Integer(required=True, validate=validate.Range(1, 60), metadata={
+        "description": "months of monitoring at least before a risk elimination (6 unless set)"})
+
+
+class PolicyOut(PolicyIn):
+    area_code = fields.String()

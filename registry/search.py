@@ -2,6 +2,7 @@
 number or phone, which is audited and limited per user (it tells whether someone is registered);
 and by skill, as people say it. Within the user's areas, like every registry read."""
 from dataclasses import dataclass
+from datetime import date
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -12,7 +13,18 @@ from core import audit, crypto
 from core.errors import Forbidden
 from core.models import User
 from core.scoping import scope_clause, within_clause
-from registry.models import EMPLOYED, Household, MonitoringStatus, Worker, WorkerSkill
+from registry.models import (
+    EMPLOYED,
+    MAX_WORKING_AGE,
+    MIN_WORKING_AGE,
+    EmploymentStatus,
+    Household,
+    LabourAbility,
+    MonitoringStatus,
+    SchoolStage,
+    Worker,
+    WorkerSkill,
+)
 from registry.taxonomy import skills_meant
 
 
@@ -29,6 +41,18 @@ def has_employed_member():
     member = aliased(Worker)  # the outer query may itself select workers
     return exists().where(member.household_id == Household.id, member.employment_status.in_(EMPLOYED))
 
+
+def may_work(today: date, worker=Worker) -> list:
+    """WHERE conditions on Worker (or an alias of it): of working age on `today`, able to work
+    and not at school (`Worker.may_work` in SQL)."""
+    def years_ago(years: int) -> date:
+        try:
+            return today.replace(year=today.year - years)
+        except ValueError:  # 29 February
+            return today.replace(year=today.year - years, day=28)
+    return [worker.labour_ability != LabourAbility.none, worker.employment_status != EmploymentStatus.unable,
+            worker.school_stage == SchoolStage.none, worker.birth_date <= years_ago(MIN_WORKING_AGE),
+            worker.birth_date > years_ago(MAX_WORKING_AGE + 1)]
 
 
 @dataclass

@@ -29,7 +29,22 @@ from registry.areas import (  # noqa: F401
     own_areas,
 )
 from registry.corrections import corrected, text_key  # noqa: F401
-from registry.incomes import latest_income, latest_years  # noqa: F401
+from registry.household_file import (  # noqa: F401
+    add_measure,
+    check_status_change,
+    elimination_months,
+    end_monitoring,
+    may_help,
+    measures_of,
+    opened_with_monitoring,
+    record_step,
+    responsible_changed,
+    set_helpers,
+    set_policy,
+    start_monitoring,
+    status_changed,
+)
+from registry.incomes import below_line, latest_income, latest_years  # noqa: F401
 from registry.models import (
     EMPLOYED,
     Area,
@@ -45,7 +60,7 @@ from registry.models import (
     WorkerSkill,
     spell_rows,
 )
-from registry.search import WorkerQuery, has_employed_member, households_in, search_workers  # noqa: F401
+from registry.search import WorkerQuery, has_employed_member, households_in, may_work, search_workers  # noqa: F401
 from registry.skills import THRESHOLD  # noqa: F401
 from registry.taxonomy import get_index, resolve_candidates, skills_meant  # noqa: F401
 
@@ -60,16 +75,11 @@ def visible_village(session: Session, code: str, actor: User, field: str = "vill
     return area
 
 
-def _may_help(user: User, village_code: str) -> bool:
-    """Station or county staff whose areas hold the village may be a household's helper."""
-    return user.is_area_staff and user_sees_area(user, village_code)
-
-
 def helper_accounts(session: Session, village_codes: list[str]) -> list[User]:
     """Active accounts that may be the responsible helper of a household in one of these villages."""
     staff = session.scalars(select(User).join(UserArea).where(User.role.in_(roles.AREA_STAFF), User.active.is_(True))
                             .distinct().order_by(User.id))
-    return [u for u in staff if any(_may_help(u, code) for code in village_codes)]
+    return [u for u in staff if any(may_help(u, code) for code in village_codes)]
 
 
 def _check_helper(session: Session, data: dict, village_code: str) -> None:
@@ -77,7 +87,7 @@ def _check_helper(session: Session, data: dict, village_code: str) -> None:
     if helper_id is None:
         return
     helper = session.get(User, helper_id)
-    if helper is None or not _may_help(helper, village_code):
+    if helper is None or not may_help(helper, village_code):
         raise ValidationFailed(_("The helper must be station or county staff of the household's village."),
                                {"helper_id": _("not staff of this village")})
 
@@ -97,6 +107,9 @@ def create_household(session: Session, data: dict, actor: User) -> Household:
         raise Conflict(_("Household %(code)s already exists.", code=data["code"]), {"code": _("already exists")})
     household = new_household(session, data)
     session.flush()
+    opened_with_monitoring(session, household, actor)
+    if household.helper_name or household.helper_id:
+        responsible_changed(household)
     audit.record(actor, "create", "household", household.code, fields=sorted(data), area_code=household.village_code)
     return household
 
@@ -114,8 +127,13 @@ def update_household(session: Session, household: Household, data: dict, actor: 
     _check_helper(session, data, data.get("village_code", household.village_code))
     check_site(session, data)
     changed = sorted(key for key, value in data.items() if getattr(household, key) != value)
+    before = household.monitoring_status
+    check_status_change(before, data.get("monitoring_status", before))
     for key, value in data.items():
         setattr(household, key, value)
+    status_changed(session, household, before, actor)
+    if {"helper_name", "helper_id"} & set(changed):
+        responsible_changed(household)
     if changed:
         audit.record(actor, "update", "household", household.code, fields=changed, area_code=household.village_code)
     if {"village_code", "village", "relocated", "resettlement_area_code"} & set(changed):
@@ -130,14 +148,6 @@ def get_household(session: Session, code: str, actor: User) -> Household:
     household = session.scalar(select(Household).where(Household.code == code))
     if household is None or not user_sees_area(actor, household.village_code):
         raise NotFound(_("No household %(code)s.", code=code))
-    return household
-
-
-def household_file(session: Session, code: str, actor: User) -> Household:
-    """The household (as get_household checks it) with its latest income against the line, as
-    `income` (None before the first income check)."""
-    household = get_household(session, code, actor)
-    household.income = latest_income(session, household)
     return household
 
 
