@@ -38,7 +38,10 @@ def register_blueprints(app: Flask) -> None:
     )
     from matching import views as matching_views
     from monitoring import api as monitoring_api
-    from monitoring import file_api
+    from monitoring import (
+        file_api,
+        household_views,  # noqa: F401  (its routes are on monitoring.views.bp)
+    )
     from monitoring import views as monitoring_views
     from registry import api as registry_api
     from registry import corrections_api

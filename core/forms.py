@@ -1,9 +1,10 @@
 """Page forms of core (sign-in, password, audit log) and the form pieces every package's pages use."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, DateField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 
 class LoginForm(FlaskForm):
@@ -44,6 +45,24 @@ class LocalisedChoices(SelectField):
 
     def iter_choices(self):
         self.choices = _choices(self.enum_cls, self.blank)
+        return super().iter_choices()
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices as a list of checkboxes (better on a phone than a multiple select)."""
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class LocalisedCheckboxes(MultiCheckboxField):
+    """Checkboxes for the members of an enumeration, labelled in the interface language."""
+
+    def __init__(self, label, enum_cls, **kwargs):
+        self.enum_cls = enum_cls
+        super().__init__(label, choices=_choices(enum_cls, False), validate_choice=False, **kwargs)
+
+    def iter_choices(self):
+        self.choices = _choices(self.enum_cls, False)
         return super().iter_choices()
 
 

@@ -27,7 +27,7 @@ from registry.models import (
     Worker,
     WorkerSkill,
 )
-from registry.services import below_line, has_employed_member, latest_years, may_work
+from registry.services import has_employed_member, is_below_line, latest_years, may_work
 
 LOOKING = (EmploymentStatus.unemployed, EmploymentStatus.in_training)
 WORKING_DAYS = 22  # a day wage times this is compared with a monthly expectation
@@ -155,7 +155,7 @@ def _below_line(session: Session, households: np.ndarray, area_code: str | None,
                 worker_ids: list[int] | None) -> np.ndarray:
     """Per household: its latest per-capita income is under its line (ranked like a monitored one)."""
     where = [Household.id.in_(households.tolist())] if worker_ids is not None else _households_of(area_code, area_codes)
-    poor = [found.household_id for found in latest_years(session, where) if below_line(found)]
+    poor = [found.household_id for found in latest_years(session, where) if is_below_line(found)]
     return np.isin(households, np.array(poor, np.int64))
 
 

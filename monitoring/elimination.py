@@ -61,7 +61,8 @@ def checks_for(session: Session, household: Household, today: date | None = None
     return [income_check, alert_check, time_check]
 
 
-def _pending(session: Session, household: Household) -> RiskElimination | None:
+def pending_for(session: Session, household: Household) -> RiskElimination | None:
+    """The household's proposal awaiting the county's decision, if any."""
     return session.scalar(select(RiskElimination).where(RiskElimination.household_id == household.id,
                                                         RiskElimination.status == EliminationStatus.proposed))
 
@@ -79,7 +80,7 @@ def propose(session: Session, household: Household, reason: str, actor: User) ->
         raise Forbidden(_("Your role is not allowed to do this."))
     if household.monitoring_status is MonitoringStatus.none:
         raise Conflict(_("This household is not under monitoring."), {"household": _("not monitored")})
-    if _pending(session, household) is not None:
+    if pending_for(session, household) is not None:
         raise Conflict(_("A risk elimination of this household already awaits the county's decision."),
                        {"household": _("already proposed")})
     checks = checks_for(session, household)

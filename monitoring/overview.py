@@ -45,12 +45,6 @@ def standings(session: Session, households: list[Household]) -> dict[int, Standi
                         incomes[i].year if i in incomes else None, alerts.get(i, 0)) for i in ids}
 
 
-def below_line_ids(session: Session, actor: User, area_code: str | None = None) -> list[int]:
-    """The households in the user's areas whose latest per-capita income is under its line."""
-    where = registry_services.households_in(actor, area_code)
-    return [f.household_id for f in registry_services.latest_years(session, where) if registry_services.below_line(f)]
-
-
 def overview(session: Session, actor: User, area_code: str | None = None) -> dict:
     """Monitored households by status, by risk type and by both; households under the line;
     households identified and risks eliminated this (calendar) year."""
@@ -78,7 +72,7 @@ def overview(session: Session, actor: User, area_code: str | None = None) -> dic
         "by_risk_type": {r.name: by_risk.get(r.name, 0) for r in RiskType},
         "by_status_and_risk_type": {s.name: {r.name: grid.get((s.name, r.name), 0) for r in RiskType}
                                     for s in monitored},
-        "below_line": len(below_line_ids(session, actor, area_code)),
+        "below_line": len(registry_services.below_line_ids(session, where)),
         "identified_this_year": households_with(MonitoringEventKind.identified),
         "eliminated_this_year": households_with(MonitoringEventKind.eliminated),
     }

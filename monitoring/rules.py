@@ -30,7 +30,7 @@ from registry.models import (
     MonitoringStatus,
     Worker,
 )
-from registry.services import below_line, has_employed_member, latest_years
+from registry.services import has_employed_member, is_below_line, latest_years
 from training.models import Course, Enrollment, EnrollmentStatus
 
 
@@ -186,7 +186,7 @@ def income_below_line(session: Session, today: date, settings: Settings) -> Iter
     """The household's latest income check: per-capita net income under that year's line. The
     event is the year's check: correcting it does not warn again."""
     for found in latest_years(session):
-        if below_line(found):
+        if is_below_line(found):
             yield Finding(found.household_id, f"year:{found.year}",
                           _("Per-capita net income of %(year)s: %(amount)s yuan, under the line of %(line)s.",
                             year=found.year, amount=f"{found.per_capita:,.0f}", line=f"{found.line:,}"))

@@ -10,18 +10,18 @@ from core import roles
 from core.auth import acting_user, page_roles
 from core.extensions import db
 from core.pages import PAGE_SIZE, form_status, page_count, page_number, submit
-from monitoring import alerts, dashboard
+from monitoring import alerts, dashboard, overview
 from monitoring.forms import AcknowledgeForm, ActionForm, CloseForm
 from monitoring.models import ActionKind
 from monitoring.rules import RULES
 from monitoring.schemas import ActionIn, CloseIn
 from registry import services as registry_services
-from registry.models import AreaLevel
+from registry.models import AreaLevel, MonitoringStatus, RiskType
 
 bp = Blueprint("monitoring", __name__)
 
 
-def _rule_titles() -> dict[str, str]:
+def rule_titles() -> dict[str, str]:
     return {name: str(rule.title) for name, rule in RULES.items()}
 
 
@@ -34,7 +34,7 @@ def station_home():
     unresolved = registry_services.unresolved_skills(db.session, actor, limit=20)
     areas = registry_services.own_areas(db.session, actor)
     return render_template("monitoring/station_home.html", figures=figures, urgent=urgent, unresolved=unresolved,
-                           rules=_rule_titles(), placements_chart=_placements_chart(figures), areas=areas)
+                           rules=rule_titles(), placements_chart=_placements_chart(figures), areas=areas)
 
 
 def _placements_chart(figures: dict) -> dict:
@@ -43,6 +43,14 @@ def _placements_chart(figures: dict) -> dict:
     return {"type": "bar", "labels": placements["months"], "series": [
         {"label": _("Hires"), "data": placements["hires"]},
         {"label": _("Departures"), "data": placements["departures"]}]}
+
+
+def _risks_chart(watched: dict) -> dict:
+    """Monitored households by risk type, one bar per monitoring type (risk types none has, left out)."""
+    shown = [r for r in RiskType if watched["by_risk_type"][r.name]]
+    return {"type": "bar", "horizontal": True, "labels": [r.label for r in shown], "series": [
+        {"label": MonitoringStatus[status].label, "data": [counts[r.name] for r in shown]}
+        for status, counts in watched["by_status_and_risk_type"].items()]}
 
 
 @bp.get("/county")
@@ -56,7 +64,7 @@ def county_overview():
     rows, counts = dashboard.by_area(db.session, actor, area.code) if area.level is not AreaLevel.village else ([], None)
     charted = [r for r in rows if r.workers]  # areas with no one registered yet have no rate
     figures = dashboard.station_home(db.session, actor, area.code, counts)
-    by_rule, titles = figures["alerts_by_rule"], _rule_titles()
+    by_rule, titles = figures["alerts_by_rule"], rule_titles()
     charts = {
         "employment": {"type": "bar", "labels": [r.name for r in charted], "percent": True, "series": [
             {"label": _("Employment rate"), "data": [round(100 * r.employment_rate, 1) for r in charted]}]},
@@ -64,8 +72,10 @@ def county_overview():
             {"label": _("Open alerts"), "data": list(by_rule.values())}]},
         "placements": _placements_chart(figures),
     }
+    watched = overview.overview(db.session, actor, area.code)
+    charts["risks"] = _risks_chart(watched)
     return render_template("monitoring/county.html", area=area, rows=rows, by_rule=by_rule, rules=titles,
-                           figures=figures, charts=charts,
+                           figures=figures, charts=charts, watched=watched, risks=RiskType, statuses=MonitoringStatus,
                            parent=area.parent if area.level is AreaLevel.township else None)
 
 
@@ -82,11 +92,11 @@ def alert_list():
     items, total = alerts.list_alerts(db.session, actor, area_code=area_code, open=only_open, rule=rule, mine=mine,
                                       limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     return render_template("monitoring/alerts.html", items=items, total=total, page=page, pages=page_count(total),
-                           rules=_rule_titles(), rule=rule, open_arg=open_arg, mine=mine, area_code=area_code)
+                           rules=rule_titles(), rule=rule, open_arg=open_arg, mine=mine, area_code=area_code)
 
 
 def _alert_page(alert, action_form=None, close_form=None, status=200):
-    return render_template("monitoring/alert.html", alert=alert, rules=_rule_titles(),
+    return render_template("monitoring/alert.html", alert=alert, rules=rule_titles(),
                            ack_form=AcknowledgeForm(), action_form=action_form or ActionForm(),
                            close_form=close_form or CloseForm(), kinds=ActionKind,
                            may_handle=acting_user().keeps_registry), status

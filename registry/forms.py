@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
+    DateField,
     DecimalField,
     IntegerField,
     SelectField,
@@ -16,13 +17,16 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
-from core.forms import LocalisedChoices
+from core.forms import LocalisedCheckboxes, LocalisedChoices
 from registry.models import (
     Education,
     EmploymentStatus,
     Health,
     LabourAbility,
     MonitoringStatus,
+    Relation,
+    RiskType,
+    SchoolStage,
 )
 
 
@@ -30,6 +34,8 @@ class HouseholdForm(FlaskForm):
     code = StringField(_l("Household code"), render_kw={"required": True})
     village_code = SelectField(_l("Village"), choices=[], render_kw={"required": True})
     monitoring_status = LocalisedChoices(_l("Monitoring status"), MonitoringStatus)
+    monitoring_since = DateField(_l("Under monitoring since (when it began before today)"), validators=[Optional()])
+    risk_types = LocalisedCheckboxes(_l("Risk types"), RiskType)
     lifted_out = BooleanField(_l("Lifted out of poverty (脱贫户)"))
     relocated = BooleanField(_l("Relocated household (易地搬迁)"))
     resettlement_site = StringField(_l("Resettlement site"))
@@ -46,7 +52,9 @@ class WorkerForm(FlaskForm):
     name = StringField(_l("Name"), render_kw={"required": True})
     id_number = StringField(_l("Resident ID number"), render_kw={"required": True})
     phone = StringField(_l("Phone"))
+    relation = LocalisedChoices(_l("Relation to the head of household"), Relation, blank=True)
     education = LocalisedChoices(_l("Education"), Education, blank=True)
+    school_stage = LocalisedChoices(_l("At school"), SchoolStage)
     health = LocalisedChoices(_l("Health"), Health)
     labour_ability = LocalisedChoices(_l("Labour ability"), LabourAbility)
     employment_status = LocalisedChoices(_l("Employment status"), EmploymentStatus)
@@ -69,17 +77,3 @@ class ImportForm(FlaskForm):
     kind = SelectField(_l("What the file holds"), choices=[SelectChoice("workers", _l("Workers")),
                                                             SelectChoice("households", _l("Households"))])
     file = FileField(_l("File (.xlsx or .csv)"), validators=[FileRequired(), FileAllowed(["xlsx", "csv"])])
-
-
-class IncomeForm(FlaskForm):
-    """The yearly income check of a household (yuan); the schema (registry.schemas.IncomeIn) and the
-    service check it."""
-    year = IntegerField(_l("Year"), validators=[Optional()], render_kw={"required": True, "inputmode": "numeric"})
-    wage_income = IntegerField(_l("Wage income"), validators=[Optional()], render_kw={"inputmode": "numeric"})
-    business_income = IntegerField(_l("Business income (farming, trade)"), validators=[Optional()],
-                                   render_kw={"inputmode": "numeric"})
-    property_income = IntegerField(_l("Property income (rent, dividends)"), validators=[Optional()],
-                                   render_kw={"inputmode": "numeric"})
-    transfer_income = IntegerField(_l("Transfer income (pensions, subsidies)"), validators=[Optional()],
-                                   render_kw={"inputmode": "numeric"})
-    business_costs = IntegerField(_l("Business costs"), validators=[Optional()], render_kw={"inputmode": "numeric"})

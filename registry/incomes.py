@@ -159,5 +159,11 @@ def latest_years(session: Session, where=()) -> list[YearOnYear]:
     return list(latest.values())
 
 
-def below_line(found: YearOnYear) -> bool:
+def is_below_line(found: YearOnYear) -> bool:
     return found.per_capita is not None and found.line is not None and found.per_capita < found.line
+
+
+def below_line_ids(session: Session, where=()) -> list[int]:
+    """The households (meeting the conditions `where` on Household) whose latest per-capita income
+    is under its line."""
+    return [found.household_id for found in latest_years(session, where) if is_below_line(found)]

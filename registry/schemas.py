@@ -302,6 +302,8 @@ class HouseholdList(Schema):
 
 class HouseholdSearchArgs(RegistrySearchArgs):
     monitored = Flag(metadata={"description": "only households under poverty-return monitoring"})
+    risk_type = LabelledEnumField(RiskType, metadata={"description": "only households with this risk type"})
+    below_line = Flag(metadata={"description": "only households whose latest per-capita income is under the line"})
 
 
 class ImportProblem(Schema):

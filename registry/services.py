@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from flask_babel import gettext as _
 from pypinyin import lazy_pinyin
-from sqlalchemy import and_, func, insert, or_, select
+from sqlalchemy import String, and_, cast, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from core import audit, crypto, roles
@@ -44,7 +44,14 @@ from registry.household_file import (  # noqa: F401
     start_monitoring,
     status_changed,
 )
-from registry.incomes import below_line, latest_income, latest_years  # noqa: F401
+from registry.incomes import (  # noqa: F401
+    below_line_ids,
+    income_history,
+    is_below_line,
+    latest_income,
+    latest_years,
+    record_income,
+)
 from registry.models import (
     EMPLOYED,
     Area,
@@ -55,6 +62,7 @@ from registry.models import (
     Household,
     LabourAbility,
     MonitoringStatus,
+    RiskType,
     Sex,
     Worker,
     WorkerSkill,
@@ -153,9 +161,14 @@ def get_household(session: Session, code: str, actor: User) -> Household:
 
 def list_households(session: Session, actor: User, area_code: str | None = None, q: str | None = None,
                     monitoring_status: MonitoringStatus | None = None, monitored: bool | None = None,
-                    nobody_employed: bool | None = None, limit: int = 50,
+                    nobody_employed: bool | None = None, risk_type: RiskType | None = None,
+                    below_line: bool | None = None, limit: int = 50,
                     offset: int = 0) -> tuple[list[Household], int]:
     conditions = households_in(actor, area_code)
+    if below_line:
+        conditions.append(Household.id.in_(below_line_ids(session, list(conditions))))
+    if risk_type is not None:  # risk types are a JSON list of codes: '["illness", "lack_of_skills"]'
+        conditions.append(cast(Household.risk_types, String).contains(f'"{risk_type.name}"'))
     if q:
         conditions.append(or_(Household.code.contains(q.strip(), autoescape=True),
                               Household.members.any(Worker.name.contains(q.strip(), autoescape=True))))

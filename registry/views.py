@@ -18,44 +18,24 @@ from core.auth import acting_user, page_roles
 from core.errors import ValidationFailed
 from core.extensions import db
 from core.forms import ConfirmForm
-from core.models import Role, User, china_today
+from core.models import Role, User
 from core.pages import PAGE_SIZE, form_data, form_status, page_count, page_number, submit
 from core.spreadsheets import XLSX
 from core.validators import AREA_CODE
-from registry import areas, importers, incomes, search, services
+from registry import areas, importers, search, services
 from registry.forms import (
     EditWorkerForm,
     HouseholdForm,
     ImportForm,
-    IncomeForm,
     WorkerForm,
 )
-from registry.models import EmploymentStatus, MonitoringStatus
-from registry.schemas import HouseholdIn, HouseholdPatch, IncomeIn, WorkerIn, WorkerPatch
+from registry.models import EmploymentStatus
+from registry.schemas import HouseholdIn, HouseholdPatch, WorkerIn, WorkerPatch
 
 bp = Blueprint("registry", __name__)
 
 
 # --- households --------------------------------------------------------------------------------
-
-@bp.get("/households")
-@page_roles(*roles.STAFF)
-def households():
-    args, page, actor = request.args, page_number(), acting_user()
-    status = args.get("monitoring_status") or None
-    filters = {
-        "area_code": args.get("area") or None,
-        "q": args.get("q") or None,
-        "monitoring_status": MonitoringStatus[status] if status in MonitoringStatus.__members__ else None,
-        "monitored": status == "monitored",
-        "nobody_employed": args.get("nobody_employed") == "1",
-    }
-    items, total = services.list_households(db.session, actor, limit=PAGE_SIZE,
-                                            offset=(page - 1) * PAGE_SIZE, **filters)
-    return render_template("registry/households.html", items=items, total=total, page=page,
-                           pages=page_count(total), villages=areas.visible_villages(db.session, actor),
-                           statuses=MonitoringStatus, args=args)
-
 
 def _household_choices(form: HouseholdForm, actor: User) -> None:
     villages = areas.visible_villages(db.session, actor)
@@ -77,7 +57,7 @@ def new_household():
     if household:
         db.session.commit()
         flash(_("Household %(code)s registered.", code=household.code), "success")
-        return redirect(url_for("registry.household", code=household.code))
+        return redirect(url_for("monitoring.household", code=household.code))
     return render_template("registry/household_form.html", form=form), form_status()
 
 
@@ -106,42 +86,13 @@ def edit_household(code):
               HouseholdPatch(partial=True), data=_household_changes(form)):
         db.session.commit()
         flash(_("Saved."), "success")
-        return redirect(url_for("registry.household", code=household.code))
+        return redirect(url_for("monitoring.household", code=household.code))
     return render_template("registry/household_form.html", form=form, household=household), form_status()
-
-
-@bp.get("/households/<code>")
-@page_roles(*roles.STAFF)
-def household(code):
-    household = services.get_household(db.session, code, acting_user())
-    return _household_page(household, IncomeForm(formdata=None, year=china_today().year))
-
-
-def _household_page(household, income_form: IncomeForm, status: int = 200):
-    return render_template("registry/household.html", household=household, income_form=income_form,
-                           incomes=incomes.income_history(db.session, household)), status
-
-
-@bp.post("/households/<code>/incomes")
-@page_roles(*roles.REGISTRY_KEEPERS)
-def record_income(code):
-    """The yearly income check, entered on the household's page: corrected when the year is on file."""
-    actor = acting_user()
-    household = services.get_household(db.session, code, actor)
-    form = IncomeForm()
-    checked = submit(form, lambda data: incomes.record_income(db.session, household, form.year.data or 0, data, actor),
-                     IncomeIn())
-    if checked:
-        db.session.commit()
-        flash(_("Income of %(year)s saved: %(amount)s yuan per person.", year=checked.year,
-                amount="—" if checked.per_capita is None else f"{checked.per_capita:,.0f}"), "success")
-        return redirect(url_for("registry.household", code=household.code, _anchor="income"))
-    return _household_page(household, form, 422)
 
 
 # --- workers -----------------------------------------------------------------------------------
 
-WORKER_CLEARABLE = ("phone", "education", "expected_wage", "max_commute_km", "lat", "lon")
+WORKER_CLEARABLE = ("phone", "relation", "education", "expected_wage", "max_commute_km", "lat", "lon")
 
 
 def _worker_changes(form: EditWorkerForm) -> dict:
@@ -190,7 +141,9 @@ def _fill_worker_form(form, worker) -> None:
     form.name.data = worker.name
     form.phone.data = ""
     form.phone.render_kw = {"placeholder": worker.phone_masked or ""}
+    form.relation.data = worker.relation.name if worker.relation else ""
     form.education.data = worker.education.name if worker.education else ""
+    form.school_stage.data = worker.school_stage.name
     form.health.data = worker.health.name
     form.labour_ability.data = worker.labour_ability.name
     form.employment_status.data = worker.employment_status.name

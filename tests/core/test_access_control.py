@@ -22,6 +22,7 @@ PAGES = {
     "/training/subsidies": STAFF, "/training/subsidies.xlsx": STAFF, "/workers": STAFF, "/workers/export": STAFF,
     "/allocations.xlsx": STAFF, "/allocations/print": STAFF, "/allocations/slips": STAFF,
     "/households/new": {"admin", "station"}, "/workers/new": {"admin", "station"}, "/import": {"admin", "station"},
+    "/households/roster": STAFF, "/risk-eliminations": {"admin", "county"},
     "/audit": {"admin"}, "/employers": {"admin", "county"},
     "/provider": {"admin", "county", "provider"}, "/provider/courses/new": {"admin", "county", "provider"},
     "/jobs/new": {"admin", "county", "employer"}, "/employer": {"employer"},
