@@ -118,6 +118,18 @@ def list_households(args):
     return {"items": items, "total": total}
 
 
+@households.post("/incomes/import")
+@api_roles(*roles.REGISTRY_KEEPERS)
+@households.doc(requestBody={"content": IMPORT_FILE})
+@households.response(200, ImportResult)
+def import_incomes():
+    """The yearly income check spreadsheet: 户编号, 年度, 工资性收入, 经营性收入, 财产性收入, 转移性收入,
+    生产经营性支出 (or the field names). A year on file is corrected; every bad row is reported."""
+    result = importers.import_upload(db.session, "incomes", acting_user())
+    db.session.commit()
+    return result
+
+
 @households.put("/<code>/incomes/<int:year>")
 @api_roles(*roles.REGISTRY_KEEPERS)
 @households.arguments(IncomeIn)

@@ -74,6 +74,7 @@ class EditWorkerForm(WorkerForm):
 
 
 class ImportForm(FlaskForm):
-    kind = SelectField(_l("What the file holds"), choices=[SelectChoice("workers", _l("Workers")),
-                                                            SelectChoice("households", _l("Households"))])
+    kind = SelectField(_l("What the file holds"), choices=[
+        SelectChoice("workers", _l("Workers")), SelectChoice("households", _l("Households")),
+        SelectChoice("incomes", _l("Household incomes (the yearly income check)"))])
     file = FileField(_l("File (.xlsx or .csv)"), validators=[FileRequired(), FileAllowed(["xlsx", "csv"])])

@@ -19,9 +19,9 @@ from core.models import Role, User, china_today
 from core.scoping import scope_clause, user_sees_area
 from core.spreadsheets import Spreadsheet
 from core.validators import check_id_number
-from registry import services
+from registry import incomes, services
 from registry.models import Area, AreaLevel, Household, Worker
-from registry.schemas import HouseholdIn, WorkerIn, WorkerPatch
+from registry.schemas import HouseholdIn, IncomeRowIn, WorkerIn, WorkerPatch
 from registry.tables import cell_text, read_table
 
 # (field name, Chinese header the export writes)
@@ -41,11 +41,16 @@ WORKER_COLUMNS = [
     ("needs_flexible_hours", "需要弹性工时"), ("desired_occupations", "意向职业"),
     ("lat", "纬度"), ("lon", "经度"),
 ]
+INCOME_COLUMNS = [
+    ("household_code", "户编号"), ("year", "年度"), ("wage_income", "工资性收入"), ("business_income", "经营性收入"),
+    ("property_income", "财产性收入"), ("transfer_income", "转移性收入"), ("business_costs", "生产经营性支出"),
+]
 # Written by the export for reading, ignored on import.
 EXPORT_ONLY = {"village_name": "村", "sex": "性别", "birth_date": "出生日期", "age": "年龄",
                "monitoring_status": "监测类型"}
 
-KINDS = {"households": (HOUSEHOLD_COLUMNS, HouseholdIn), "workers": (WORKER_COLUMNS, WorkerIn)}
+KINDS = {"households": (HOUSEHOLD_COLUMNS, HouseholdIn), "workers": (WORKER_COLUMNS, WorkerIn),
+         "incomes": (INCOME_COLUMNS, IncomeRowIn)}
 
 
 @dataclass
@@ -108,10 +113,8 @@ def import_file(session: Session, kind: str, filename: str, data: bytes, actor: 
     columns, schema_cls = KINDS[kind]
     report = ImportReport()
     rows = list(rows_as_dicts(read_table(filename, data), columns, report))
-    if kind == "households":
-        _import_households(session, rows, actor, report)
-    else:
-        _import_workers(session, rows, actor, report)
+    {"households": _import_households, "workers": _import_workers, "incomes": _import_incomes}[kind](
+        session, rows, actor, report)
     session.flush()
     audit.record(actor, "import", kind, None, detail=f"{filename}: {report.created} created, "
                  f"{report.updated} updated, {len(report.errors)} errors")
@@ -205,6 +208,32 @@ def _import_workers(session: Session, rows, actor: User, report: ImportReport) -
             services.apply_worker_fields(session, worker, data)
             report.updated += 1
     services.insert_workers(session, new)
+
+
+def _import_incomes(session: Session, rows, actor: User, report: ImportReport) -> None:
+    """The yearly income check: one row per household and year; a year on file is corrected."""
+    schema = IncomeRowIn()
+    codes = [values.get("household_code") for _, values in rows if values.get("household_code")]
+    households = {h.code: h for h in _chunked_in(session, Household, Household.code, codes)}
+    seen: dict[tuple[str, int], int] = {}
+    for row, values in rows:
+        data = _load(schema, row, values, report)
+        if data is None:
+            continue
+        household = households.get(data["household_code"])
+        if household is None or not user_sees_area(actor, household.village_code):
+            report.fail(row, {"household_code": _("no household has this code in your areas")})
+            continue
+        key = (household.code, data["year"])
+        if key in seen:
+            report.fail(row, {"year": _("same household and year as row %(row)s", row=seen[key])})
+            continue
+        seen[key] = row
+        _income, created = incomes.keep_income(session, household, data["year"], data)
+        if created:
+            report.created += 1
+        else:
+            report.updated += 1
 
 
 def _chunked_in(session: Session, model, column, values: list, size: int = 500):

@@ -91,16 +91,24 @@ def line_for(session: Session, village: Area, year: int) -> int | None:
 def record_income(session: Session, household: Household, year: int, data: dict, actor: User) -> IncomeCheck:
     """Keeps (or corrects) the household's income of the year; amounts not given count as 0."""
     _check_year(year)
-    row = session.get(HouseholdIncome, (household.id, year))
-    if row is None:
-        row = HouseholdIncome(household_id=household.id, year=year)
-        session.add(row)
-    for name in AMOUNTS:
-        setattr(row, name, data.get(name) or 0)
+    row, _created = keep_income(session, household, year, data)
     audit.record(actor, "update", "household_income", f"{household.code}/{year}", fields=list(AMOUNTS),
                  area_code=household.village_code)
     session.flush()
     return check(session, household, row)
+
+
+def keep_income(session: Session, household: Household, year: int, data: dict) -> tuple[HouseholdIncome, bool]:
+    """Stores the year's amounts (those not given count as 0); True when the year was new. The
+    callers audit: one event per form or request, one per imported file."""
+    row = session.get(HouseholdIncome, (household.id, year))
+    created = row is None
+    if created:
+        row = HouseholdIncome(household_id=household.id, year=year)
+        session.add(row)
+    for name in AMOUNTS:
+        setattr(row, name, data.get(name) or 0)
+    return row, created
 
 
 def check(session: Session, household: Household, row: HouseholdIncome) -> IncomeCheck:

@@ -359,6 +359,12 @@ class IncomeIn(Schema):
     business_costs = fields.Integer(load_default=0, validate=YUAN)
 
 
+class IncomeRowIn(IncomeIn):
+    """A row of the yearly income check spreadsheet."""
+    household_code = Text(required=True, validate=validate.Length(min=1, max=32))
+    year = fields.Integer(required=True, validate=validate.Range(2000, 2100))
+
+
 class IncomeOut(IncomeIn):
     year = fields.Integer()
     net_income = fields.Integer()

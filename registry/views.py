@@ -221,7 +221,7 @@ def import_file():
                                                         form.file.data.read(), actor), shown=())
     if report:
         db.session.commit()
-    headers = dict(importers.HOUSEHOLD_COLUMNS if form.kind.data == "households" else importers.WORKER_COLUMNS)
+    headers = dict(importers.KINDS.get(form.kind.data, importers.KINDS["workers"])[0])
     return render_template("registry/import.html", form=form, report=report, headers=headers)
 
 
