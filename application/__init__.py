@@ -74,10 +74,14 @@ def register_commands(app: Flask) -> None:
 
 def connect_signals() -> None:
     """A staff correction of a skill's meaning (registry) re-points the postings (jobs) and the
-    courses (training) of the county that wrote the same text."""
+    courses (training) of the county that wrote the same text. Recorded incomes (registry) raise
+    their warnings at once (monitoring)."""
     from jobs.services import repoint_postings
+    from monitoring.alerts import warn_on_incomes
     from registry.corrections import skill_corrected
+    from registry.incomes import income_recorded
     from training.services import repoint_courses
 
     skill_corrected.connect(repoint_postings)
     skill_corrected.connect(repoint_courses)
+    income_recorded.connect(warn_on_incomes)

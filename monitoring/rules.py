@@ -182,10 +182,11 @@ DROP = 0.7  # a fall of 30% or more from the year before
 
 
 @rule("income_below_line", Severity.high, _l("Per-capita income below the monitoring line"))
-def income_below_line(session: Session, today: date, settings: Settings) -> Iterable[Finding]:
+def income_below_line(session: Session, today: date, settings: Settings, where=()) -> Iterable[Finding]:
     """The household's latest income check: per-capita net income under that year's line. The
-    event is the year's check: correcting it does not warn again."""
-    for found in latest_years(session):
+    event is the year's check: correcting it does not warn again. (`where`: conditions on
+    Household, for the households whose incomes were just recorded.)"""
+    for found in latest_years(session, where):
         if is_below_line(found):
             yield Finding(found.household_id, f"year:{found.year}",
                           _("Per-capita net income of %(year)s: %(amount)s yuan, under the line of %(line)s.",
@@ -193,9 +194,9 @@ def income_below_line(session: Session, today: date, settings: Settings) -> Iter
 
 
 @rule("income_drop", Severity.medium, _l("Per-capita income fell by 30 percent or more"))
-def income_drop(session: Session, today: date, settings: Settings) -> Iterable[Finding]:
+def income_drop(session: Session, today: date, settings: Settings, where=()) -> Iterable[Finding]:
     """The household's latest income check against the year before: a fall of 30% or more."""
-    for found in latest_years(session):
+    for found in latest_years(session, where):
         if found.per_capita is not None and found.before and found.per_capita <= found.before * DROP:
             yield Finding(found.household_id, f"year:{found.year}",
                           _("Per-capita net income fell from %(before)s yuan in %(last)s to %(now)s in %(year)s.",

@@ -234,6 +234,8 @@ def _import_incomes(session: Session, rows, actor: User, report: ImportReport) -
             report.created += 1
         else:
             report.updated += 1
+    session.flush()
+    incomes.income_recorded.send(session, household_ids=sorted({households[code].id for code, _year in seen}))
 
 
 def _chunked_in(session: Session, model, column, values: list, size: int = 500):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from blinker import Namespace
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -22,6 +23,12 @@ from registry.areas import get_area
 from registry.models import Area, Household, HouseholdIncome, MonitoringLine, Worker
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+signals = Namespace()
+income_recorded = signals.signal("income-recorded", doc="""Incomes were recorded (a form, the API, an
+imported sheet): sent with the session as sender and `household_ids`, after the flush. The early
+warning answers at once with the income rules for those households, so that the cadre who
+entered the check sees what it means.""")
 INCOMES = ("wage_income", "business_income", "property_income", "transfer_income")
 AMOUNTS = (*INCOMES, "business_costs")
 
@@ -95,6 +102,7 @@ def record_income(session: Session, household: Household, year: int, data: dict,
     audit.record(actor, "update", "household_income", f"{household.code}/{year}", fields=list(AMOUNTS),
                  area_code=household.village_code)
     session.flush()
+    income_recorded.send(session, household_ids=[household.id])
     return check(session, household, row)
 
 

@@ -53,3 +53,14 @@ def test_no_income_warning_without_a_line_or_a_year_before(api_as, make_househol
     _record(station, home, 2026, 1000)  # 2025 missing: no year-on-year; no line for 2026
     run()
     assert alerts_of(home) == {}
+
+
+def test_recording_an_income_under_the_line_warns_at_once(api_as, make_household, make_worker, run, alerts_of):
+    home = make_household()
+    make_worker(home)
+    api_as("admin").put(f"/api/v1/areas/{COUNTY}/monitoring-lines/2026", json={"amount": 7000})
+    station = api_as("station", [VILLAGE])
+    _record(station, home, 2026, 5000)
+    assert [a["rule"] for a in station.get(f"/api/v1/households/{home}").json["open_alerts"]] == ["income_below_line"]
+    run()  # the nightly run finds the same event: nothing new
+    assert alerts_of(home) == {"income_below_line": ("high", "open", 1)}
