@@ -71,7 +71,7 @@ def _refuse_failed(checks: list[Check]) -> None:
     failed = [c for c in checks if not c.passed]
     if failed:
         raise Conflict(_("The risk cannot be declared eliminated yet: %(failed)s",
-                         failed="；".join(c.detail for c in failed)), {c.name: c.detail for c in failed})
+                         failed="".join(c.detail for c in failed)), {c.name: c.detail for c in failed})
 
 
 def propose(session: Session, household: Household, reason: str, actor: User) -> RiskElimination:
