@@ -10,17 +10,19 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.auth import system_actor
 from core.models import china_day
 from jobs.models import Referral, ReferralStatus
 from monitoring.models import OPEN_ALERT, SEVERITY_ORDER, Alert
 from registry import services as registry_services
 from registry.models import Household, Worker
+from training import services as training_services
 from training.models import Enrollment, EnrollmentStatus
 
 
 @dataclass(frozen=True)
 class TimelineItem:
-    source: str  # measure, referral, hire, left, enrolment, completion
+    source: str  # measure, referral, hire, left, enrolment, completion, subsidy
     kind: str  # a measure's kind, else the same as source
     kind_label: str
     date: date
@@ -43,7 +45,9 @@ def open_alerts_of(session: Session, household: Household) -> list[Alert]:
 
 
 def timeline(session: Session, household: Household) -> list[TimelineItem]:
-    """Every measure of the household and every step its members took towards work, newest first."""
+    """Every measure of the household and every step its members took towards work (referrals,
+    hires, departures, enrolments, completions, training subsidies paid), newest first. The caller
+    has checked that the user may see the household."""
     items = [TimelineItem("measure", m.kind.name, m.kind.label, m.day, m.description, m.helper_name)
              for m in registry_services.measures_of(session, household)]
     members = select(Worker.id).where(Worker.household_id == household.id)
@@ -64,5 +68,10 @@ def timeline(session: Session, household: Household) -> list[TimelineItem]:
         if enrolment.status is EnrollmentStatus.completed and enrolment.completed_on is not None:
             items.append(TimelineItem("completion", "completion", _("Completed a course"), enrolment.completed_on,
                                       course))
-    order = {"completion": 0, "hire": 0, "left": 0, "measure": 1, "enrolment": 2, "referral": 2}
+    for line in training_services.person_lines(session, system_actor("household-file"), household.village_code):
+        if line.household_code == household.code and line.amount:
+            items.append(TimelineItem("subsidy", "subsidy", _("Training subsidy"), line.last_day,
+                                      _("%(name)s · %(course)s: %(days)s days, %(amount)s yuan", name=line.worker_name,
+                                        course=line.course_title, days=line.days, amount=f"{line.amount:,}")))
+    order = {"subsidy": 0, "completion": 0, "hire": 0, "left": 0, "measure": 1, "enrolment": 2, "referral": 2}
     return sorted(items, key=lambda i: (i.date, -order[i.source]), reverse=True)

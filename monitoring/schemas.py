@@ -109,7 +109,7 @@ class MeasureIn(Schema):
 
 
 class TimelineItemOut(Schema):
-    source = fields.String(metadata={"description": "measure, referral, hire, left, enrolment or completion"})
+    source = fields.String(metadata={"description": "measure, referral, hire, left, enrolment, completion or subsidy"})
     kind = fields.String(metadata={"description": "a measure's kind; else the same as source"})
     kind_label = fields.String()
     date = fields.Date()

@@ -5,6 +5,7 @@ a person is paid once for one day, whatever the courses (see person_lines). The 
 lines are the one source: the households, the totals and the export add them up."""
 import io
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -29,6 +30,7 @@ class PersonLine:
     course_title: str
     days: int
     per_day: int
+    last_day: date | None = None  # the last day paid
 
     @property
     def amount(self) -> int:
@@ -55,7 +57,8 @@ def person_lines(session: Session, actor: User, area_code: str | None = None,
     lines, a station's lines and the lines of one course never pay a day that another line pays."""
     paid = _paid_days(_people(actor, area_code, course_id))
     query = (select(Enrollment.id, Worker.id, Worker.name, Household.code, Household.village_code,
-                    Course.id, Course.title, func.count(paid.c.day), Course.subsidy_per_day)
+                    Course.id, Course.title, func.count(paid.c.day), Course.subsidy_per_day,
+                    func.max(paid.c.day))
              .select_from(paid)
              .join(Enrollment, Enrollment.id == paid.c.enrollment_id)
              .join(Course, Course.id == Enrollment.course_id)
@@ -70,7 +73,7 @@ def person_lines(session: Session, actor: User, area_code: str | None = None,
         query = query.where(Course.id == course_id)
     rows = session.execute(query).all()
     names = area_names(session, {r[4] for r in rows})
-    return [PersonLine(r[0], r[1], r[2], r[3], names.get(r[4], r[4]), r[5], r[6], r[7], r[8]) for r in rows]
+    return [PersonLine(r[0], r[1], r[2], r[3], names.get(r[4], r[4]), r[5], r[6], r[7], r[8], r[9]) for r in rows]
 
 
 def _people(actor: User, area_code: str | None, course_id: int | None):

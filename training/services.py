@@ -25,6 +25,7 @@ from core.validators import MAX_ID
 from jobs.models import Employer
 from registry.models import Area, Education, Skill, Worker
 from registry.services import area_point, can_read_worker, skill_values, skills_meant, text_key
+from training.ledger import person_lines  # noqa: F401  (the subsidy ledger, for the household file)
 from training.models import (
     DAYTIME,
     Attendance,
