@@ -72,6 +72,7 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "ALERT_LOOKBACK_DAYS": int(env.get("ALERT_LOOKBACK_DAYS", "30")),
         "FOLLOW_UP_GRACE_DAYS": int(env.get("FOLLOW_UP_GRACE_DAYS", "7")),
         "WELFARE_NOTICE_DAYS": int(env.get("WELFARE_NOTICE_DAYS", "30")),
+        "VISIT_DAYS": int(env.get("VISIT_DAYS", "90")),  # a monitored household is visited at least this often
         # a session is added, and its attendance taken, at most this many days after its day
         "ATTENDANCE_GRACE_DAYS": int(env.get("ATTENDANCE_GRACE_DAYS", "14")),
         "FOLLOW_UP_REMIND_DAYS": int(env.get("FOLLOW_UP_REMIND_DAYS", "7")),

@@ -131,8 +131,12 @@ def _score_one(session: Session, worker: Worker, jobs: list[int] | None = None):
 
 
 def recommend(session: Session, worker: Worker, actor: User, limit: int = 10) -> Recommendations:
+    """The postings and courses for the person; none for a child, a pupil, someone past working
+    age or unable to work (registry `Worker.may_work`: the matcher's pool)."""
     if not can_read_worker(actor, worker):
         raise NotFound(_("No worker %(id)s.", id=worker.id))
+    if not worker.may_work:
+        return Recommendations([], [])
     postings, block = _score_one(session, worker)
     referred = list(session.scalars(select(Referral.job_id).where(Referral.worker_id == worker.id,
                                                                   Referral.status.in_(OPEN_REFERRAL))))
@@ -209,12 +213,14 @@ def why_not(session: Session, worker: Worker, job: Job, actor: User) -> dict:
     if not can_read_worker(actor, worker):
         raise NotFound(_("No worker %(id)s.", id=worker.id))
     postings, block = _score_one(session, worker, jobs=[job.id])
-    feasible = bool(block.total[0, 0] >= 0)
+    broken = list(blockers(worker, job, float(block.km[0, 0])).values())
+    if not worker.may_work:  # outside the matcher's pool, whatever the posting
+        broken.insert(0, _("not of working age, at school or unable to work"))
+    feasible = bool(block.total[0, 0] >= 0) and worker.may_work
     match = _explain(worker, job, block, 0, feasible)
     return {"job_id": job.id, "feasible": feasible,
             "score": match.score, "components": match.components, "reasons": match.reasons,
-            "missing_skills": match.missing_skills, "distance_km": match.distance_km,
-            "blockers": list(blockers(worker, job, float(block.km[0, 0])).values())}
+            "missing_skills": match.missing_skills, "distance_km": match.distance_km, "blockers": broken}
 
 
 # --- what the recommendations page asks (matching/views.py) ---------------------------------------

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from jobs.models import FollowUp, Job, LeaveReason, Referral, ReferralStatus
@@ -211,13 +211,15 @@ def not_visited(session: Session, today: date, settings: Settings) -> Iterable[F
     ends the gap, and the next gap is a new event."""
     last_visit = (select(HelpMeasure.household_id, func.max(HelpMeasure.day).label("day"))
                   .where(HelpMeasure.kind == MeasureKind.visit).group_by(HelpMeasure.household_id).subquery())
-    since = func.coalesce(last_visit.c.day, Household.monitoring_since)
+    # counted from the later of the last visit and the start of monitoring
+    since = case((last_visit.c.day > Household.monitoring_since, last_visit.c.day),
+                 else_=func.coalesce(Household.monitoring_since, last_visit.c.day))
     rows = session.execute(select(Household.id, last_visit.c.day, Household.monitoring_since)
                            .outerjoin(last_visit, last_visit.c.household_id == Household.id)
                            .where(Household.monitoring_status != MonitoringStatus.none,
                                   since.is_(None) | (since <= today - timedelta(days=settings.visit_days))))
     for household_id, visited, monitored_since in rows:
-        if visited is not None:
+        if visited is not None and (monitored_since is None or visited > monitored_since):
             yield Finding(household_id, f"visit:{visited.isoformat()}",
                           _("Last visited on %(day)s, %(n)s days ago.", day=visited.isoformat(),
                             n=(today - visited).days), visited)

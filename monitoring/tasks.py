@@ -61,7 +61,8 @@ def early_warning(ctx: Context) -> dict:
     from monitoring.rules import RULES, Settings
     settings = Settings(lookback_days=ctx.config["ALERT_LOOKBACK_DAYS"],
                         follow_up_grace_days=ctx.config["FOLLOW_UP_GRACE_DAYS"],
-                        welfare_notice_days=ctx.config["WELFARE_NOTICE_DAYS"])
+                        welfare_notice_days=ctx.config["WELFARE_NOTICE_DAYS"],
+                        visit_days=ctx.config["VISIT_DAYS"])
     summary = {}
     for rule in RULES.values():
         counts = raise_alerts(ctx.session, rule, rule.find(ctx.session, ctx.today, settings), ctx.now)

@@ -80,22 +80,31 @@ def opened_with_monitoring(session: Session, household: Household, actor: User) 
     _record(session, household, MonitoringEventKind.identified, household.monitoring_since, actor)
 
 
-def check_status_change(before: MonitoringStatus, after: MonitoringStatus) -> None:
-    """An edit (a form, PATCH, an import row) may start or change monitoring, never end it."""
-    if after is MonitoringStatus.none and before is not MonitoringStatus.none:
+def check_status_change(household: Household, data: dict) -> None:
+    """An edit (a form, PATCH, an import row) may start monitoring or change its type and risks,
+    never end it (that is a risk elimination), and never move the day it began."""
+    before = household.monitoring_status
+    if data.get("monitoring_status", before) is MonitoringStatus.none and before is not MonitoringStatus.none:
         raise Conflict(_("Monitoring ends through a risk elimination, approved by the county."),
                        {"monitoring_status": _("propose a risk elimination instead")})
+    since = data.get("monitoring_since")
+    if since is not None and before is not MonitoringStatus.none and since != household.monitoring_since:
+        raise ValidationFailed(_("Monitoring began on %(day)s: the day it began is not edited.",
+                                 day=household.monitoring_since.isoformat() if household.monitoring_since else "—"),
+                               {"monitoring_since": _("not edited once monitoring has begun")})
 
 
-def status_changed(session: Session, household: Household, before: MonitoringStatus, actor: User) -> None:
-    """The status was edited (checked with `check_status_change` first): the history says so."""
+def monitoring_edited(session: Session, household: Household, before: MonitoringStatus, risks_before: list[str],
+                      since: date | None, actor: User) -> None:
+    """After an edit checked by `check_status_change`: monitoring that begins starts its history
+    (on `since` when the edit says it began earlier); a changed type or risks is a step of it."""
     after = household.monitoring_status
-    if after is before:
+    if after is MonitoringStatus.none:
         return
     if before is MonitoringStatus.none:
-        household.monitoring_since = china_today()
+        household.monitoring_since = since or china_today()
         _record(session, household, MonitoringEventKind.identified, household.monitoring_since, actor)
-    else:
+    elif after is not before or list(household.risk_types or []) != risks_before:
         _record(session, household, MonitoringEventKind.changed, china_today(), actor)
 
 

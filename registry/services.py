@@ -36,13 +36,13 @@ from registry.household_file import (  # noqa: F401
     end_monitoring,
     may_help,
     measures_of,
+    monitoring_edited,
     opened_with_monitoring,
     record_step,
     responsible_changed,
     set_helpers,
     set_policy,
     start_monitoring,
-    status_changed,
 )
 from registry.incomes import (  # noqa: F401
     below_line_ids,
@@ -134,12 +134,14 @@ def update_household(session: Session, household: Household, data: dict, actor: 
         visible_village(session, data["village_code"], actor)
     _check_helper(session, data, data.get("village_code", household.village_code))
     check_site(session, data)
+    check_status_change(household, data)
+    data = dict(data)
+    since = data.pop("monitoring_since", None)  # only where monitoring begins: `monitoring_edited`
     changed = sorted(key for key, value in data.items() if getattr(household, key) != value)
-    before = household.monitoring_status
-    check_status_change(before, data.get("monitoring_status", before))
+    before = household.monitoring_status, list(household.risk_types or [])
     for key, value in data.items():
         setattr(household, key, value)
-    status_changed(session, household, before, actor)
+    monitoring_edited(session, household, *before, since, actor)
     if {"helper_name", "helper_id"} & set(changed):
         responsible_changed(household)
     if changed:

@@ -12,6 +12,7 @@ import io
 import zipfile
 from collections.abc import Iterator, Sequence
 from contextlib import closing
+from datetime import date, datetime, time
 from itertools import islice
 from xml.parsers import expat
 
@@ -291,10 +292,15 @@ def _too_long(filename: str, row: int) -> ValidationFailed:
 
 
 def cell_text(value):
-    """A cell as text: None when empty; whole numbers without their ".0"."""
+    """A cell as text: None when empty; whole numbers without their ".0"; a date typed into Excel
+    (read as a datetime at midnight) as its ISO date."""
     if value is None:
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    if isinstance(value, datetime) and value.time() == time.min:
+        value = value.date()
+    if isinstance(value, date):
+        return value.isoformat()
     text = str(value).strip()
     return text if text != "" else None
