@@ -238,3 +238,18 @@ def test_only_staff_of_the_village_reach_the_file(api_as, make_household, make_w
     assert (file["monitoring_status"], file["helpers"], [e["kind"] for e in file["monitoring_history"]]) == (
         "unstable", [], ["identified"])  # nothing the others tried was kept
     assert station.get(f"/api/v1/households/{home}/measures").json["total"] == 0
+
+
+def test_an_edit_that_starts_monitoring_keeps_the_day_it_began_and_changed_risks_are_history(
+        api_as, make_household):
+    home = make_household()
+    station = api_as("station", [VILLAGE])
+    started = station.patch(f"/api/v1/households/{home}", json={
+        "monitoring_status": "marginal", "risk_types": ["illness"], "monitoring_since": "2024-05-01"})
+    assert started.status_code == 200, started.json
+    assert started.json["monitoring_since"] == "2024-05-01"
+    station.patch(f"/api/v1/households/{home}", json={"risk_types": ["illness", "schooling"]})
+    history = station.get(f"/api/v1/households/{home}").json["monitoring_history"]
+    assert [(e["kind"], e["date"], e["risk_types"]) for e in history] == [
+        ("identified", "2024-05-01", ["illness"]),
+        ("changed", china_today().isoformat(), ["illness", "schooling"])]
