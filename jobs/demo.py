@@ -9,6 +9,7 @@ from core.auth import system_actor
 from core.models import User, china_today
 from jobs import eligibility, referral_lifecycle, services
 from jobs.models import Employer, EmployerKind, Job, PhysicalDemand, WageUnit
+from registry import services as registry_services
 from registry.demo import STATION_VILLAGE
 from registry.models import Area, EmploymentStatus, Household, Worker
 
@@ -82,8 +83,8 @@ def load_jobs_demo(session: Session, seed: int = 2026) -> list[str]:
 def _refer_some(session: Session, officer: User, rng: random.Random) -> None:
     """A few open referrals from the demo station's village, so inboxes are not empty."""
     idle = session.scalars(select(Worker).join(Household).where(
-        Household.village_code == STATION_VILLAGE, Worker.employment_status == EmploymentStatus.unemployed)
-        .order_by(Worker.id)).all()
+        Household.village_code == STATION_VILLAGE, Worker.employment_status == EmploymentStatus.unemployed,
+        *registry_services.may_work(china_today())).order_by(Worker.id)).all()
     jobs = session.scalars(select(Job).where(Job.public_welfare.is_(False)).order_by(Job.id)).all()
     referred = 0
     for worker in idle:

@@ -22,15 +22,13 @@ from monitoring.models import Severity
 from registry.models import (
     EMPLOYED,
     EmploymentSpell,
-    EmploymentStatus,
     HelpMeasure,
     Household,
-    LabourAbility,
     MeasureKind,
     MonitoringStatus,
     Worker,
 )
-from registry.services import has_employed_member, is_below_line, latest_years
+from registry.services import has_employed_member, is_below_line, latest_years, may_work
 from training.models import Course, Enrollment, EnrollmentStatus
 
 
@@ -100,9 +98,7 @@ def monitored_no_work(session: Session, today: date, settings: Settings) -> Iter
     last = _last_employment_ended()
     since = today - timedelta(days=settings.lookback_days)
     able = aliased(Worker)
-    could_work = exists().where(able.household_id == Household.id,
-                                able.employment_status != EmploymentStatus.unable,
-                                able.labour_ability != LabourAbility.none)
+    could_work = exists().where(able.household_id == Household.id, *may_work(today, able))
     rows = session.execute(select(Household.id, Household.monitoring_status, last.c.ended_on)
                            .outerjoin(last, last.c.household_id == Household.id)
                            .where(Household.monitoring_status != MonitoringStatus.none, could_work,

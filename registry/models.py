@@ -179,10 +179,12 @@ class Household(db.Model):
 
     @property
     def helper_label(self) -> str | None:
-        """The responsible helper: their account's name, or the name written down."""
+        """The responsible helper: the person's name as written down, else their account's name."""
+        if self.helper_name:
+            return self.helper_name
         if self.helper is not None:
             return self.helper.display_name or self.helper.username
-        return self.helper_name
+        return None
 
 
 class Skill(db.Model):

@@ -192,10 +192,13 @@ HOUSEHOLD_FIGURES = ("households", "monitored", "relocated", "nobody_employed", 
 def household_counts_by(session: Session, actor: User, width: int, area_code: str | None = None) -> dict[str, dict]:
     """The household and worker figures of every area, keyed by the first `width` digits of the
     village code (9: by township, 12: by village), in one query: each household with its workers
-    counted once, then the households summed by area."""
+    counted once, then the households summed by area. `workers` is the labour force: members who
+    are in work or may work (of working age, able, not at school); children, pupils and the
+    elderly count for their households only."""
+    labour_force = or_(and_(*may_work(china_today())), Worker.employment_status.in_(EMPLOYED))
     per_household = (
         select(Household.village_code, Household.monitoring_status, Household.relocated,
-               func.count(Worker.id).label("workers"),
+               func.count(Worker.id).filter(labour_force).label("workers"),
                func.count(Worker.id).filter(Worker.employment_status.in_(EMPLOYED)).label("employed"))
         .outerjoin(Worker, Worker.household_id == Household.id).where(*households_in(actor, area_code))
         .group_by(Household.id).subquery())

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from core.auth import system_actor
 from core.models import CHINA, Role, User, china_today
 from jobs.models import Employer
+from registry import services as registry_services
 from registry.demo import STATION_VILLAGE, date_last_change
 from registry.models import EmploymentStatus, Household, Worker
 from training import results, services, survey
@@ -93,7 +94,8 @@ def _sessions(session, provider, course: Course, hours, every: int, history: boo
 def _villagers(session: Session, village_prefix: str, status: EmploymentStatus, limit: int) -> list[Worker]:
     return list(session.scalars(select(Worker).join(Household).where(
         Household.village_code.like(village_prefix + "%"), Worker.employment_status == status,
-        Worker.birth_date > date(1966, 1, 1)).order_by(Worker.id).limit(limit)))
+        *registry_services.may_work(china_today()), Worker.birth_date > date(1966, 1, 1))
+        .order_by(Worker.id).limit(limit)))
 
 
 def _running_night_class(session: Session, provider: User, rng: random.Random) -> None:
@@ -156,8 +158,8 @@ def _wishes(session: Session, rng: random.Random) -> None:
     station = session.scalar(select(User).where(User.username == "station"))
     if station is None:
         return
-    people = session.scalars(select(Worker).join(Household).where(Household.village_code.like("640422%"))
-                             .order_by(Worker.id)).all()
+    people = session.scalars(select(Worker).join(Household).where(
+        Household.village_code.like("640422%"), *registry_services.may_work(china_today())).order_by(Worker.id)).all()
     for worker in rng.sample(people, min(80, len(people))):
         for name in rng.sample(WISHES, rng.choice([1, 1, 2])):
             survey.add_wish(session, worker, name, rng.choice([None, CourseMode.night, CourseMode.onsite]),

@@ -39,7 +39,9 @@ def test_the_station_home_shows_its_villages_figures_and_alerts(login_as, make_h
 
 
 def test_the_county_overview_by_township_and_village(login_as, make_household, make_worker, run):
-    make_worker(make_household(monitoring_status="marginal"))
+    home = make_household(monitoring_status="marginal")
+    make_worker(home)
+    make_worker(home, birth="20150601", relation="child", school_stage="primary")  # not in the labour force
     make_worker(make_household(OTHER_VILLAGE), employment_status="local")
     run()
     page = login_as("county", ["640422000000"])

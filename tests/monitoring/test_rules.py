@@ -47,12 +47,16 @@ def test_monitored_households_with_nobody_in_work(app, make_household, make_work
     unable = make_household(monitoring_status="sudden_hardship")
     make_worker(unable, employment_status="unable")
     make_worker(unable, birth="19500101", labour_ability="none")
+    pupil_only = make_household(monitoring_status="marginal")  # a pupil of 17 and a grandmother of 70
+    make_worker(pupil_only, birth=f"{china_today().year - 17}0101", school_stage="senior")
+    make_worker(pupil_only, birth=f"{china_today().year - 70}0101")
     ordinary = make_household()
     make_worker(ordinary)
     run()
     assert alerts_of(idle) == {"monitored_no_work": ("high", "open", 1)}
     assert alerts_of(working) == {}
     assert alerts_of(unable) == {}  # nobody there can work: a matter for social assistance, not jobs
+    assert alerts_of(pupil_only) == {}  # nobody of working age out of school
     assert alerts_of(ordinary) == {}
 
 
