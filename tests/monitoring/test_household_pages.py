@@ -174,3 +174,12 @@ def test_the_timeline_holds_the_members_training_and_its_subsidy(api_as, login_a
     assert items[0]["description"] == "李秀兰 · 育婴员夜校：2 天，80 元"
     html = login_as("station", [VILLAGE]).get(f"/households/{home}").get_data(as_text=True)
     assert "育婴员夜校" in text_of(html, "timeline-items") and "80 元" in text_of(html, "timeline-items")
+
+
+def test_the_file_suggests_postings_for_members_who_may_work(login_as, make_household, make_worker, make_job):
+    home = family(make_household, make_worker)
+    make_job(title="保洁员", required_skills=[], physical_demand="light", lat=35.97, lon=105.748)
+    members = text_of(login_as("station", [VILLAGE]).get(f"/households/{home}").get_data(as_text=True), "members")
+    head, rest = members.split("李秀兰")
+    assert "推荐岗位： 保洁员" in head  # the head, out of work, is offered the posting
+    assert "保洁员" not in rest  # not the mother, in work, nor the pupil
