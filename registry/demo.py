@@ -66,7 +66,7 @@ class DemoSummary:
     accounts: list[tuple[str, str, str, str]] = field(default_factory=list)
 
     def describe(self) -> str:
-        lines = [f"西吉县 demo: {self.areas} areas, {self.households} households, {self.workers} workers",
+        lines = [f"西吉县 demo: {self.areas} areas, {self.households} households, {self.workers} people",
                  "", "Demo logins (http://127.0.0.1:5000/login):"]
         for username, password, role, note in self.accounts:
             lines.append(f"  {role:<9} {username:<10} {password:<20} {note}")
