@@ -96,7 +96,7 @@ def test_a_cadre_records_monitoring_help_and_the_team_on_the_page(login_as, make
     assert page.post(f"/households/{home}/helpers", data=team).status_code == 302
 
     html = page.get(f"/households/{home}").get_data(as_text=True)
-    assert "突发严重困难户" in text_of(html, "status") and "因意外事故" in text_of(html, "status")
+    assert "突发严重困难户" in text_of(html, "household-status") and "因意外事故" in text_of(html, "household-status")
     assert "入户了解伤情" in text_of(html, "timeline-items")
     assert "张帮扶 · 帮扶责任人 · 138****7777" in text_of(html, "helper-team")  # the blank row is dropped
 
