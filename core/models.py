@@ -50,6 +50,8 @@ class User(UserMixin, db.Model):
     role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=16))
     display_name: Mapped[str | None] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(default=True)
+    # made with an initial password (by an administrator, or reset): changed at the first sign-in
+    must_change_password: Mapped[bool] = mapped_column(default=False)
     employer_id: Mapped[int | None] = mapped_column(index=True)
     worker_id: Mapped[int | None] = mapped_column(index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -82,6 +82,8 @@ class Employer(db.Model):
     lon: Mapped[float | None]
     verified_at: Mapped[datetime | None]
     verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    refused_at: Mapped[datetime | None]  # an officer refused to verify it, with the reason
+    refused_reason: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     jobs: Mapped[list["Job"]] = relationship(back_populates="employer", order_by="Job.id.desc()")
@@ -194,6 +196,9 @@ class Referral(db.Model):
     worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"), index=True)
     job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id"), index=True)
     status: Mapped[ReferralStatus] = mapped_column(enum_column(ReferralStatus), default=ReferralStatus.referred, index=True)
+    # the status before the last change and when it changed: a hire or a departure may be undone within a day
+    previous_status: Mapped[ReferralStatus | None] = mapped_column(enum_column(ReferralStatus))
+    status_changed_at: Mapped[datetime | None]
     source: Mapped[ReferralSource] = mapped_column(enum_column(ReferralSource), default=ReferralSource.station)
     referred_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     note: Mapped[str | None] = mapped_column(String(500))
