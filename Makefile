@@ -22,6 +22,7 @@ static/vendor/.stamp: package.json package-lock.json
 	mkdir -p static/vendor
 	cp node_modules/@picocss/pico/css/pico.min.css static/vendor/pico.min.css
 	cp node_modules/chart.js/dist/chart.umd.min.js static/vendor/chart.umd.min.js
+	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css static/vendor/
 	touch $@
 
 translations/.stamp: $(wildcard translations/*/LC_MESSAGES/messages.po) | $(VENV)/.deps

@@ -51,7 +51,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Core's own; the API's other blueprints join `core.api.api` later, in the composition root."""
     from core import api as core_api
-    from core import i18n
+    from core import api_docs, i18n
     from core import views as core_views
     from core.extensions import csrf
 
@@ -61,6 +61,7 @@ def register_blueprints(app: Flask) -> None:
         csrf.exempt(bp)  # bearer tokens, not cookies: nothing for a forged form to ride on
     app.register_blueprint(core_views.bp)
     app.register_blueprint(i18n.bp)
+    app.register_blueprint(api_docs.bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

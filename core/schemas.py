@@ -107,6 +107,7 @@ class Paging(Schema):
 # marshmallow's own messages are English; these are the ones our users meet, translated where the
 # messages reach them (core.errors.flatten_fields), so a Chinese page never shows "Not a valid integer."
 LIBRARY_MESSAGES = {
+    "Invalid JSON body.": _l("The request body is not valid JSON."),
     "Missing data for required field.": _l("Required."),
     "Field may not be null.": _l("May not be empty."),
     "Invalid value.": _l("Invalid value."),

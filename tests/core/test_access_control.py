@@ -9,7 +9,7 @@ from werkzeug.routing import Rule
 # what anyone may open without signing in: the sign-in itself, the language switch, the public
 # job and course lists (villagers browse them), an employer's self-registration, the API's token
 # endpoint and its OpenAPI document
-PUBLIC = {("POST", "/api/v1/auth/token"), ("GET", "/api/v1/openapi.json"), ("GET", "/courses"),
+PUBLIC = {("POST", "/api/v1/auth/token"), ("GET", "/api/v1/openapi.json"), ("GET", "/api/docs"), ("GET", "/courses"),
           ("GET", "/courses/1"), ("GET", "/employers/register"), ("POST", "/employers/register"),
           ("GET", "/jobs"), ("GET", "/jobs/1"), ("POST", "/lang/x"), ("GET", "/login"), ("POST", "/login")}
 
