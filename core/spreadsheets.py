@@ -11,6 +11,8 @@ import io
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -23,6 +25,17 @@ class Sheet:
 
     def append(self, values) -> None:
         self._sheet.append([self._cell(v) for v in values])
+
+    def choices(self, column: int, values: list[str], rows: int = 2000) -> None:
+        """The cells of a column (0-based) below the header offer these values as a list (a
+        spreadsheet program shows a drop-down and refuses other values)."""
+        letter = get_column_letter(column + 1)
+        listed = ",".join(values)
+        if len(listed) > 250:  # a list written into the rule itself holds at most 255 characters
+            raise ValueError(f"too long a list for column {letter}")
+        rule = DataValidation(type="list", formula1=f'"{listed}"', allow_blank=True, showDropDown=False)
+        rule.add(f"{letter}2:{letter}{rows + 1}")
+        self._sheet.data_validations.append(rule)
 
     def _cell(self, value):
         if not isinstance(value, str):

@@ -220,7 +220,7 @@ def allocation_export():
     stream = plan_review.plan_workbook(plan, actor)
     db.session.commit()
     return send_file(stream, as_attachment=True, mimetype=XLSX,
-                     download_name=f"allocation-{plan.area.code}-{china_today().isoformat()}.xlsx")
+                     download_name=f"统筹分配方案-{plan.area.name}-{china_today().isoformat()}.xlsx")
 
 
 # --- referral slips --------------------------------------------------------------------------------

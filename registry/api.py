@@ -8,7 +8,7 @@ from core.auth import acting_user, api_roles
 from core.extensions import db
 from core.models import Role
 from core.spreadsheets import XLSX
-from registry import areas, importers, incomes, search, services
+from registry import areas, import_templates, importers, incomes, search, services
 from registry.schemas import (
     AreaIn,
     AreaList,
@@ -153,6 +153,27 @@ def patch_household(data, code):
     return household
 
 
+@households.get("/import-template")
+@api_roles(*roles.REGISTRY_KEEPERS)
+@households.response(200, {"format": "binary", "type": "string"}, content_type=XLSX)
+def household_import_template():
+    """A blank household ledger: the Chinese headers, an example row, lists on coded columns."""
+    return _template("households")
+
+
+@households.get("/incomes/import-template")
+@api_roles(*roles.REGISTRY_KEEPERS)
+@households.response(200, {"format": "binary", "type": "string"}, content_type=XLSX)
+def income_import_template():
+    """A blank yearly income check, with an example row."""
+    return _template("incomes")
+
+
+def _template(kind: str):
+    stream, filename = import_templates.import_template(db.session, kind, acting_user())
+    return send_file(stream, as_attachment=True, download_name=filename, mimetype=XLSX)
+
+
 @households.post("/import")
 @api_roles(*roles.REGISTRY_KEEPERS)
 @households.doc(requestBody={"content": IMPORT_FILE})
@@ -183,6 +204,14 @@ def list_workers(args):
     if query.by_full_number:
         db.session.commit()  # its audit event
     return {"items": items, "total": total}
+
+
+@workers.get("/import-template")
+@api_roles(*roles.REGISTRY_KEEPERS)
+@workers.response(200, {"format": "binary", "type": "string"}, content_type=XLSX)
+def worker_import_template():
+    """A blank labour-force ledger: the Chinese headers, an example row, lists on coded columns."""
+    return _template("workers")
 
 
 @workers.post("/import")

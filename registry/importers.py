@@ -45,6 +45,7 @@ INCOME_COLUMNS = [
     ("household_code", "户编号"), ("year", "年度"), ("wage_income", "工资性收入"), ("business_income", "经营性收入"),
     ("property_income", "财产性收入"), ("transfer_income", "转移性收入"), ("business_costs", "生产经营性支出"),
 ]
+EXAMPLE_MARK = "示例"  # a household code beginning so marks a template's example row, passed over
 # Written by the export for reading, ignored on import.
 EXPORT_ONLY = {"village_name": "村", "sex": "性别", "birth_date": "出生日期", "age": "年龄",
                "monitoring_status": "监测类型"}
@@ -94,6 +95,8 @@ def rows_as_dicts(table: Iterable[Sequence], columns: list[tuple[str, str]], rep
         raise ValidationFailed(_("No known column in the header row."), {"file": _("unknown headers")})
     for number, row in enumerate(rows, start=2):
         values = {name: cell_text(row[i]) for i, name in mapping.items() if i < len(row)}
+        if (values.get("code") or values.get("household_code") or "").startswith(EXAMPLE_MARK):
+            continue  # the example row of an import template (registry.import_templates)
         if any(v is not None for v in values.values()):
             yield number, {k: v for k, v in values.items() if v is not None}
 
@@ -271,4 +274,4 @@ def export_workers(session: Session, actor: User, area_code: str | None) -> tupl
         ])
     audit.record(actor, "export", "workers", area_code, fields=["id_number", "phone"] if full else None,
                  detail=f"{len(workers)} workers", area_code=audit.area_of_request(actor, area_code))
-    return book.save(), f"workers-{area_code or 'all'}-{china_today().isoformat()}.xlsx"
+    return book.save(), f"劳动力-{area_code or '全部'}-{china_today().isoformat()}.xlsx"

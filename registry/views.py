@@ -22,7 +22,7 @@ from core.models import Role, User
 from core.pages import PAGE_SIZE, form_data, form_status, page_count, page_number, submit
 from core.spreadsheets import XLSX
 from core.validators import AREA_CODE
-from registry import areas, importers, search, services
+from registry import areas, import_templates, importers, search, services
 from registry.forms import (
     EditWorkerForm,
     HouseholdForm,
@@ -223,6 +223,16 @@ def import_file():
         db.session.commit()
     headers = dict(importers.KINDS.get(form.kind.data, importers.KINDS["workers"])[0])
     return render_template("registry/import.html", form=form, report=report, headers=headers)
+
+
+@bp.get("/import/template/<kind>")
+@page_roles(*roles.REGISTRY_KEEPERS)
+def import_template(kind):
+    """A blank ledger to fill in (workers, households, incomes)."""
+    if kind not in import_templates.COLUMNS:
+        abort(404)
+    stream, filename = import_templates.import_template(db.session, kind, acting_user())
+    return send_file(stream, as_attachment=True, download_name=filename, mimetype=XLSX)
 
 
 @bp.get("/workers/export")

@@ -133,4 +133,4 @@ def export(session: Session, actor: User, area_code: str | None = None,
         households.append([line.household_code, line.village, line.people, line.days, line.amount])
     stream = book.save()
     audit.record(actor, "export", "subsidies", area_code or course_id, detail=f"{len(lines)} lines")
-    return stream, f"subsidies-{area_code or course_id or 'all'}-{china_today().isoformat()}.xlsx"
+    return stream, f"培训补贴-{area_code or course_id or '全部'}-{china_today().isoformat()}.xlsx"

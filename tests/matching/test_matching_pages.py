@@ -4,6 +4,7 @@ households covered, unticking before referring all at once, refusals on their ro
 written, the print view and the .xlsx). Assertions look at data, ids and data attributes, not at
 sentences (they are translated later)."""
 import io
+from urllib.parse import unquote
 import re
 
 import pytest
@@ -232,6 +233,7 @@ def test_the_plan_prints_and_exports_names_only(app, login_as, village_plan):
     assert 'type="checkbox"' not in printed and "团结村劳保站" in printed
     download = page.get(f"/allocations.xlsx?area={VILLAGE}")
     assert download.status_code == 200 and download.headers["Content-Disposition"].startswith("attachment")
+    assert "统筹分配方案-团结村委会-" in unquote(download.headers["Content-Disposition"])  # named in Chinese
     book = load_workbook(io.BytesIO(download.data))
     rows = list(book["分配方案"].iter_rows(values_only=True))
     assert rows[0][:6] == ("户编号", "村", "监测类型", "姓名", "岗位", "用工单位")
