@@ -12,6 +12,14 @@ def sign_in(page, username: str, password: str) -> None:
     page.wait_for_url(lambda url: "/login" not in url)  # each role lands on its own home
 
 
+def from_menu(page, selector: str):
+    """A link or button of the site's menu: on a phone the menu first opens behind its button."""
+    menu = page.locator(".menu-button button")
+    if menu.is_visible() and menu.get_attribute("aria-expanded") != "true":
+        menu.click()
+    return page.locator(f"header {selector}")
+
+
 def sign_out(page) -> None:
-    page.locator('header form[action="/logout"] button').click()
+    from_menu(page, 'form[action="/logout"] button').click()
     expect(page).to_have_url(re.compile(r"/login$"))

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import credit_code, id_number
-from tests.e2e.accounts import sign_in, sign_out
+from tests.e2e.accounts import from_menu, sign_in, sign_out
 
 pytestmark = pytest.mark.e2e
 
@@ -80,7 +80,7 @@ def test_a_posting_from_the_employer_to_a_household(page, people, snap):
 
     # --- an employer signs up on the public page and posts a job -------------------------------
     page.goto("/jobs")
-    page.locator('header a[href="/employers/register"]').click()
+    from_menu(page, 'a[href="/employers/register"]').click()
     expect(page).to_have_url(re.compile(r"/employers/register$"))
     page.locator("#name").fill(EMPLOYER)
     page.locator("#uscc").fill(credit_code("91640422MA76JQ001"))
@@ -128,7 +128,7 @@ def test_a_posting_from_the_employer_to_a_household(page, people, snap):
 
     # --- a county officer verifies the employer -------------------------------------------------
     sign_in(page, *OFFICER_LOGIN)
-    page.locator('header a[href="/employers?verified=0"]').click()
+    from_menu(page, 'a[href="/employers?verified=0"]').click()
     row = page.locator("main tbody tr", has_text=EMPLOYER)
     expect(row).to_have_attribute("data-verified", "no")
     expect(row).to_contain_text(credit_code("91640422MA76JQ001"))
@@ -195,7 +195,7 @@ def test_a_posting_from_the_employer_to_a_household(page, people, snap):
 
     # --- the employer hires one of them from its inbox, in one click ----------------------------
     sign_in(page, *EMPLOYER_LOGIN)
-    page.locator('header a[href="/employer"]').click()
+    from_menu(page, 'a[href="/employer"]').click()
     expect(page.locator("#unverified-banner")).to_have_count(0)
     inbox = page.locator("#inbox article.referral")
     expect(inbox).to_have_count(2)
@@ -227,7 +227,7 @@ def test_a_posting_from_the_employer_to_a_household(page, people, snap):
     snap("7-household-referrals")
 
     # --- the station's list: the other member still waits for the employer's answer -------------
-    page.locator('header a[href="/referrals"]').click()
+    from_menu(page, 'a[href="/referrals"]').click()
     expect(page.locator("#open-count")).to_have_text("1")
     expect(page.locator(f'#open-referrals tr[data-worker-id="{second}"]')).to_have_attribute("data-status", "referred")
     expect(page.locator("#due-count")).to_have_text("0")  # the first follow-up is a month away

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from tests.conftest import credit_code, id_number
-from tests.e2e.accounts import sign_in, sign_out
+from tests.e2e.accounts import from_menu, sign_in, sign_out
 
 pytestmark = pytest.mark.e2e
 
@@ -132,7 +132,7 @@ def test_from_recommendations_to_the_plan_to_the_employers_inbox(page, world, sn
     snap("2-why-not")
 
     # --- the allocation plan of the village -----------------------------------------------------
-    page.locator('header a[href="/allocations"]').click()
+    from_menu(page, 'a[href="/allocations"]').click()
     expect(page).to_have_url(re.compile(r"/allocations$"))
     expect(page.locator("#area option[value]:not([value=''])")).to_have_count(1)  # the station's one village
     page.locator("#area").select_option(VILLAGE)

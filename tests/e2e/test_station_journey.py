@@ -8,6 +8,7 @@ from openpyxl import Workbook
 from playwright.sync_api import expect
 
 from tests.conftest import id_number
+from tests.e2e.accounts import from_menu
 
 pytestmark = pytest.mark.e2e
 
@@ -141,7 +142,7 @@ def test_station_worker_journey(page, live_server, snap, tmp_path):
     ledger = tmp_path / "团结村劳动力台账.xlsx"
     book.save(ledger)
 
-    page.locator('header a[href="/import"]').click()
+    from_menu(page, 'a[href="/import"]').click()
     expect(page).to_have_url(re.compile(r"/import$"))
     page.locator("#kind").select_option("workers")
     page.locator("#file").set_input_files(str(ledger))
@@ -165,7 +166,7 @@ def test_station_worker_journey(page, live_server, snap, tmp_path):
     snap("5b-household-after-import")
 
     # --- finding someone by pinyin --------------------------------------------------------------
-    page.locator('header a[href="/workers"]').click()
+    from_menu(page, 'a[href="/workers"]').click()
     results = page.locator("main table tbody")
     expect(results.locator("a[href^='/workers/']")).to_have_count(3)
     search = page.locator("main form input[name=q]")

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import id_number
-from tests.e2e.accounts import sign_in, sign_out
+from tests.e2e.accounts import from_menu, sign_in, sign_out
 
 pytestmark = pytest.mark.e2e
 
@@ -108,7 +108,7 @@ def test_a_night_course_from_the_finder_to_a_certified_skill(page, people, snap)
 
     # --- trainee 1 finds the night course near home ---------------------------------------------
     sign_in(page, *TRAINEE_LOGINS[0])
-    page.locator('header a[href="/courses"]').click()
+    from_menu(page, 'a[href="/courses"]').click()
     expect(page).to_have_url(re.compile(r"/courses$"))
     expect(page.locator("#near-me")).to_be_visible()  # a trainee with a home: nearest first
     cards = page.locator(".course-list article.course-card")
@@ -257,7 +257,7 @@ def test_a_night_course_from_the_finder_to_a_certified_skill(page, people, snap)
 
     # --- the worker's own record shows the skill, certified; my training shows the certificate ---
     sign_in(page, *TRAINEE_LOGINS[0])
-    page.locator(f'header a[href="/workers/{first}"]').click()
+    from_menu(page, f'a[href="/workers/{first}"]').click()
     expect(page).to_have_url(re.compile(rf"/workers/{first}$"))
     expect(page.locator("main h1")).to_contain_text(MEMBERS[0][0])
     skills = page.locator("ul.skills > li")
