@@ -33,7 +33,7 @@ from registry.taxonomy import sync_taxonomy
 
 COUNTY = "640422000000"
 STATION_VILLAGE = "640422100200"  # 团结村委会, 吉强镇
-DEMO_TOWNSHIPS = 4
+VILLAGES_PER_TOWNSHIP = 4  # every township of the county has demo households, in its first villages
 
 SURNAMES = "马马马马李王杨张田海苏何罗丁金穆虎拜冶明兰哈沙余白".replace(" ", "")
 GIVEN = ["成", "福", "明", "海", "军", "强", "平", "忠", "学", "文", "玉", "兰", "花", "梅", "萍", "霞",
@@ -95,13 +95,21 @@ def load_demo(session: Session, data_dir: Path, households: int = 600, seed: int
 
 
 def _villages(session: Session) -> list[Area]:
-    """The station's village first, then the villages of the first few townships."""
+    """The station's village first, then the first villages of every township of the county, so
+    that no township's figures are empty."""
     townships = session.scalars(select(Area.code).where(Area.level == AreaLevel.township,
                                                         Area.parent_code == COUNTY).order_by(Area.code)).all()
-    villages = session.scalars(select(Area).where(Area.level == AreaLevel.village,
-                                                  Area.parent_code.in_(townships[:DEMO_TOWNSHIPS]))
+    villages = session.scalars(select(Area).where(Area.level == AreaLevel.village, Area.parent_code.in_(townships))
                                .order_by(Area.code)).all()
-    return sorted(villages, key=lambda v: v.code != STATION_VILLAGE)
+    chosen, per_township = [], {}
+    for village in villages:
+        taken = per_township.get(village.parent_code, 0)
+        if taken < VILLAGES_PER_TOWNSHIP or village.code == STATION_VILLAGE:
+            chosen.append((taken, village))
+            per_township[village.parent_code] = taken + 1
+    # the first village of each township, then the second of each …: dealt in turn, every
+    # township has households once there are a few more than the station village's
+    return [v for _rank, v in sorted(chosen, key=lambda rv: (rv[1].code != STATION_VILLAGE, rv[0], rv[1].code))]
 
 
 ELIMINATED = (7, 19, 121, 288, 455)  # households whose monitoring ended with an approved risk elimination
@@ -119,7 +127,7 @@ def _make_households(session: Session, rng: random.Random, count: int) -> set[in
     notes = random.Random(rng.getrandbits(32))  # the file's records: editing them leaves the families as they are
     seq, per_village, families, steady = {}, {}, [], set()
     for n in range(count):
-        village = villages[0] if n < 40 else rng.choice(villages)
+        village = villages[0] if n < 40 else villages[1 + (n - 40) % (len(villages) - 1)]
         number = per_village[village.code] = per_village.get(village.code, 0) + 1
         eliminated = n in ELIMINATED
         status = (MonitoringStatus.none if eliminated else

@@ -133,3 +133,17 @@ def test_areas_are_listed_by_parent_and_level(api_as, areas):
     counties = client.get("/api/v1/areas", query_string={"level": "县"}).json
     assert [a["code"] for a in counties["items"]] == ["522326000000", COUNTY]
     assert client.get(f"/api/v1/areas/{VILLAGE}").json["full_name"] == "西吉县吉强镇团结村委会"
+
+
+def test_the_demo_gives_every_township_households_whose_names_agree_with_their_sex(app):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["demo", "load", "--households", "60"]).exit_code == 0
+    with app.app_context():
+        from registry.models import Area, AreaLevel, Worker
+        townships = set(db.session.scalars(select(Area.code).where(Area.level == AreaLevel.township,
+                                                                   Area.code.like("640422%"))))
+        used = {code[:9] + "000" for code in db.session.scalars(select(Household.village_code))}
+        assert len(townships) == 19 and used == townships
+        women_names = ("梅", "兰", "花", "燕", "娟", "芳", "霞", "琴", "英", "秀")
+        names_by_sex = db.session.execute(select(Worker.name, Worker.sex)).all()
+        assert not [n for n, sex in names_by_sex if sex.name == "male" and n.endswith(women_names)]
