@@ -66,8 +66,10 @@ def county_overview():
     figures = dashboard.station_home(db.session, actor, area.code, counts)
     by_rule, titles = figures["alerts_by_rule"], rule_titles()
     charts = {
-        "employment": {"type": "bar", "labels": [r.name for r in charted], "percent": True, "series": [
-            {"label": _("Employment rate"), "data": [round(100 * r.employment_rate, 1) for r in charted]}]},
+        # horizontal: a township's name stays readable on a phone however many there are
+        "employment": {"type": "bar", "horizontal": True, "labels": [r.name for r in charted], "percent": True,
+                       "series": [{"label": _("Employment rate"),
+                                   "data": [round(100 * r.employment_rate, 1) for r in charted]}]},
         "alerts": {"type": "bar", "horizontal": True, "labels": [titles.get(k, k) for k in by_rule], "series": [
             {"label": _("Open alerts"), "data": list(by_rule.values())}]},
         "placements": _placements_chart(figures),

@@ -1,5 +1,7 @@
 """The station home, the county overview and handling an alert through the pages."""
+import json
 import re
+from html import unescape
 
 from core.extensions import db
 from core.models import china_today
@@ -47,6 +49,8 @@ def test_the_county_overview_by_township_and_village(login_as, make_household, m
     page = login_as("county", ["640422000000"])
     html = page.get("/", follow_redirects=True).get_data(as_text=True)
     assert "西吉县" in html and "吉强镇" in html and 'id="chart-employment"' in html
+    spec = json.loads(unescape(re.search(r'id="chart-employment" data-chart="([^"]+)"', html).group(1)))
+    assert spec["horizontal"] is True and "吉强镇" in spec["labels"]  # names read across, not tilted
     row = re.search(r"吉强镇</a></th>(.*?)</tr>", html, re.S).group(1)
     cells = re.findall(r"<td>(?:<a[^>]*>)?([^<]*)", row)
     assert cells[:4] == ["2", "1", "50.0%", "1"]
