@@ -1,11 +1,11 @@
 """The API object (flask-smorest: OpenAPI generated from the code), sign-in and one's own account
-(tokens, password), accounts (administrators) and the audit log."""
+(tokens, password), accounts (administrators, and county officers for their county) and the audit log."""
 from flask import current_app
 from flask_babel import gettext as _
 from flask_smorest import Api, Blueprint
 from marshmallow import Schema, fields, validate
 
-from core import audit, errors, roles
+from core import accounts, audit, errors, roles
 from core.auth import (
     Unauthorized,
     acting_user,
@@ -15,11 +15,9 @@ from core.auth import (
     check_sign_in,
     issue_token,
     revoke_token,
-    update_account,
 )
 from core.extensions import db
-from core.models import Role
-from core.schemas import AreaCode, Text
+from core.schemas import AccountIn, AccountListArgs, AccountPatch, AreaCode, Text
 
 
 class ErrorDetail(Schema):
@@ -60,6 +58,9 @@ class TokenResponse(Schema):
     token = fields.String(required=True)
     role = fields.String()
     expires_in_days = fields.Integer()
+    must_change_password = fields.Boolean(metadata={
+        "description": "the account still has its initial password: the token serves only POST "
+                       "/api/v1/auth/password until it is changed"})
 
 
 class PasswordChange(Schema):
@@ -75,7 +76,8 @@ def token(data):
     are checked: beyond 5 in 5 minutes for a username (or 20 for an address) the answer is 429."""
     user = check_sign_in(db.session, data["username"], data["password"])
     result = {"token": issue_token(user), "role": user.role.value,
-              "expires_in_days": current_app.config["TOKEN_TTL_DAYS"]} if user is not None else None
+              "expires_in_days": current_app.config["TOKEN_TTL_DAYS"],
+              "must_change_password": user.must_change_password} if user is not None else None
     db.session.commit()  # a failure stays on record: the next attempts count it
     if result is None:
         raise Unauthorized(_("Wrong username or password."))
@@ -83,7 +85,7 @@ def token(data):
 
 
 @bp.delete("/token")
-@api_roles()
+@api_roles(initial_password=True)
 @bp.response(204)
 def revoke():
     """Revoke the token this request carries; it is refused (401) from now on."""
@@ -92,12 +94,12 @@ def revoke():
 
 
 @bp.post("/password")
-@api_roles()
+@api_roles(initial_password=True)
 @bp.arguments(PasswordChange)
 @bp.response(204)
 def password(data):
     """Change one's own password (`old`, `new`); every other token and sign-in of the account ends,
-    the token of this request goes on."""
+    the token of this request goes on. An initial password must be changed before anything else."""
     change_password(db.session, acting_user(), data["old"], data["new"], token=bearer_token())
     db.session.commit()
 
@@ -108,32 +110,82 @@ class UserOut(Schema):
     role = fields.Function(lambda u: u.role.value)
     display_name = fields.String(allow_none=True)
     active = fields.Boolean()
+    must_change_password = fields.Boolean(metadata={"description": "still has an initial password"})
     area_codes = fields.List(fields.String())
     employer_id = fields.Integer(allow_none=True)
     worker_id = fields.Integer(allow_none=True)
+    created_at = fields.DateTime()
 
 
-class UserPatch(Schema):
-    active = fields.Boolean()
-    display_name = Text(allow_none=True, validate=validate.Length(max=64))
+class UserList(Schema):
+    items = fields.List(fields.Nested(UserOut))
+    total = fields.Integer()
+
+
+class UserCreated(Schema):
+    id = fields.Integer()
+    username = fields.String()
+    initial_password = fields.String(metadata={"description": "shown this once; changed at the first sign-in"})
+
+
+def _created(user, password) -> dict:
+    return {"id": user.id, "username": user.username, "initial_password": password}
+
+
+@users.post("")
+@api_roles(*roles.OFFICERS)
+@users.arguments(AccountIn)
+@users.response(201, UserCreated)
+def create_user(data):
+    """Make an account (admin: any; county officer: station, provider and employer accounts bound to
+    areas of its county). An employer account names its `employer_id`, a worker account its
+    `worker_id`. The answer carries the initial password, this once; the user must change it at
+    the first sign-in."""
+    user, password = accounts.create_account(db.session, data, acting_user())
+    db.session.commit()
+    return _created(user, password)
+
+
+@users.get("")
+@api_roles(*roles.OFFICERS)
+@users.arguments(AccountListArgs, location="query")
+@users.response(200, UserList)
+def list_users(args):
+    """The accounts the caller manages (admin: every one; county officer: the station, provider and
+    employer accounts inside its county), by username; `role`, `q` (part of the username or display
+    name) and `active` filter them."""
+    items, total = accounts.list_accounts(db.session, acting_user(), **args)
+    return {"items": items, "total": total}
 
 
 @users.patch("/<int:user_id>")
-@api_roles(Role.admin)
-@users.arguments(UserPatch)
+@api_roles(*roles.OFFICERS)
+@users.arguments(AccountPatch)
 @users.response(200, UserOut)
 def patch_user(data, user_id):
     """Deactivate (`active: false`: every sign-in and token of the account ends at once) or
-    reactivate an account; change its display name."""
-    user = update_account(db.session, user_id, data, acting_user())
+    reactivate an account; change its areas (checked as when it is made) or display name."""
+    user = accounts.update_account(db.session, user_id, data, acting_user())
     db.session.commit()
     return user
+
+
+@users.post("/<int:user_id>/reset-password")
+@api_roles(*roles.OFFICERS)
+@users.response(200, UserCreated)
+def reset_password(user_id):
+    """A new initial password, shown this once: every sign-in and token of the account ends, and
+    the user must change it at the next sign-in."""
+    user, password = accounts.reset_password(db.session, user_id, acting_user())
+    db.session.commit()
+    return _created(user, password)
 
 
 class AuditArgs(Schema):
     action = Text(validate=validate.Length(max=32))
     actor = Text(validate=validate.Length(max=64), metadata={"description": "the username who acted"})
     since = fields.Date(metadata={"description": "events on or after this day (China time)"})
+    until = fields.Date(metadata={"description": "events on or before this day (China time)"})
     area_code = AreaCode()
     limit = fields.Integer(load_default=50, validate=validate.Range(1, 500))
     offset = fields.Integer(load_default=0, validate=validate.Range(0, 10_000_000))
@@ -144,9 +196,12 @@ class AuditEventOut(Schema):
     at = fields.DateTime()
     actor = fields.Function(lambda e: e.user.username if e.user is not None else None)
     action = fields.String()
+    action_label = fields.Function(lambda e: audit.label(audit.ACTION_LABELS, e.action))
     entity = fields.String()
+    entity_label = fields.Function(lambda e: audit.label(audit.ENTITY_LABELS, e.entity))
     entity_id = fields.String(allow_none=True)
     fields_ = fields.List(fields.String(), data_key="fields", attribute="fields", allow_none=True)
+    field_labels = fields.Function(lambda e: [audit.label(audit.FIELD_LABELS, f) for f in e.fields or []])
     detail = fields.String(allow_none=True)
     ip = fields.String(allow_none=True)
     area_code = fields.String(allow_none=True)

@@ -13,11 +13,61 @@ from core.extensions import db
 from core.models import CHINA, AuditEvent, User, utcnow
 from core.scoping import scope_clause, within_clause
 
+# what the log shows for the words events are recorded with (core.audit.record's `action`, `entity`
+# and `fields`): every one the code records has a label (tests/core/test_audit_labels.py)
 ACTION_LABELS = {"create": _l("created"), "update": _l("changed"), "reveal": _l("revealed in full"),
                  "import": _l("imported"), "export": _l("exported"), "login": _l("signed in"),
                  "login_failed": _l("failed to sign in"), "search": _l("searched by a full number"),
                  "password": _l("changed their password"), "revoke": _l("revoked an API token"),
-                 "deactivate": _l("deactivated"), "activate": _l("reactivated")}
+                 "deactivate": _l("deactivated"), "activate": _l("reactivated"),
+                 "override": _l("referred past a rule"), "correct": _l("corrected the meaning of"),
+                 "reset_password": _l("reset the password of")}
+ENTITY_LABELS = {"user": _l("account"), "worker": _l("worker"), "workers": _l("workers"), "employer": _l("employer"),
+                 "household": _l("household"), "households": _l("households"), "incomes": _l("incomes"),
+                 "household_income": _l("household income"), "help_measure": _l("help measure"),
+                 "risk_elimination": _l("risk elimination"), "monitoring_line": _l("monitoring line"),
+                 "area_policy": _l("area policy"), "area": _l("area"), "skill": _l("skill"),
+                 "referral": _l("referral"), "allocation": _l("allocation plan"), "course": _l("course"),
+                 "attendance": _l("attendance"), "enrollment": _l("enrolment"), "subsidies": _l("subsidy ledger")}
+FIELD_LABELS = {
+    # people and households
+    "id_number": _l("ID number"), "phone": _l("phone"), "name": _l("name"), "head_name": _l("head of household"),
+    "relation": _l("relation to the head"), "education": _l("education"), "health": _l("health"),
+    "labour_ability": _l("ability to work"), "school_stage": _l("school stage"),
+    "employment_status": _l("employment status"), "skills": _l("skills"),
+    "desired_occupations": _l("desired occupations"), "expected_wage": _l("expected wage"),
+    "max_commute_km": _l("longest commute"), "willing_to_migrate": _l("willing to migrate"),
+    "needs_flexible_hours": _l("needs flexible hours"), "lat": _l("latitude"), "lon": _l("longitude"),
+    "household_code": _l("household code"), "code": _l("code"), "village_code": _l("village"),
+    "address": _l("address"), "monitoring_status": _l("monitoring status"),
+    "monitoring_since": _l("under monitoring since"), "risk_types": _l("risk types"),
+    "lifted_out": _l("lifted out of poverty"), "relocated": _l("relocated"),
+    "resettlement_site": _l("resettlement site"), "resettlement_area_code": _l("resettlement area"),
+    "helper_id": _l("helper's account"), "helper_name": _l("responsible helper"), "helpers": _l("helpers"),
+    "elimination_months": _l("months before a risk elimination"), "amount": _l("amount"),
+    "wage_income": _l("wage income"), "business_income": _l("business income"),
+    "property_income": _l("property income"), "transfer_income": _l("transfer income"),
+    "business_costs": _l("business costs"), "date": _l("date"), "kind": _l("kind"),
+    "description": _l("description"),
+    # referrals and courses
+    "status": _l("status"), "reason": _l("reason"), "refused_reason": _l("reason for not verifying"), "present": _l("attendance"), "title": _l("title"), "provider": _l("provider"),
+    "area_code": _l("area"), "employer_id": _l("employer"), "capacity": _l("places"), "fee": _l("fee"),
+    "fee_waived": _l("fee waived"), "starts_on": _l("start date"), "ends_on": _l("end date"),
+    "mode": _l("mode"), "min_age": _l("minimum age"), "max_age": _l("maximum age"),
+    "min_education": _l("minimum education"), "skills_taught": _l("skills taught"),
+    "certificate": _l("certificate"), "certificate_kind": _l("kind of certificate"),
+    "certificate_level": _l("certificate level"), "completion_threshold": _l("pass mark"),
+    "subsidy_per_day": _l("subsidy per day"), "hire_commitment": _l("hiring commitment"),
+    "rolling_admission": _l("rolling admission"),
+    # accounts and areas
+    "username": _l("username"), "role": _l("role"), "area_codes": _l("areas"), "worker_id": _l("worker"),
+    "display_name": _l("display name"), "active": _l("active"), "parent_code": _l("parent area"),
+}
+
+
+def label(labels: dict, word: str | None) -> str:
+    """The label of a recorded word, or the word itself when it has none (never an error)."""
+    return str(labels[word]) if word in labels else (word or "")
 
 
 def record(user: User | None, action: str, entity: str, entity_id=None, fields: list[str] | None = None,
@@ -58,7 +108,8 @@ def count_first(session: Session, event: AuditEvent, limit: str, message: str, *
 
 
 def list_events(session: Session, reader: User, action: str | None = None, actor: str | None = None,
-          since: date | None = None, area_code: str | None = None, limit: int = 50, offset: int = 0):
+                since: date | None = None, until: date | None = None, area_code: str | None = None,
+                limit: int = 50, offset: int = 0):
     """Events newest first, with the total: an administrator reads every event, a county officer
     those about records inside its areas."""
     conditions = [scope_clause(reader, AuditEvent.area_code)]
@@ -68,6 +119,8 @@ def list_events(session: Session, reader: User, action: str | None = None, actor
         conditions.append(User.username == actor)
     if since is not None:
         conditions.append(AuditEvent.at >= datetime.combine(since, time.min, tzinfo=CHINA))
+    if until is not None:
+        conditions.append(AuditEvent.at < datetime.combine(until + timedelta(days=1), time.min, tzinfo=CHINA))
     if area_code:
         conditions.append(within_clause(area_code, AuditEvent.area_code))
     base = select(AuditEvent).outerjoin(User, AuditEvent.user_id == User.id).where(*conditions)

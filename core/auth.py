@@ -14,10 +14,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
 from core import audit, roles
-from core.errors import DomainError, Forbidden, NotFound, ValidationFailed
+from core.errors import DomainError, Forbidden, ValidationFailed
 from core.extensions import db, login_manager
 from core.models import ApiToken, LoginSession, Role, User, password_method, utcnow
-from core.validators import MAX_ID
 
 MIN_PASSWORD = 8
 MIN_PASSWORD_SCORE = 2  # zxcvbn: at least about a million guesses (common passwords and patterns score 0-1)
@@ -139,12 +138,16 @@ def _bearer_user() -> User:
     return user
 
 
-def api_roles(*roles: Role):
-    """API handler guard: a valid bearer token (401) of one of `roles` (403; any role if none)."""
+def api_roles(*roles: Role, initial_password: bool = False):
+    """API handler guard: a valid bearer token (401) of one of `roles` (403; any role if none). An
+    account that still has its initial password may only change it (`initial_password=True`): 403."""
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
             user = _bearer_user()
+            if user.must_change_password and not initial_password:
+                raise Forbidden(_("Change the initial password first (POST /api/v1/auth/password)."),
+                                code="must_change_password")
             if roles and user.role not in roles:
                 raise Forbidden(_("Your role is not allowed to do this."))
             g.user = user
@@ -203,6 +206,7 @@ def change_password(session: Session, user: User, old: str, new: str, token: str
         raise ValidationFailed(_("Choose another password."), {"new": _("the same as the current one")})
     _check_password(new, user.username, "new")
     user.set_password(new)
+    user.must_change_password = False  # an initial password is now the user's own
     end_every_session(session, user, keep=user.session_key, keep_token=token)
     audit.record(user, "password", "user", user.username)
     session.flush()
@@ -236,20 +240,8 @@ def set_active(session: Session, user: User, active: bool, actor: User) -> User:
         user.active = active
         if not active:
             end_every_session(session, user)
-        audit.record(actor, "activate" if active else "deactivate", "user", user.username)
-    session.flush()
-    return user
-
-
-def update_account(session: Session, user_id: int, data: dict, actor: User) -> User:
-    """An admin's change to an account: `active` (see set_active) and `display_name`."""
-    user = session.get(User, user_id) if 0 < user_id <= MAX_ID else None
-    if user is None:
-        raise NotFound(_("No account %(id)s.", id=user_id))
-    if "active" in data:
-        set_active(session, user, data["active"], actor)
-    if "display_name" in data:
-        user.display_name = data["display_name"]
+        audit.record(actor, "activate" if active else "deactivate", "user", user.username,
+                     area_code=user.area_codes[0] if user.areas else None)
     session.flush()
     return user
 

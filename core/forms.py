@@ -1,7 +1,15 @@
 """Page forms of core (sign-in, password, audit log) and the form pieces every package's pages use."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -28,6 +36,7 @@ class AuditFilterForm(FlaskForm):
     user = StringField(_l("Username"), validators=[Optional(), Length(max=64)])
     action = SelectField(_l("Action"), validators=[Optional()])
     since = DateField(_l("From"), validators=[Optional()])
+    until = DateField(_l("To"), validators=[Optional()])
 
 
 def _choices(enum_cls, blank: bool = False) -> list[SelectChoice]:
@@ -68,3 +77,32 @@ class LocalisedCheckboxes(MultiCheckboxField):
 
 class ConfirmForm(FlaskForm):
     """An empty form: a POST button with its CSRF token (reveal, sign out)."""
+
+
+# --- accounts (core.accounts): the rules are core.schemas.AccountIn / AccountPatch --------------
+
+class AccountForm(FlaskForm):
+    username = StringField(_l("Username"), render_kw={"required": True, "autocomplete": "off",
+                                                      "autocapitalize": "none"},
+                           description=_l("Employers sign in with their unified social credit code."))
+    display_name = StringField(_l("Display name"), description=_l("How the account is shown, e.g. 团结村劳保站."))
+    role = SelectField(_l("Role"), choices=[], validate_choice=False)
+    area_codes = MultiCheckboxField(_l("Areas"), choices=[], validate_choice=False)
+    employer_id = IntegerField(_l("Employer number (employer accounts)"), validators=[Optional()],
+                               description=_l("The number in the address of the employer's page."))
+    worker_id = IntegerField(_l("Worker number (worker accounts)"), validators=[Optional()],
+                             description=_l("The number in the address of the worker's page."))
+
+
+class AccountEditForm(FlaskForm):
+    display_name = StringField(_l("Display name"))
+    area_codes = MultiCheckboxField(_l("Areas"), choices=[], validate_choice=False)
+
+
+class AccountFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a filter (GET) that changes nothing
+
+    q = StringField(_l("Username or name"), validators=[Optional(), Length(max=64)])
+    role = SelectField(_l("Role"), choices=[], validate_choice=False)
+    active = SelectField(_l("Active"), choices=[], validate_choice=False)

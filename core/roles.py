@@ -39,5 +39,10 @@ HIRING = frozenset(STAFF | {Role.employer})
 WORKER_FILE = frozenset(STAFF | {Role.worker})
 # record how a hire is going at 1, 3 and 6 months: the station keeping the record, the employer of the hire
 FOLLOW_UP_RECORDERS = frozenset(REGISTRY_KEEPERS | {Role.employer})
-# read the training subsidy ledger: staff for their areas, a provider for its own courses
-LEDGER_READERS = frozenset(STAFF | {Role.provider})
+# read the training reports: the subsidy ledger and course outcomes (staff for their areas, a provider
+# for its own courses) and demand by township (staff for their areas; a provider all of it, or the skills
+# of its courses: counts of wishes, nobody named)
+TRAINING_REPORT_READERS = frozenset(STAFF | {Role.provider})
+# accounts a county officer makes and manages (the areas they are bound to inside its county);
+# an administrator manages every account
+COUNTY_MANAGED_ACCOUNTS = frozenset({Role.station, Role.provider, Role.employer})

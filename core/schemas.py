@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate
 
+from core.roles import Role
 from core.validators import AREA_CODE, MAX_ID, normalise_phone
 
 TRUE_WORDS = {True, 1, "1", "true", "True", "TRUE", "yes", "是", "y", "Y"}
@@ -142,3 +143,58 @@ def translate_library_message(message: str) -> str:
         if match := pattern.match(message):
             return str(make(match))
     return message
+
+
+# --- accounts (core.accounts) --------------------------------------------------------------------
+
+USERNAME = re.compile(r"^[\w.@-]{2,64}$")
+
+
+def _username(value: str) -> None:
+    if not USERNAME.match(value):
+        raise ValidationError(_("2 to 64 letters, digits or . _ @ -, without spaces."))
+
+
+class RoleField(fields.String):
+    """A role by its code (admin, county, station, provider, employer, worker)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("metadata", {}).update({"enum": [r.value for r in Role]})
+        super().__init__(**kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return value.value if isinstance(value, Role) else value
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            return Role(super()._deserialize(value, attr, data, **kwargs).strip())
+        except ValueError:
+            allowed = ", ".join(r.value for r in Role)
+            raise ValidationError(_("Unknown role; use one of: %(allowed)s", allowed=allowed)) from None
+
+
+def AccountId(**kwargs):
+    return fields.Integer(allow_none=True, validate=validate.Range(1, MAX_ID), **kwargs)
+
+
+class AccountIn(Schema):
+    """A new account: an initial password is made for it, shown once, changed at first sign-in."""
+    username = Text(required=True, validate=[validate.Length(max=64), _username])
+    role = RoleField(required=True)
+    area_codes = fields.List(AreaCode(), load_default=list, validate=validate.Length(max=50), metadata={
+        "description": "the areas the account is bound to (station and county accounts need one)"})
+    employer_id = AccountId(metadata={"description": "the employer of an employer account"})
+    worker_id = AccountId(metadata={"description": "the worker of a worker account"})
+    display_name = Text(allow_none=True, validate=validate.Length(max=64))
+
+
+class AccountPatch(Schema):
+    active = fields.Boolean(metadata={"description": "false ends every sign-in and token of the account at once"})
+    area_codes = fields.List(AreaCode(), validate=validate.Length(max=50))
+    display_name = Text(allow_none=True, validate=validate.Length(max=64))
+
+
+class AccountListArgs(Paging):
+    role = RoleField()
+    q = Text(validate=validate.Length(max=64), metadata={"description": "part of the username or display name"})
+    active = Flag()

@@ -14,6 +14,7 @@ from registry.schemas import (
     AreaList,
     AreaListArgs,
     AreaOut,
+    AreaPatch,
     ExportArgs,
     HouseholdIn,
     HouseholdList,
@@ -73,6 +74,18 @@ def list_areas(args):
 @areas_api.response(200, AreaOut)
 def get_area(code):
     return areas.get_area(db.session, code)
+
+
+@areas_api.patch("/<code>")
+@api_roles(Role.admin)
+@areas_api.arguments(AreaPatch)
+@areas_api.response(200, AreaOut)
+def patch_area(data, code):
+    """Correct an area's `name`, point (`lat`, `lon`) or `parent_code` (admin): a parent of the level
+    above whose code contains the area's."""
+    area = areas.update_area(db.session, code, data, acting_user())
+    db.session.commit()
+    return area
 
 
 @areas_api.put("/<code>/monitoring-lines/<int:year>")

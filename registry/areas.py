@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from sqlalchemy import false, func, or_, select
 from sqlalchemy.orm import Session
 
+from core import audit
 from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from core.models import Role, User
 from core.scoping import scope_clause, user_sees_area
@@ -86,6 +87,59 @@ def create_area(session: Session, data: dict, actor: User) -> Area:
     session.add(area)
     session.flush()
     return area
+
+
+def update_area(session: Session, code: str, data: dict, actor: User) -> Area:
+    """An administrator's correction of an area's name, point or parent. A parent must be of the level
+    above and contain the area's code: whatever an account or a record is bound to is found by the
+    code's prefix, so no parent may contradict it. Recorded in the audit log."""
+    if actor.role is not Role.admin:
+        raise Forbidden(_("Only an administrator edits areas."))
+    area = get_area(session, code)
+    if "parent_code" in data:
+        _check_parent(session, area, data["parent_code"])
+    lat, lon = data.get("lat", area.lat), data.get("lon", area.lon)
+    if ("lat" in data or "lon" in data) and (lat is None) != (lon is None):
+        raise ValidationFailed(_("Give both latitude and longitude, or neither."),
+                               {"lon" if lon is None else "lat": _("required with the other")})
+    changed = sorted(key for key, value in data.items() if getattr(area, key) != value)
+    for key in changed:
+        setattr(area, key, data[key])
+    if changed:
+        audit.record(actor, "update", "area", area.code, fields=changed, area_code=area.code)
+    session.flush()
+    return area
+
+
+def _check_parent(session: Session, area: Area, parent_code: str | None) -> None:
+    if area.level is AreaLevel.county:
+        if parent_code:
+            raise ValidationFailed(_("A county has no parent here."), {"parent_code": _("must be empty for a county")})
+        return
+    wanted = PARENT_LEVEL[area.level]
+    parent = session.get(Area, parent_code) if parent_code else None
+    if parent is None or parent.level is not wanted:
+        raise ValidationFailed(_("The parent must be an existing %(level)s.", level=wanted.label),
+                               {"parent_code": _("not an existing %(level)s", level=wanted.label)})
+    if not area.code.startswith(parent.prefix):
+        raise ValidationFailed(_("The code does not lie inside its parent's code."),
+                               {"parent_code": _("must be an area whose code begins %(prefix)s",
+                                                 prefix=area.code[:wanted.prefix_length])})
+
+
+def area_tree(session: Session) -> tuple[list[tuple[Area, list[tuple[Area, list[Area]]]]], list[Area]]:
+    """Every area, as counties with their townships and each township's villages, in code order; and
+    the townships and villages that hang under none of them (no parent, or a parent of the wrong level)."""
+    everything = list(session.scalars(select(Area).order_by(Area.code)))
+    children: dict[str | None, list[Area]] = {}
+    for area in everything:
+        children.setdefault(area.parent_code, []).append(area)
+    tree = [(county, [(township, [v for v in children.get(township.code, []) if v.level is AreaLevel.village])
+                      for township in children.get(county.code, []) if township.level is AreaLevel.township])
+            for county in everything if county.level is AreaLevel.county]
+    placed = {a.code for county, townships in tree for a in
+              [county, *(t for t, _v in townships), *(v for _t, vs in townships for v in vs)]}
+    return tree, [area for area in everything if area.code not in placed]
 
 
 def _area_code_fits_level(code: str, level: AreaLevel) -> bool:

@@ -382,3 +382,12 @@ class PolicyIn(Schema):
 
 class PolicyOut(PolicyIn):
     area_code = fields.String()
+
+
+class AreaPatch(Schema):
+    """An administrator's correction of an area: its name, its point, its parent (which must be of the
+    level above and contain the area's code, so that scoping by code prefix stays true)."""
+    name = Text(validate=validate.Length(min=1, max=64))
+    lat = Latitude()
+    lon = Longitude()
+    parent_code = AreaCode(allow_none=True)
