@@ -58,6 +58,8 @@ class EmployerOut(Schema):
     lat = fields.Float(allow_none=True)
     lon = fields.Float(allow_none=True)
     verified = fields.Boolean()
+    refused_reason = fields.String(allow_none=True, metadata={
+        "description": "why an officer would not verify it (cleared when it is verified)"})
 
     def _contact_phone(self, employer):
         return employer.contact_phone if may_see_contact(acting_user(), employer) else None
@@ -249,3 +251,100 @@ class StableEmploymentOut(Schema):
     followed_up = fields.Integer()
     still_employed = fields.Integer()
     rate = fields.Float(allow_none=True)
+
+
+# --- the public job board (jobs/public.py): no sign-in, nobody's personal data ------------------
+
+class PublicJobArgs(Paging):
+    area_code = AreaCode(metadata={"description": "postings inside this area, of any level (county, township, village)"})
+    skill = Text(validate=validate.Length(max=64), metadata={
+        "description": 'what people say ("电焊", "会开叉车"), read as the postings search reads it'})
+    accommodation = Flag(metadata={"description": "true: housing provided (包住); false: without"})
+    wage_min = fields.Integer(validate=validate.Range(0, 1_000_000), metadata={
+        "description": "the monthly wage wanted at least: postings whose range reaches it (a day wage "
+                       "times 22 days); piece rates and wages to be agreed are left out"})
+
+
+class PublicJobOut(Schema):
+    id = fields.Integer()
+    title = fields.String()
+    employer_name = fields.String()
+    area_code = fields.String(allow_none=True)
+    area_name = fields.String(allow_none=True, metadata={"description": "township and village of the work site"})
+    wage_min = fields.Integer(allow_none=True)
+    wage_max = fields.Integer(allow_none=True)
+    wage_unit = LabelledEnumField(WageUnit)
+    openings_left = fields.Integer(metadata={"description": "0: every opening is filled (已招满)"})
+    accommodation = fields.Boolean()
+    meals = fields.Boolean()
+    starts_on = fields.Date(allow_none=True)
+    expires_on = fields.Date(allow_none=True)
+
+
+class PublicJobList(Schema):
+    items = fields.List(fields.Nested(PublicJobOut))
+    total = fields.Integer()
+
+
+# --- employers' own tools (jobs.hiring): dated answers, several hires at once, the sign-up ------
+
+class ReferralChange(ReferralPatch):
+    """A referral's answer with the day of a hire or a departure (default today; not in the future,
+    not before the referral or the hire). A departure says why (`leave_reason`, required)."""
+    hired_on = fields.Date(allow_none=True, metadata={"description": "status hired: the day of the hire"})
+    left_on = fields.Date(allow_none=True, metadata={"description": "status left: the day the person left"})
+
+
+class BulkHireIn(Schema):
+    referral_ids = fields.List(fields.Integer(validate=validate.Range(1, MAX_ID)), required=True,
+                               metadata={"description": "1 to 200 referrals of this posting, all hired or none"})
+    hired_on = fields.Date(allow_none=True, metadata={"description": "the day of the hires (default today)"})
+
+    @validates("referral_ids")
+    def _some(self, value, **kwargs):
+        if not 1 <= len(value) <= 200:
+            raise ValidationError(_("choose 1 to 200 people"))
+
+
+class BulkHireConfirmedIn(BulkHireIn):
+    """The page's form: the employer ticks that the choice is right before anyone is hired."""
+    confirm = Flag(required=True)
+
+    @validates("confirm")
+    def _confirmed(self, value, **kwargs):
+        if value is not True:
+            raise ValidationError(_("tick to confirm the hires"))
+
+
+class ContactOut(Schema):
+    referral_id = fields.Integer()
+    worker_id = fields.Integer()
+    name = fields.String()
+    phone = fields.String(allow_none=True)
+
+
+class EmployerSignUpIn(EmployerIn):
+    """The public sign-up: the employer, where it is, and the account's password, every problem
+    reported at once (a credit code on file too)."""
+    area_code = AreaCode(required=True)
+    password = fields.String(required=True, load_only=True, validate=validate.Length(max=200))
+    confirm = fields.String(required=True, load_only=True, validate=validate.Length(max=200))
+
+    @validates_schema(skip_on_field_errors=False)
+    def _account(self, data, **kwargs):
+        from core.auth import password_problem
+        from core.extensions import db
+        from jobs.services import employer_registered
+        problems = {}
+        if data.get("uscc") and employer_registered(db.session, data["uscc"]):
+            problems["uscc"] = _("already registered")
+        if data.get("password") is not None and (why := password_problem(data["password"], data.get("uscc") or "")):
+            problems["password"] = why
+        if data.get("password") is not None and data.get("confirm") is not None and data["confirm"] != data["password"]:
+            problems["confirm"] = _("The passwords differ.")
+        if problems:
+            raise ValidationError(problems)
+
+
+class RefusalIn(Schema):
+    reason = Text(required=True, validate=validate.Length(1, 500))
