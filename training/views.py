@@ -88,9 +88,10 @@ def _standing(worker, course: Course) -> Standing | None:
     if worker is None:
         return None
     enrollment = services.enrollment_for(db.session, course, worker.id)
-    if enrollment is not None:
+    if enrollment is not None and enrollment.status is not EnrollmentStatus.withdrawn:
         return Standing(enrollment, services.waitlist_position(db.session, enrollment), [], None)
-    return Standing(None, None, services.unmet_prerequisites(course, worker), services.admission_closed(course))
+    # nobody in yet, or someone who withdrew and may enrol again like anyone else
+    return Standing(enrollment, None, services.unmet_prerequisites(course, worker), services.admission_closed(course))
 
 
 @bp.get("/courses/<int:course_id>")
@@ -144,14 +145,20 @@ def enrol_me(course_id):
     return redirect(url_for("training.course", course_id=course_id))
 
 
-@bp.post("/enrollments/<int:enrollment_id>/withdraw")
+@bp.route("/enrollments/<int:enrollment_id>/withdraw", methods=["GET", "POST"])
 @page_roles(Role.worker)
 def withdraw(enrollment_id):
-    """The trainee's own enrolment only (anyone else's is not found); the seat goes to the waitlist."""
+    """The trainee's own enrolment only (anyone else's is not found); asked first (GET: what it
+    means, and until when they may come back), the seat goes to the waitlist."""
     actor = acting_user()
     form = WithdrawForm()
     enrollment = services.get_enrollment(db.session, enrollment_id, actor)
     course_id, title = enrollment.course_id, enrollment.course.title
+    if request.method == "GET":
+        back = safe_target(request.args.get("next"), url_for("training.course", course_id=course_id))
+        form.next.data = back
+        return render_template("training/withdraw.html", enrollment=enrollment, course=enrollment.course, form=form,
+                               back=back, today=china_today())
     if submit(form, lambda: services.withdraw(db.session, enrollment, actor)):
         db.session.commit()
         flash(_("You withdrew from %(title)s.", title=title), "success")
