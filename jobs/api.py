@@ -6,8 +6,11 @@ from flask_smorest import Blueprint
 from core import roles
 from core.auth import acting_user, api_roles
 from core.extensions import db
-from jobs import referral_lifecycle, services
+from jobs import hiring, referral_lifecycle, services, verification
+from jobs.models import ReferralStatus
 from jobs.schemas import (
+    BulkHireIn,
+    ContactOut,
     EmployerIn,
     EmployerList,
     EmployerListArgs,
@@ -19,11 +22,12 @@ from jobs.schemas import (
     JobListArgs,
     JobOut,
     JobPatch,
+    ReferralChange,
     ReferralIn,
     ReferralList,
     ReferralListArgs,
     ReferralOut,
-    ReferralPatch,
+    RefusalIn,
     RenewalIn,
     StableEmploymentOut,
 )
@@ -68,6 +72,18 @@ def get_employer(employer_id):
 @employers.response(200, EmployerOut)
 def verify_employer(employer_id):
     employer = services.verify_employer(db.session, services.get_employer(db.session, employer_id), acting_user())
+    db.session.commit()
+    return employer
+
+
+@employers.post("/<int:employer_id>/refuse")
+@api_roles(*roles.OFFICERS)
+@employers.arguments(RefusalIn)
+@employers.response(200, EmployerOut)
+def refuse_employer(data, employer_id):
+    """Not verified, and why: the employer reads the reason; a later verification clears it."""
+    employer = verification.refuse_employer(db.session, services.get_employer(db.session, employer_id),
+                                            data["reason"], acting_user())
     db.session.commit()
     return employer
 
@@ -126,6 +142,29 @@ def close_job(job_id):
     return job
 
 
+@jobs.post("/<int:job_id>/reopen")
+@api_roles(*roles.JOB_POSTERS)
+@jobs.response(200, JobOut)
+def reopen_job(job_id):
+    """A closed posting takes people again; 409 when it has expired or every opening is filled."""
+    job = services.reopen_job(db.session, services.get_job(db.session, job_id, acting_user()), acting_user())
+    db.session.commit()
+    return job
+
+
+@jobs.post("/<int:job_id>/hires")
+@api_roles(*roles.HIRING)
+@jobs.arguments(BulkHireIn)
+@jobs.response(200, ReferralOut(many=True))
+def hire_several(data, job_id):
+    """Hires several people of the posting on one day, each checked as a single hire; all or none."""
+    actor = acting_user()
+    job = services.get_job(db.session, job_id, actor)
+    hired = hiring.hire_several(db.session, job, data["referral_ids"], actor, data.get("hired_on"))
+    db.session.commit()
+    return hired
+
+
 @jobs.get("/<int:job_id>/stable-employment")
 @api_roles(*roles.HIRING)
 @jobs.response(200, StableEmploymentOut(many=True))
@@ -164,17 +203,43 @@ def get_referral(referral_id):
 
 @referrals.patch("/<int:referral_id>")
 @api_roles()
-@referrals.arguments(ReferralPatch)
+@referrals.arguments(ReferralChange)
 @referrals.response(200, ReferralOut)
 def patch_referral(data, referral_id):
-    """interviewing / hired / rejected (with a reason) / left. 409 when hiring beyond the openings
-    or hiring someone who already holds a job; a hire sets the person's employment, leaving clears it."""
+    """interviewing / hired (`hired_on`) / rejected (with a reason) / left (`left_on`, `leave_reason`
+    required). 409 when hiring beyond the openings or hiring someone who already holds a job; a hire
+    sets the person's employment, leaving clears it. A hire or a departure may be undone for a day."""
     actor = acting_user()
     referral = referral_lifecycle.get_referral(db.session, referral_id, actor)
-    referral_lifecycle.change_referral(db.session, referral, data["status"], actor, data.get("reason"),
-                                       data.get("leave_reason"))
+    status = data["status"]
+    referral_lifecycle.change_referral(db.session, referral, status, actor, data.get("reason"), data.get("leave_reason"),
+                                       on=data.get("left_on") if status is ReferralStatus.left else data.get("hired_on"))
     db.session.commit()
     return referral
+
+
+@referrals.post("/<int:referral_id>/undo")
+@api_roles(*roles.HIRING)
+@referrals.response(200, ReferralOut)
+def undo_referral(referral_id):
+    """Takes back a hire or a departure of the last 24 hours (the employer of the posting, the
+    station of the person's village, an administrator); later, or nothing to undo: 409."""
+    actor = acting_user()
+    referral = hiring.undo_change(db.session, referral_lifecycle.get_referral(db.session, referral_id, actor), actor)
+    db.session.commit()
+    return referral
+
+
+@referrals.post("/<int:referral_id>/contact")
+@api_roles(*roles.HIRING)
+@referrals.response(200, ContactOut)
+def referral_contact(referral_id):
+    """The name and full phone of a person put forward to the employer's posting, while the referral
+    is open; for that employer only, and audited."""
+    actor = acting_user()
+    contact = hiring.reveal_contact(db.session, referral_lifecycle.get_referral(db.session, referral_id, actor), actor)
+    db.session.commit()
+    return contact
 
 
 @referrals.post("/<int:referral_id>/renewal")

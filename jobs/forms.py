@@ -1,8 +1,7 @@
 """Page forms of the jobs package. WTForms renders them and checks CSRF (and that numbers and
 dates are numbers and dates); the rules are the API schemas' (jobs.schemas), which core.pages.submit
 runs, so a page and the API accept exactly the same input. A field the schema requires is marked
-`required` for the browser only. The one page-only part, the sign-up's password, keeps its own
-validators (the password's strength is core.auth's)."""
+`required` for the browser only (the sign-up's password too: its rules are the sign-up schema's)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -17,9 +16,9 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import EqualTo, InputRequired, Length, Optional
+from wtforms.validators import Optional
 
-from core.forms import LocalisedChoices
+from core.forms import LocalisedChoices, MultiCheckboxField
 from jobs.models import EmployerKind, LeaveReason, PhysicalDemand, WageUnit
 
 
@@ -39,12 +38,12 @@ class EmployerForm(FlaskForm):
 
 
 class EmployerSignUpForm(EmployerForm):
-    """The account's name is the credit code: employers sign in with it."""
-    password = PasswordField(_l("Password (at least 8 characters)"), validators=[InputRequired(), Length(max=200)],
-                             render_kw={"autocomplete": "new-password"})
-    confirm = PasswordField(_l("Password again"),
-                            validators=[InputRequired(), EqualTo("password", message=_l("The passwords differ."))],
-                            render_kw={"autocomplete": "new-password"})
+    """The account's name is the credit code: employers sign in with it. The password's rules are
+    the sign-up schema's (jobs.schemas.EmployerSignUpIn), so every problem shows at once."""
+    area_code = SelectField(_l("County or township"), choices=[], default="", render_kw={"required": True})
+    password = PasswordField(_l("Password (at least 8 characters)"),
+                             render_kw={"autocomplete": "new-password", "required": True})
+    confirm = PasswordField(_l("Password again"), render_kw={"autocomplete": "new-password", "required": True})
 
 
 class JobForm(FlaskForm):
@@ -73,12 +72,23 @@ class JobForm(FlaskForm):
 
 
 class AnswerForm(FlaskForm):
-    """One click on a referral: the button pressed gives the status (interviewing, hired,
-    rejected, left); a rejection carries a reason, a departure its leave reason."""
+    """An answer to a referral: the button pressed gives the status (interviewing, hired,
+    rejected, left); a rejection carries a reason. A hire or a departure is asked again first
+    (`confirm` is set by the confirmation step), with its day and, for a departure, its reason."""
     status = HiddenField()
     reason = StringField(_l("Reason"), render_kw={"maxlength": 500})
     leave_reason = LocalisedChoices(_l("Why they left"), LeaveReason, blank=True)
+    hired_on = DateField(_l("Hired on"), validators=[Optional()])
+    left_on = DateField(_l("Left on"), validators=[Optional()])
+    confirm = HiddenField()
     next = HiddenField()
+
+
+class BulkHireForm(FlaskForm):
+    """Several people of one posting hired on one day (the rules: jobs.schemas.BulkHireConfirmedIn)."""
+    referral_ids = MultiCheckboxField(_l("People to hire"), coerce=int, choices=[], validate_choice=False)
+    hired_on = DateField(_l("Hired on"), validators=[Optional()])
+    confirm = BooleanField(_l("Yes, hire everyone ticked"))
 
 
 def _id_or_none(value):
@@ -107,3 +117,8 @@ class FollowUpForm(FlaskForm):
     wage = IntegerField(_l("Monthly wage now (yuan)"), validators=[Optional()], render_kw={"inputmode": "numeric"})
     problems = StringField(_l("Problems"), render_kw={"maxlength": 500})
     leave_reason = LocalisedChoices(_l("If not: why they left"), LeaveReason, blank=True)
+
+
+class RefusalForm(FlaskForm):
+    """An officer's reason for not verifying an employer (jobs.schemas.RefusalIn)."""
+    reason = TextAreaField(_l("Why it is not verified"), render_kw={"required": True, "rows": 2})

@@ -30,6 +30,11 @@ class WageUnit(LabelledEnum):
     day = ("元/天", "yuan per day")
     piece = ("计件", "piece rate")
 
+    @property
+    def unit(self) -> str:
+        """The unit an amount is written with on paper: 元/月, 元/天, 元/件."""
+        return {"month": "元/月", "day": "元/天", "piece": "元/件"}[self.name]
+
 
 class PhysicalDemand(LabelledEnum):
     light = ("轻体力", "light")

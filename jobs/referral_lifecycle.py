@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from core import audit
 from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from core.models import Role, User, china_today, utcnow
+from core.models import Role, User, china_day, china_today, utcnow
 from core.scoping import scope_clause, user_sees_area
 from core.validators import MAX_ID
 from jobs import eligibility
@@ -130,8 +130,9 @@ def get_referral(session: Session, referral_id: int, actor: User) -> Referral:
 
 def list_referrals(session: Session, actor: User, worker_id: int | None = None, job_id: int | None = None,
                    household_code: str | None = None, status: ReferralStatus | None = None,
-                   open_only: bool = False, limit: int = 50, offset: int = 0):
-    conditions = []
+                   open_only: bool = False, limit: int = 50, offset: int = 0, changed_since=None):
+    """The referrals the actor may see, with the total; `changed_since`: whose status changed since."""
+    conditions = [] if changed_since is None else [Referral.status_changed_at >= changed_since]
     if actor.role is Role.employer:
         conditions.append(Job.employer_id == actor.employer_id)
     elif actor.role is Role.worker:
@@ -168,7 +169,10 @@ def _may_move(actor: User, referral: Referral, status: ReferralStatus) -> bool:
 
 
 def change_referral(session: Session, referral: Referral, status: ReferralStatus, actor: User,
-                    reason: str | None = None, leave_reason: LeaveReason | None = None) -> Referral:
+                    reason: str | None = None, leave_reason: LeaveReason | None = None,
+                    on: date | None = None) -> Referral:
+    """Moves a referral on; a hire or a departure `on` a day (default today; see `day_problems`).
+    The status before and the moment are kept: a hire or a departure may be undone (jobs.hiring)."""
     if not _may_move(actor, referral, status):
         raise Forbidden(_("Your role is not allowed to do this."))
     if status is referral.status:
@@ -178,23 +182,51 @@ def change_referral(session: Session, referral: Referral, status: ReferralStatus
                          next=status.label), {"status": _("not allowed from %(now)s", now=referral.status.label)})
     if status is ReferralStatus.rejected and not reason:
         raise ValidationFailed(_("Say why the person was not taken."), {"reason": _("required when rejecting")})
-    before = referral.status
+    day = on or china_today()
+    problems = day_problems(referral, status, day, leave_reason)
+    if problems:
+        raise ValidationFailed(_("Not recorded: %(why)s.", why="; ".join(problems.values())), problems)
+    before, now = referral.status, utcnow()
     if status is ReferralStatus.hired:
-        _hire(session, referral)
+        _hire(session, referral, day, now)
     elif status is ReferralStatus.left:
-        _leave(session, referral, leave_reason or LeaveReason.other)
+        _leave(session, referral, leave_reason, day)
     else:
         referral.status = status
+    referral.previous_status, referral.status_changed_at = before, now
     referral.reason = reason or referral.reason
-    referral.answered_at = referral.answered_at or utcnow()
+    referral.answered_at = referral.answered_at or now
     session.flush()
     audit.record(actor, "update", "referral", referral.id, fields=["status"],
                  detail=f"{before.name} → {status.name}", area_code=referral.worker.household.village_code)
     return referral
 
 
-def _hire(session: Session, referral: Referral) -> None:
+def day_problems(referral: Referral, status: ReferralStatus, day: date,
+                 leave_reason: LeaveReason | None = None) -> dict[str, str]:
+    """What is wrong with hiring (or recording a departure) on `day`, by field: nothing in the
+    future, no hire before the person was put forward, no departure before the hire; a departure
+    says why."""
+    problems = {}
+    if status is ReferralStatus.hired:
+        referred_on = china_day(referral.created_at) if referral.created_at else day
+        if day > china_today():
+            problems["hired_on"] = _("must not be in the future")
+        elif day < referred_on:
+            problems["hired_on"] = _("must not be before the referral (%(day)s)", day=referred_on.isoformat())
+    elif status is ReferralStatus.left:
+        if day > china_today():
+            problems["left_on"] = _("must not be in the future")
+        elif referral.hired_on is not None and day < referral.hired_on:
+            problems["left_on"] = _("must not be before the hire (%(day)s)", day=referral.hired_on.isoformat())
+        if leave_reason is None:
+            problems["leave_reason"] = _("required: say why the person left")
+    return problems
+
+
+def _hire(session: Session, referral: Referral, day: date | None = None, changed_at=None) -> None:
     worker, job = referral.worker, referral.job
+    day, changed_at = day or china_today(), changed_at or utcnow()
     # Hires of one person wait for each other here (PostgreSQL row lock; SQLite serialises all
     # writers anyway): always the person first, then the posting, so two hires never deadlock.
     session.execute(select(Worker.id).where(Worker.id == worker.id).with_for_update())
@@ -202,7 +234,9 @@ def _hire(session: Session, referral: Referral) -> None:
                                                     Referral.status == ReferralStatus.hired))
     if current is not None:
         if current.job.public_welfare and not job.public_welfare:
-            _leave(session, current, LeaveReason.market_job)  # a market job frees the post for another
+            # a market job frees the post for another; undoing the hire gives it back
+            _leave(session, current, LeaveReason.market_job, max(day, current.hired_on or day))
+            current.previous_status, current.status_changed_at = ReferralStatus.hired, changed_at
         else:
             raise Conflict(_("%(name)s already holds a job.", name=worker.name), {"status": _("already employed")})
     taken = session.execute(update(Job).where(Job.id == job.id, Job.hired_count < Job.openings)
@@ -211,7 +245,7 @@ def _hire(session: Session, referral: Referral) -> None:
     if not taken:
         raise Conflict(_("Every opening of this posting is filled."), {"status": _("no openings left")})
     session.refresh(job, ["hired_count"])
-    referral.status, referral.hired_on = ReferralStatus.hired, china_today()
+    referral.status, referral.hired_on = ReferralStatus.hired, day
     name = worker.name
     try:
         session.flush()
@@ -220,6 +254,7 @@ def _hire(session: Session, referral: Referral) -> None:
     worker.employment_status = employment_status_for(worker, job)
     for other in session.scalars(select(Referral).where(Referral.worker_id == worker.id, Referral.id != referral.id,
                                                         Referral.status.in_(OPEN_REFERRAL))):
+        other.previous_status, other.status_changed_at = other.status, changed_at
         other.status = ReferralStatus.obsolete
     referral.follow_ups = [FollowUp(months=m, due_on=referral.hired_on + relativedelta(months=m))
                            for m in FOLLOW_UP_MONTHS]
@@ -227,11 +262,11 @@ def _hire(session: Session, referral: Referral) -> None:
         referral.term_ends_on = welfare_term_end(referral.hired_on)
 
 
-def _leave(session: Session, referral: Referral, reason: LeaveReason) -> None:
+def _leave(session: Session, referral: Referral, reason: LeaveReason, day: date | None = None) -> None:
     session.execute(update(Job).where(Job.id == referral.job_id, Job.hired_count > 0)
                     .values(hired_count=Job.hired_count - 1).execution_options(synchronize_session=False))
     session.refresh(referral.job, ["hired_count"])
-    referral.status, referral.left_on, referral.leave_reason = ReferralStatus.left, china_today(), reason
+    referral.status, referral.left_on, referral.leave_reason = ReferralStatus.left, day or china_today(), reason
     # Nobody is followed up in a job they have left; the follow-ups already done stay on record.
     referral.follow_ups = [f for f in referral.follow_ups if f.done_at is not None or f.due_on <= referral.left_on]
     session.flush()
@@ -264,8 +299,6 @@ def sweep_unanswered(session: Session, remind_after_days: int, close_after_days:
         referral.reminded_at = now
     session.flush()
     return remind, closed
-
-
 
 
 def welfare_term_end(start: date) -> date:

@@ -1,9 +1,9 @@
 """The station's referral pages (per worker, per household, per station), the answers to
-referrals (one click from an employer's inbox or a station's list), follow-ups and the printable
+referrals (from an employer's inbox, a hire or a departure confirmed first), follow-ups and the printable
 referral slip. Same blueprint as jobs/views.py.
 
 Thin: parse, call a service (jobs.referral_lifecycle, jobs.services), commit once, render."""
-from flask import flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
@@ -13,10 +13,11 @@ from core.extensions import db
 from core.models import china_today
 from core.pages import form_data, form_status, safe_target, submit
 from jobs import referral_lifecycle, services
+from jobs.employer_views import employer_home_page
 from jobs.forms import AnswerForm, FollowUpForm, ReferWorkerForm, RenewalForm
 from jobs.models import ReferralStatus
-from jobs.schemas import FollowUpIn, ReferralIn, ReferralPatch, RenewalIn
-from jobs.views import LIST_LIMIT, bp, employer_home_page
+from jobs.schemas import FollowUpIn, ReferralChange, ReferralIn, RenewalIn
+from jobs.views import LIST_LIMIT, bp
 from registry import services as registry_services
 
 # --- referrals: a worker's, a household's, the station's ---------------------------------------
@@ -100,29 +101,55 @@ def _referrals_page(actor, failed_id: int | None = None, failed_form=None):
                            failed_id=failed_id, failed_form=failed_form), 422 if failed_form is not None else 200
 
 
+# a hire or a departure is asked again before anything changes, with its day (and a departure's reason)
+ASKED = {"hired": ("hired_on",), "left": ("left_on", "leave_reason")}
+
+
 @bp.post("/referrals/<int:referral_id>/answer")
 @page_roles(*roles.HIRING)
 def answer_referral(referral_id):
-    """One click: invite to an interview, hire, reject (with a reason), or record a departure."""
+    """Invite to an interview or reject (with a reason) in one click; a hire or a departure first
+    shows its confirmation ("确认录用 马成？") with the day, and changes nothing until confirmed."""
     actor = acting_user()
     referral = referral_lifecycle.get_referral(db.session, referral_id, actor)
     form = AnswerForm()
     # staff answer from their lists; an employer (the one other role that hires) from its home
     back = safe_target(form.next.data, url_for("jobs.referrals") if actor.is_staff else url_for("jobs.employer_home"))
+    asked = ASKED.get(form.status.data)
+    if asked and form.confirm.data != "1":
+        if not form.validate_on_submit():
+            abort(400)
+        return _confirmation(referral, form, back)
     done = submit(form, lambda loaded: referral_lifecycle.change_referral(
-        db.session, referral, loaded["status"], actor, loaded.get("reason"), loaded.get("leave_reason")),
-        ReferralPatch())
+        db.session, referral, loaded["status"], actor, loaded.get("reason"), loaded.get("leave_reason"),
+        on=loaded.get("left_on") if loaded["status"] is ReferralStatus.left else loaded.get("hired_on")),
+        ReferralChange(), shown=asked)
     if done:
         db.session.commit()
         flash(_("%(name)s, %(title)s: %(status)s.", name=done.worker.name, title=done.job.title,
                 status=done.status.label), "success")
+        if asked:
+            flash(_("Done by mistake? Undo it within a day (撤销)."), "info")
         return redirect(back)
+    if asked:
+        return _confirmation(referral, form, back, 422)
     if not actor.is_staff:
         return employer_home_page(actor, failed_id=referral_id, failed_form=form)
     for field in (form.reason, form.leave_reason):  # staff answer from other pages: say it there
         for text in field.errors:
             flash(f"{field.label.text}: {text}", "error")
     return redirect(back)
+
+
+def _confirmation(referral, form, back: str, status: int = 200):
+    """The question before a hire or a departure, with the day (today unless changed, never later)."""
+    today = china_today()
+    for field in (form.hired_on, form.left_on):
+        if field.data is None and not field.errors and not field.raw_data:
+            field.data = today
+        field.render_kw = {"max": today.isoformat(), "required": True}
+    return render_template("jobs/referral_confirm.html", referral=referral, form=form, back=back,
+                           hire=form.status.data == "hired"), status
 
 
 @bp.post("/follow-ups/<int:follow_up_id>")

@@ -18,6 +18,7 @@ from core.scoping import within_clause
 from core.validators import MAX_ID
 from jobs import rules  # noqa: F401
 from jobs.eligibility import DEMAND_CODE, HEALTH_CODE, blockers, same_skill  # noqa: F401
+from jobs.hiring import UNDO_WINDOW, can_undo, hire_several, may_undo, undo_change, undo_until  # noqa: F401
 from jobs.models import (
     Employer,
     Job,
@@ -85,6 +86,13 @@ def create_employer(session: Session, data: dict, actor: User) -> Employer:
     return employer
 
 
+def employer_registered(session: Session, uscc: str) -> bool:
+    """Whether this unified social credit code is taken, by an employer or an account named after
+    it: the sign-up says the same of both, and so tells nothing of usernames."""
+    return (session.scalar(select(Employer.id).where(Employer.uscc == uscc)) is not None
+            or session.scalar(select(User.id).where(User.username == uscc)) is not None)
+
+
 def register_employer(session: Session, data: dict, password: str) -> tuple[Employer, User]:
     """Self-service sign-up: a new employer account and its employer, waiting for verification.
     The account's name is the unified social credit code (as on government service portals): a
@@ -105,6 +113,7 @@ def verify_employer(session: Session, employer: Employer, actor: User) -> Employ
         raise Forbidden(_("Only a county officer or an administrator verifies employers."))
     if employer.verified_at is None:
         employer.verified_at, employer.verified_by_id = utcnow(), actor.id
+        employer.refused_at = employer.refused_reason = None  # a refusal put right
     session.flush()
     return employer
 
@@ -156,11 +165,20 @@ def _check_welfare_flag(actor: User, data: dict, current: bool = False) -> None:
                         {"public_welfare": _("set by county officers only")})
 
 
+def _check_start(data: dict, stored=None) -> None:
+    """A posting starts today or later; an edit may keep a start day that has passed."""
+    starts_on = data.get("starts_on")
+    if starts_on is not None and starts_on != stored and starts_on < china_today():
+        raise ValidationFailed(_("The start date must not be in the past."),
+                               {"starts_on": _("must not be in the past")})
+
+
 def create_job(session: Session, data: dict, actor: User) -> Job:
     employer = session.get(Employer, data["employer_id"]) if data["employer_id"] <= MAX_ID else None
     if employer is None:
         raise ValidationFailed(_("Unknown employer."), {"employer_id": _("no employer has this id")})
     _own_employer(actor, employer.id)
+    _check_start(data)
     _check_welfare_flag(actor, data)
     _check_area(session, data)
     skills = data.pop("required_skills", [])
@@ -187,6 +205,7 @@ def _place(session: Session, job: Job, employer: Employer) -> None:
 
 def update_job(session: Session, job: Job, data: dict, actor: User) -> Job:
     _own_employer(actor, job.employer_id)
+    _check_start(data, job.starts_on)
     _check_welfare_flag(actor, data, job.public_welfare)
     _check_area(session, data)
     if "openings" in data and data["openings"] < job.hired_count:
@@ -210,6 +229,24 @@ def update_job(session: Session, job: Job, data: dict, actor: User) -> Job:
 def close_job(session: Session, job: Job, actor: User) -> Job:
     _own_employer(actor, job.employer_id)
     job.closed_at = job.closed_at or utcnow()
+    session.flush()
+    return job
+
+
+def reopen_job(session: Session, job: Job, actor: User) -> Job:
+    """A closed posting takes people again, unless it has expired or every opening is filled
+    (409, naming what to change first: the expiry date or the openings)."""
+    _own_employer(actor, job.employer_id)
+    if job.closed_at is None:
+        return job
+    problems = {}
+    if job.expires_on is not None and job.expires_on < china_today():
+        problems["expires_on"] = _("expired on %(day)s: set a later expiry date first", day=job.expires_on.isoformat())
+    if job.openings_left == 0:
+        problems["openings"] = _("every opening is filled: add openings first")
+    if problems:
+        raise Conflict(_("The posting cannot be reopened: %(why)s.", why="; ".join(problems.values())), problems)
+    job.closed_at = None
     session.flush()
     return job
 

@@ -1,6 +1,6 @@
-"""Jobs pages: the public postings, employer sign-up and the employer's home (its postings and a
-referral inbox answered in one click), posting forms, candidates, the station's referrals,
-follow-ups and printable referral slips, and the officers' verification of employers.
+"""Jobs pages: the public postings, employer sign-up, posting forms and the officers' verification
+of employers. The employer's own pages are jobs/employer_views.py; referrals, follow-ups and slips
+jobs/referral_views.py (same blueprint).
 
 Thin: parse, call a service (jobs.services, jobs.referral_lifecycle), commit once, render."""
 from datetime import datetime
@@ -25,19 +25,9 @@ from core.pages import (
     safe_target,
     submit,
 )
-from jobs import referral_lifecycle, services
-from jobs.forms import (
-    AnswerForm,
-    EmployerForm,
-    EmployerSignUpForm,
-    JobForm,
-)
-from jobs.models import ReferralStatus
-from jobs.schemas import (
-    EmployerIn,
-    JobIn,
-    JobPatch,
-)
+from jobs import referral_lifecycle, services, verification
+from jobs.forms import EmployerSignUpForm, JobForm, RefusalForm
+from jobs.schemas import EmployerSignUpIn, JobIn, JobPatch, RefusalIn
 from registry.models import AreaLevel
 from registry.services import list_areas
 
@@ -114,8 +104,10 @@ def register_employer():
                         else url_for("home.index"))
     form = EmployerSignUpForm()
     form.area_code.choices = _area_choices()
-    registered = submit(form, lambda loaded: services.register_employer(db.session, loaded, form.password.data),
-                        EmployerIn())
+    # every problem at once: the employer's fields, the area, the credit code on file, the password
+    registered = submit(form, lambda loaded: services.register_employer(
+        db.session, {k: v for k, v in loaded.items() if k not in ("password", "confirm")}, loaded["password"]),
+        EmployerSignUpIn())
     if registered:
         employer, user = registered
         sign_in(user)
@@ -126,48 +118,6 @@ def register_employer():
               "info")
         return redirect(url_for("jobs.employer_home"))
     return render_template("jobs/employer_form.html", form=form, signup=True), form_status()
-
-
-@bp.route("/employer", methods=["GET", "POST"])
-@page_roles(Role.employer)
-def employer_home():
-    actor = acting_user()
-    if actor.employer_id is None:
-        return _link_employer(actor)
-    return employer_home_page(actor)
-
-
-def _link_employer(actor):
-    """An employer account made without its employer (by an administrator) registers it here."""
-    form = EmployerForm()
-    form.area_code.choices = _area_choices()
-    employer = submit(form, lambda loaded: services.create_employer(db.session, loaded, actor), EmployerIn())
-    if employer:
-        db.session.commit()
-        flash(_("%(name)s is registered. A county officer checks new employers before villagers "
-                "see their postings; you can prepare your postings now.", name=employer.name), "success")
-        return redirect(url_for("jobs.employer_home"))
-    return render_template("jobs/employer_form.html", form=form, signup=False), form_status()
-
-
-def employer_home_page(actor, failed_id: int | None = None, failed_form=None):
-    employer = services.get_employer(db.session, actor.employer_id)
-    postings, _total = services.list_jobs(db.session, actor, limit=LIST_LIMIT)
-    inbox, inbox_total = referral_lifecycle.list_referrals(db.session, actor, open_only=True, limit=LIST_LIMIT)
-    hires, hires_total = referral_lifecycle.list_referrals(db.session, actor, status=ReferralStatus.hired,
-                                                           limit=LIST_LIMIT)
-    departures, departures_total = referral_lifecycle.list_referrals(db.session, actor, status=ReferralStatus.left,
-                                                                     limit=LIST_LIMIT)
-    people = {r.worker_id: services.person_view(r.worker, actor, referred_to_actor=True)
-              for r in (*inbox, *hires, *departures)}
-    blank = AnswerForm(formdata=None)
-    stability, overall = referral_lifecycle.employer_stability(db.session, employer.id)
-    return render_template("jobs/employer_home.html", employer=employer, postings=postings, inbox=inbox,
-                           stability=stability, overall=overall,
-                           inbox_total=inbox_total, hires=hires, hires_total=hires_total,
-                           departures=departures, departures_total=departures_total, people=people,
-                           blank=blank, failed_id=failed_id, failed_form=failed_form), \
-        422 if failed_form is not None else 200
 
 
 @bp.get("/employers")
@@ -188,6 +138,19 @@ def verify_employer(employer_id):
     if submit(ConfirmForm(), lambda: services.verify_employer(db.session, employer, actor)):  # else flashed
         db.session.commit()
         flash(_("%(name)s is verified: its open postings are now public.", name=employer.name), "success")
+    return redirect(safe_target(request.form.get("next"), url_for("jobs.employers")))
+
+
+@bp.post("/employers/<int:employer_id>/refuse")
+@page_roles(*roles.OFFICERS)
+def refuse_employer(employer_id):
+    """Not verified, with the reason the employer will read."""
+    actor, employer = acting_user(), services.get_employer(db.session, employer_id)
+    form = RefusalForm()
+    if submit(form, lambda data: verification.refuse_employer(db.session, employer, data["reason"], actor),
+              RefusalIn()):
+        db.session.commit()
+        flash(_("%(name)s is not verified; the reason is shown to it.", name=employer.name), "success")
     return redirect(safe_target(request.form.get("next"), url_for("jobs.employers")))
 
 

@@ -46,7 +46,7 @@ def _wage(job: Job) -> str:
         return "面议"
     low, high = job.wage_min, job.wage_max
     amount = str(low if high is None else high if low is None or low == high else f"{low}-{high}")
-    return f"{amount} {job.wage_unit.zh}"
+    return f"{amount} {job.wage_unit.unit}"
 
 
 def plan_workbook(plan: Plan, actor: User) -> io.BytesIO:

@@ -228,6 +228,7 @@ def _placement(session: Session, worker: Worker, job: Job, hired_on: date) -> Re
     job_services.change_referral(session, referral, ReferralStatus.hired, OFFICER)
     referral.created_at = datetime.combine(hired_on - timedelta(days=7), time(9), CHINA)
     referral.hired_on = hired_on
+    referral.status_changed_at = datetime.combine(hired_on, time(10), CHINA)  # long past: not to be undone
     for follow_up in referral.follow_ups:
         follow_up.due_on = hired_on + relativedelta(months=follow_up.months)
     if job.public_welfare:
@@ -239,6 +240,7 @@ def _placement(session: Session, worker: Worker, job: Job, hired_on: date) -> Re
 def _leave(session: Session, referral: Referral, reason: LeaveReason, left_on: date) -> None:
     job_services.change_referral(session, referral, ReferralStatus.left, OFFICER, leave_reason=reason)
     referral.left_on = left_on
+    referral.status_changed_at = datetime.combine(left_on, time(10), CHINA)
     date_last_change(session, referral.worker, left_on)
 
 

@@ -205,6 +205,7 @@ def test_a_posting_from_the_employer_to_a_household(page, people, snap):
     assert_fits_the_phone(page, "the employer's inbox")
     snap("5-employer-inbox")
     page.locator(f'#inbox article[data-worker-id="{first}"] button.hire').click()
+    page.locator("#confirm-answer").click()  # 确认录用: nothing changes before
     expect(page.locator(".flash-success")).to_contain_text(MEMBERS[0][0])
     expect(inbox).to_have_count(1)
     expect(page.locator(f'#inbox article[data-worker-id="{second}"]')).to_be_visible()

@@ -62,10 +62,12 @@ def placement(live_server):
 def test_a_placement_ends_and_the_station_handles_the_warning(page, live_server, placement, snap):
     referral_id, _worker_id = placement
     sign_in(page, *EMPLOYER_LOGIN)
-    hire = page.locator(f"#referral-{referral_id}")
-    hire.locator("select[name=leave_reason]").select_option("adaptation")
-    hire.locator("form.leave button[type=submit]").click()
-    expect(page.locator(f"#hires #referral-{referral_id}")).to_have_count(0)  # no longer among the hires
+    page.goto("/employer/hires")
+    page.locator(f"#referral-{referral_id} form.leave button[type=submit]").click()
+    page.locator("#confirm select[name=leave_reason]").select_option("adaptation")  # the reason, then confirm
+    page.locator("#confirm-answer").click()
+    page.goto("/employer/hires")
+    expect(page.locator(f"#referral-{referral_id}")).to_have_count(0)  # no longer among the hires
     sign_out(page)
 
     ran = live_server.app.test_cli_runner().invoke(args=["tasks", "run", "early_warning"])

@@ -61,7 +61,8 @@ def test_one_click_hire_from_the_inbox_changes_the_households_employed_count(
     home = page.get("/employer").get_data(as_text=True)
     assert f'id="referral-{rid}" data-status="referred"' in home
     assert "马成" in home and "马福" in home  # referred people are shown to their employer
-    response = page.post(f"/referrals/{rid}/answer", data={"csrf_token": csrf_token(home), "status": "hired"})
+    response = page.post(f"/referrals/{rid}/answer",
+                         data={"csrf_token": csrf_token(home), "status": "hired", "confirm": "1"})
     assert response.status_code == 302 and response.headers["Location"].endswith("/employer")
     home = page.get("/employer").get_data(as_text=True)
     hires = home.split('id="hires"')[1].split('id="departures"')[0]
@@ -71,7 +72,8 @@ def test_one_click_hire_from_the_inbox_changes_the_households_employed_count(
     with app.app_context():
         assert db.session.get(Worker, hired).employment_status is EmploymentStatus.local
     # the only opening is taken: the other hire is refused with the reason, and nothing changes
-    full = page.post(f"/referrals/{other_rid}/answer", data={"csrf_token": csrf_token(home), "status": "hired"})
+    full = page.post(f"/referrals/{other_rid}/answer",
+                     data={"csrf_token": csrf_token(home), "status": "hired", "confirm": "1"})
     assert full.status_code == 422 and "flash-error" in full.get_data(as_text=True)
     assert referral_status(app, other_rid) is ReferralStatus.referred
 
@@ -109,8 +111,9 @@ def test_a_departure_from_the_employer_home(app, login_as, make_employer, make_j
     rid = refer(worker, make_job(employer))
     page = login_as("employer", employer_id=employer)
     token = csrf_token(page.get("/employer").get_data(as_text=True))
-    page.post(f"/referrals/{rid}/answer", data={"csrf_token": token, "status": "hired"})
-    left = page.post(f"/referrals/{rid}/answer", data={"csrf_token": token, "status": "left", "leave_reason": "wages"})
+    page.post(f"/referrals/{rid}/answer", data={"csrf_token": token, "status": "hired", "confirm": "1"})
+    left = page.post(f"/referrals/{rid}/answer", data={"csrf_token": token, "status": "left", "leave_reason": "wages",
+                                                       "confirm": "1"})
     assert left.status_code == 302
     with app.app_context():
         referral = db.session.get(Referral, rid)

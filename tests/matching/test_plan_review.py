@@ -195,3 +195,10 @@ def test_the_plan_prints_on_a4_portrait(login_as, plan_world):
     matching = page.get("/static/css/matching.css").get_data(as_text=True)
     assert not re.search(r"(?<![\w-])width:\s*\d+px", matching)  # no fixed widths in pixels
     assert "<colgroup>" in printed
+
+
+def test_a_piece_rate_is_written_with_its_unit_in_the_plans_sheet():
+    from jobs.models import Job, WageUnit
+    from matching.plan_review import _wage
+    assert _wage(Job(wage_min=3, wage_max=5, wage_unit=WageUnit.piece)) == "3-5 元/件"
+    assert _wage(Job(wage_min=4000, wage_max=4000, wage_unit=WageUnit.month)) == "4000 元/月"
