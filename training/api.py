@@ -219,16 +219,17 @@ def list_wishes(worker_id):
 
 
 @training.get("/training/demand")
-@api_roles(*roles.STAFF)
+@api_roles(*roles.TRAINING_REPORT_READERS)
 @training.arguments(DemandArgs, location="query")
 @training.response(200, DemandList)
 def demand(args):
-    """Training wishes by skill × township, most wanted first, with seats already offered."""
+    """Training wishes by skill × township, most wanted first, with seats already offered. Staff
+    count their areas'; a provider every township's (counts only: nobody is named)."""
     return {"items": survey.demand(db.session, acting_user(), args.get("area_code"))}
 
 
 @training.get("/training/subsidies")
-@api_roles(*roles.LEDGER_READERS)
+@api_roles(*roles.TRAINING_REPORT_READERS)
 @training.arguments(SubsidyArgs, location="query")
 @training.response(200, SubsidyLedger)
 def subsidies(args):
@@ -240,7 +241,7 @@ def subsidies(args):
 
 
 @training.get("/training/subsidies/export")
-@api_roles(*roles.LEDGER_READERS)
+@api_roles(*roles.TRAINING_REPORT_READERS)
 @training.arguments(SubsidyArgs, location="query")
 @training.response(200, {"format": "binary", "type": "string"}, content_type=XLSX)
 def export_subsidies(args):

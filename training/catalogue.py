@@ -83,7 +83,10 @@ def _course_areas(actor: User) -> list[str]:
 
 
 def courses_of_my_areas(session: Session, actor: User, limit: int, offset: int = 0) -> tuple[list[Course], int]:
-    """The courses held where the user answers for (every course for an admin), a page of them."""
+    """The courses held where the user answers for (every course for an admin; a provider's own for
+    a provider), a page of them."""
+    if actor.role is Role.provider:
+        return services.list_courses(session, provider_user_id=actor.id, limit=limit, offset=offset)
     if actor.sees_every_area:
         return services.list_courses(session, limit=limit, offset=offset)
     codes = _course_areas(actor)
@@ -142,7 +145,11 @@ def course_areas(session: Session, actor: User) -> list[Area]:
 
 
 def townships(session: Session, actor: User) -> list[Area]:
-    """The townships of the user's areas: those inside them, and those their villages lie in."""
+    """The townships of the user's areas: those inside them, and those their villages lie in. A
+    provider, bound to no area, reads the demand of every township (see survey.demand)."""
+    if actor.role is Role.provider:
+        return list(session.scalars(select(Area).where(Area.level == AreaLevel.township)
+                                    .order_by(Area.code).limit(AREA_LIMIT)))
     parents = select(Area.parent_code).where(Area.code.in_(actor.area_codes), Area.level == AreaLevel.village)
     return list(session.scalars(
         select(Area).where(Area.level == AreaLevel.township,
@@ -151,6 +158,9 @@ def townships(session: Session, actor: User) -> list[Area]:
 
 
 def ledger_areas(session: Session, actor: User) -> list[Area]:
-    """Townships, each followed by its villages in the user's areas."""
+    """Townships, each followed by its villages in the user's areas; none for a provider, whose
+    ledger is filtered by its courses."""
+    if actor.role is Role.provider:
+        return []
     villages = registry_services.areas_in_scope(session, actor, AreaLevel.village, limit=AREA_LIMIT)
     return sorted(townships(session, actor) + villages, key=lambda a: a.code)

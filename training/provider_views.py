@@ -20,7 +20,7 @@ from training import catalogue, results, services
 from training.models import EnrollmentStatus
 from training.provider_forms import NUMERIC, AttendanceForm, CourseForm, ResultsForm, SessionForm
 from training.results import SCORES
-from training.schemas import CourseIn, SessionIn
+from training.schemas import CourseEditIn, CourseIn, SessionIn
 
 bp = Blueprint("provider", __name__)
 
@@ -136,7 +136,7 @@ def edit_course(course_id):
         form.subsidy_per_day.render_kw = {**NUMERIC, "readonly": True}
     if request.method == "GET":
         _fill_course_form(form, course)
-    elif submit(form, lambda loaded: services.update_course(db.session, course, loaded, actor), CourseIn(),
+    elif submit(form, lambda loaded: services.update_course(db.session, course, loaded, actor), CourseEditIn(course),
                 _course_data(form)):
         db.session.commit()
         flash(_("Saved."), "success")

@@ -2,6 +2,7 @@
 from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from core.models import china_today
 from core.schemas import AreaCode, Flag, LabelledEnumField, Latitude, Longitude, Paging, Text
 from core.validators import MAX_ID
 from registry.models import Education
@@ -41,19 +42,28 @@ class CourseIn(Schema):
     min_education = LabelledEnumField(Education, allow_none=True)
     completion_threshold = fields.Integer(load_default=80, validate=validate.Range(1, 100))
 
+    stored = None  # the course as it is, when the whole of it is sent again to change it (CourseEditIn)
+
     @validates_schema(skip_on_field_errors=False)
     def _consistent(self, data, **kwargs):
-        problems = course_problems(data.get)
+        problems = course_problems(data.get, self.stored)
         if problems:
             raise ValidationError(problems)
 
 
-def course_problems(value) -> dict[str, str]:
+def course_problems(value, stored=None) -> dict[str, str]:
     """What keeps a course from holding together, by field; `value(name)` gives a field's value
-    (None when unset). A new course's data and a changed course are checked by this one rule."""
+    (None when unset). A new course's data and a changed course are checked by this one rule.
+    A date is not in the past, unless it is the date `stored` (the course being changed) has:
+    a running course keeps its first day."""
     problems = {}
     if value("starts_on") and value("ends_on") and value("ends_on") < value("starts_on"):
         problems["ends_on"] = _("must not be before the start")
+    today = china_today()
+    for name in ("starts_on", "ends_on"):
+        day = value(name)
+        if day is not None and day < today and (stored is None or day != getattr(stored, name)):
+            problems.setdefault(name, _("must not be in the past (today is %(today)s)", today=today.isoformat()))
     if value("min_age") is not None and value("max_age") is not None and value("min_age") > value("max_age"):
         problems["max_age"] = _("must not be below the lowest age")
     if value("hire_commitment") and not value("employer_id"):
@@ -282,3 +292,25 @@ class EnrollmentOut(Schema):
     completed_on = fields.Date(allow_none=True)
     certificate_no = fields.String(allow_none=True)
     rating = fields.Integer(allow_none=True)
+
+
+class CourseEditIn(CourseIn):
+    """The whole course as its edit page sends it again: a date kept as it is stored is not held
+    against today (a running course keeps its first day); a date changed must not be past."""
+
+    def __init__(self, stored, **kwargs):
+        super().__init__(**kwargs)
+        self.stored = stored
+
+
+def session_problems(data: dict, others) -> dict[str, str]:
+    """What keeps a new session from fitting its course's timetable: it ends before it starts, or
+    it overlaps another session of the course (`others`) on the same day."""
+    if data["ends_at"] <= data["starts_at"]:
+        return {"ends_at": _("must be after the start")}
+    clash = next((s for s in others
+                  if s.day == data["day"] and s.starts_at < data["ends_at"] and data["starts_at"] < s.ends_at), None)
+    if clash is not None:
+        return {"starts_at": _("overlaps the session of %(day)s %(start)s–%(end)s", day=clash.day.isoformat(),
+                               start=clash.starts_at.strftime("%H:%M"), end=clash.ends_at.strftime("%H:%M"))}
+    return {}

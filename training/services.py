@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from core import audit
 from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from core.models import Role, User, china_today
+from core.models import Role, User, china_today, utcnow
 from core.scoping import user_sees_area, within_clause
 from core.validators import MAX_ID
 from jobs.models import Employer
@@ -36,7 +36,7 @@ from training.models import (
     Enrollment,
     EnrollmentStatus,
 )
-from training.schemas import course_problems
+from training.schemas import course_problems, session_problems
 
 ACTIVE = (EnrollmentStatus.enrolled, EnrollmentStatus.waitlisted)
 EDUCATION_ORDER = list(Education)
@@ -146,7 +146,7 @@ def _check_sessions_within(session: Session, course: Course) -> None:
 
 def _check_merged(course: Course, data: dict) -> None:
     """A change must leave the whole course consistent, not only the fields it touches."""
-    problems = course_problems(lambda name: data[name] if name in data else getattr(course, name))
+    problems = course_problems(lambda name: data[name] if name in data else getattr(course, name), course)
     if problems:
         raise ValidationFailed(_("The course does not hold together."), problems)
 
@@ -181,8 +181,8 @@ def add_session(session: Session, course: Course, data: dict, actor: User) -> Co
     """A session falls within the course's dates, so a course gets its dates before its sessions.
     The dates are checked as they are once the session is written (see the module's docstring)."""
     require_manager(actor, course)
-    if data["ends_at"] <= data["starts_at"]:
-        raise ValidationFailed(_("The session ends before it starts."), {"ends_at": _("must be after the start")})
+    if problems := session_problems(data, course.sessions):  # ends after it starts, overlaps no other session
+        raise ValidationFailed(_("The session does not fit the course's timetable."), problems)
     lock_course(session, course)
     meeting = CourseSession(course=course, **data)
     session.add(meeting)
@@ -311,8 +311,10 @@ def admission_closed(course: Course) -> str | None:
 
 def enrol(session: Session, course: Course, worker_id: int, actor: User) -> Enrollment:
     worker = _worker_for_enrolment(session, worker_id, actor)
-    if session.scalar(select(Enrollment.id).where(Enrollment.course_id == course.id,
-                                                  Enrollment.worker_id == worker.id)) is not None:
+    earlier = enrollment_for(session, course, worker.id)  # who withdrew may come back while admission is open
+    if earlier is not None and not session.execute(update(Enrollment).where(  # taken back once, however many ask
+            Enrollment.id == earlier.id, Enrollment.status == EnrollmentStatus.withdrawn)
+            .values(status=EnrollmentStatus.waitlisted)).rowcount:
         raise Conflict(_("Already enrolled in this course."), {"worker_id": _("already enrolled")})
     closed = admission_closed(course)
     if closed:
@@ -327,8 +329,9 @@ def enrol(session: Session, course: Course, worker_id: int, actor: User) -> Enro
     seated = session.execute(update(Course).where(Course.id == course.id, Course.enrolled_count < Course.capacity)
                              .values(enrolled_count=Course.enrolled_count + 1)
                              .execution_options(synchronize_session=False)).rowcount
-    enrollment = Enrollment(course=course, worker=worker,
-                            status=EnrollmentStatus.enrolled if seated else EnrollmentStatus.waitlisted)
+    enrollment = earlier or Enrollment(course=course, worker=worker)
+    enrollment.status = EnrollmentStatus.enrolled if seated else EnrollmentStatus.waitlisted
+    enrollment.withdrawn_on, enrollment.created_at = None, utcnow()  # who comes back waits behind the rest
     session.add(enrollment)
     try:
         session.flush()

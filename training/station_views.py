@@ -1,5 +1,5 @@
 """Station and county training pages: enrol a worker, a worker's training and wishes, township
-demand, the subsidy ledger, course outcomes.
+demand, the subsidy ledger, course outcomes. Providers read the last three for their own courses.
 
 Thin: parse, call a service (training.services, catalogue, survey, ledger, outcomes), commit once,
 render. Every service scopes to the user's areas; the pages only choose filters."""
@@ -21,7 +21,7 @@ from core import roles
 from core.auth import acting_user, page_roles
 from core.extensions import db
 from core.forms import ConfirmForm
-from core.models import User
+from core.models import Role, User
 from core.pages import PAGE_SIZE, page_count, page_number, safe_target, submit
 from core.spreadsheets import XLSX
 from registry import services as registry_services
@@ -166,14 +166,16 @@ def _chosen(value: str | None, areas: list[Area]) -> str | None:
 # --- township demand -----------------------------------------------------------------------------
 
 @bp.get("/training/demand")
-@page_roles(*roles.STAFF)
+@page_roles(*roles.TRAINING_REPORT_READERS)
 def demand():
-    """The needs survey counted: who wants to learn what, by township, beside the seats offered."""
+    """The needs survey counted: who wants to learn what, by township, beside the seats offered.
+    A provider reads every township's, or (`mine=1`) only the skills its courses teach."""
     actor = acting_user()
     townships = catalogue.townships(db.session, actor)
     area = _chosen(request.args.get("area"), townships)
-    rows = survey.demand(db.session, actor, area)
-    return render_template("training/station/demand.html", rows=rows, townships=townships, area=area)
+    mine = actor.role is Role.provider and request.args.get("mine") == "1"
+    rows = survey.demand(db.session, actor, area, mine=mine)
+    return render_template("training/station/demand.html", rows=rows, townships=townships, area=area, mine=mine)
 
 
 # --- the subsidy ledger --------------------------------------------------------------------------
@@ -186,7 +188,7 @@ def _ledger_filters(actor: User):
 
 
 @bp.get("/training/subsidies")
-@page_roles(*roles.STAFF)
+@page_roles(*roles.TRAINING_REPORT_READERS)
 def subsidies():
     actor = acting_user()
     areas, area, course_id = _ledger_filters(actor)
@@ -202,7 +204,7 @@ def subsidies():
 
 
 @bp.get("/training/subsidies.xlsx")
-@page_roles(*roles.STAFF)
+@page_roles(*roles.TRAINING_REPORT_READERS)
 def subsidies_export():
     actor = acting_user()
     _areas, area, course_id = _ledger_filters(actor)
@@ -222,7 +224,7 @@ class CourseFigures:
 
 
 @bp.get("/training/outcomes")
-@page_roles(*roles.STAFF)
+@page_roles(*roles.TRAINING_REPORT_READERS)
 def outcomes():
     actor, page = acting_user(), page_number()
     courses, total = catalogue.courses_of_my_areas(db.session, actor, PAGE_SIZE, (page - 1) * PAGE_SIZE)

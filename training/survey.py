@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.errors import Conflict, Forbidden, NotFound
-from core.models import User, china_today
+from core.models import Role, User, china_today
 from core.scoping import scope_clause, within_clause
 from core.validators import MAX_ID
 from registry.models import Household, Skill, Worker
@@ -65,17 +65,25 @@ class Demand:
     seats: int  # seats left in upcoming courses teaching the skill
 
 
-def demand(session: Session, actor: User, area_code: str | None = None) -> list[Demand]:
+def demand(session: Session, actor: User, area_code: str | None = None, mine: bool = False) -> list[Demand]:
     """Wishes by skill × township, most wanted first. Wishes that did not resolve to a canonical
-    skill are counted by their text, so nothing said is lost."""
+    skill are counted by their text, so nothing said is lost. Staff count the wishes of their
+    areas; a provider every township's (counts only: nobody is named), or with `mine` only those
+    for the skills its courses teach."""
     township = func.substr(Household.village_code, 1, 9)
     label = func.coalesce(Skill.name, TrainingWish.name)
     query = (select(label, TrainingWish.skill_id, township, func.count(func.distinct(TrainingWish.worker_id)))
              .join(Worker, Worker.id == TrainingWish.worker_id)
              .join(Household, Household.id == Worker.household_id)
              .outerjoin(Skill, Skill.id == TrainingWish.skill_id)
-             .where(scope_clause(actor, Household.village_code))
              .group_by(label, TrainingWish.skill_id, township))
+    if actor.role is not Role.provider:
+        query = query.where(scope_clause(actor, Household.village_code))
+    if mine:
+        taught = select(CourseSkill.skill_id, CourseSkill.name).join(Course, Course.id == CourseSkill.course_id) \
+            .where(Course.provider_user_id == actor.id).subquery()
+        query = query.where(or_(TrainingWish.skill_id.in_(select(taught.c.skill_id).where(taught.c.skill_id.is_not(None))),
+                                TrainingWish.name.in_(select(taught.c.name))))
     if area_code:
         query = query.where(within_clause(area_code, Household.village_code))
     rows = session.execute(query).all()

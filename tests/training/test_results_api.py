@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from core.extensions import db
 from core.models import china_today
 from tests.conftest import VILLAGE
-from tests.training.conftest import course_body
+from tests.training.conftest import course_body, dated_course
 from training.models import Attendance, Enrollment
 
 
@@ -98,8 +98,8 @@ def test_prerequisites_and_admission_are_enforced(api_as, make_worker):
 
     today = china_today()
     started = dict(starts_on=(today - timedelta(days=3)).isoformat(), ends_on=(today + timedelta(days=20)).isoformat())
-    closed = provider.post("/api/v1/courses", json=course_body(title="已开班", **started)).json["id"]
-    rolling = provider.post("/api/v1/courses", json=course_body(title="插班", rolling_admission=True, **started)).json["id"]
+    closed = dated_course(provider, title="已开班", **started)
+    rolling = dated_course(provider, title="插班", rolling_admission=True, **started)
     assert station.post(f"/api/v1/courses/{closed}/enrollments", json={"worker_id": fit}).status_code == 409
     assert station.post(f"/api/v1/courses/{rolling}/enrollments", json={"worker_id": fit}).status_code == 201
 

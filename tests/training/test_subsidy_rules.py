@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from core.models import china_today
 from tests.conftest import VILLAGE
-from tests.training.conftest import course_body
+from tests.training.conftest import course_body, dated_course
 
 MORNING, EVENING = ("08:30", "11:30"), ("19:00", "21:00")
 
@@ -17,11 +17,9 @@ MORNING, EVENING = ("08:30", "11:30"), ("19:00", "21:00")
 def course_with_sessions(provider, days, hours=EVENING, **fields):
     """A course from the first to the last of `days`, open to late joiners, with a session on each
     day; returns its id and the session ids in the order of `days`."""
-    body = course_body(starts_on=min(days).isoformat(), ends_on=max(days).isoformat(), rolling_admission=True,
-                       capacity=10, **fields)
-    created = provider.post("/api/v1/courses", json=body)
-    assert created.status_code == 201, created.json
-    cid, sessions = created.json["id"], []
+    cid = dated_course(provider, starts_on=min(days).isoformat(), ends_on=max(days).isoformat(),
+                       rolling_admission=True, capacity=10, **fields)
+    sessions = []
     for day in days:
         made = provider.post(f"/api/v1/courses/{cid}/sessions",
                              json={"day": day.isoformat(), "starts_at": hours[0], "ends_at": hours[1]})

@@ -12,7 +12,7 @@ from core.extensions import db
 from core.models import china_today
 from tests.conftest import VILLAGE
 from tests.jobs.conftest import post_form
-from tests.training.conftest import course_body
+from tests.training.conftest import course_body, dated_course
 from training.models import Enrollment, EnrollmentStatus, TrainingWish
 
 HOME = (35.964, 105.748)  # 吉强镇
@@ -57,8 +57,8 @@ def test_the_finder_is_public_and_filters_by_mode_skill_and_seats(app, client, a
                                                                   mode="onsite", capacity=1))
     full = forklift.json["id"]
     past_start = china_today() - timedelta(days=5)
-    ended = make_course(provider, title="已开班", starts_on=past_start.isoformat(),
-                        ends_on=(past_start + timedelta(days=30)).isoformat())
+    ended = dated_course(provider, title="已开班", starts_on=past_start.isoformat(),
+                         ends_on=(past_start + timedelta(days=30)).isoformat())
     station = api_as("station", [VILLAGE])
     assert station.post(f"/api/v1/courses/{full}/enrollments", json={"worker_id": make_worker()}).status_code == 201
 
@@ -157,7 +157,7 @@ def test_the_course_page_shows_what_stands_in_the_way(app, api_as, client, login
     provider = api_as("provider")
     young_only = make_course(provider, min_age=18, max_age=30, min_education="senior")
     started = china_today() - timedelta(days=2)
-    closed = make_course(provider, starts_on=started.isoformat(), ends_on=(started + timedelta(days=20)).isoformat())
+    closed = dated_course(provider, starts_on=started.isoformat(), ends_on=(started + timedelta(days=20)).isoformat())
     wid, page = trainee(login_as, make_worker, birth="19600101", education="primary")
 
     html = page.get(f"/courses/{young_only}").get_data(as_text=True)
@@ -176,7 +176,7 @@ def test_the_course_page_shows_what_stands_in_the_way(app, api_as, client, login
 def test_an_ended_course_is_shown_to_visitors_who_are_not_signed_in(api_as, client, login_as, areas):
     """Once a 500: the page asked the visitor who is not signed in for a role."""
     start = china_today() - timedelta(days=40)
-    ended = make_course(api_as("provider"), starts_on=start.isoformat(), ends_on=(start + timedelta(days=30)).isoformat())
+    ended = dated_course(api_as("provider"), starts_on=start.isoformat(), ends_on=(start + timedelta(days=30)).isoformat())
     public = client.get(f"/courses/{ended}")
     html = public.get_data(as_text=True)
     assert public.status_code == 200 and 'id="admission-closed"' in html and 'id="outcomes"' in html
