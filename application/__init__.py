@@ -29,7 +29,14 @@ def register_blueprints(app: Flask) -> None:
     from core.api import api
     from core.extensions import csrf
     from jobs import api as jobs_api
-    from jobs import referral_views  # noqa: F401  (its routes are on jobs.views.bp)
+    from jobs import (
+        employer_views,  # noqa: F401  (the employer's own pages: on jobs.views.bp)
+        me_views,  # noqa: F401  (a worker's own applications: on jobs.views.bp)
+        public_api,
+        public_views,  # noqa: F401  (its routes are on jobs.views.bp)
+        referral_views,  # noqa: F401  (its routes are on jobs.views.bp)
+    )
+    from jobs import me_api as my_applications_api
     from jobs import views as jobs_views
     from matching import api as matching_api
     from matching import (
@@ -44,18 +51,24 @@ def register_blueprints(app: Flask) -> None:
     )
     from monitoring import views as monitoring_views
     from registry import api as registry_api
-    from registry import corrections_api
+    from registry import (
+        area_views,  # noqa: F401  (its routes are on registry.views.bp)
+        corrections_api,
+    )
+    from registry import me_api as my_record_api
+    from registry import me_views as my_record_views  # noqa: F401  (a worker's own pages: on registry.views.bp)
     from registry import views as registry_views
     from training import api as training_api
-    from training import provider_views, station_views
+    from training import print_views, provider_views, station_views
     from training import views as training_views
 
     for bp in (*registry_api.blueprints, *corrections_api.blueprints, *jobs_api.blueprints,
+               *public_api.blueprints,
                *training_api.blueprints, *matching_api.blueprints, *monitoring_api.blueprints,
-               *file_api.blueprints):
+               *file_api.blueprints, *my_record_api.blueprints, *my_applications_api.blueprints):
         api.register_blueprint(bp)
         csrf.exempt(bp)  # bearer tokens, not cookies: nothing for a forged form to ride on
-    for bp in (home.bp, registry_views.bp, jobs_views.bp, training_views.bp, provider_views.bp,
+    for bp in (home.bp, registry_views.bp, jobs_views.bp, training_views.bp, provider_views.bp, print_views.bp,
                station_views.bp, matching_views.bp, planning_views.bp, monitoring_views.bp):
         app.register_blueprint(bp)
 

@@ -11,23 +11,29 @@ from werkzeug.routing import Rule
 # endpoint and its OpenAPI document
 PUBLIC = {("POST", "/api/v1/auth/token"), ("GET", "/api/v1/openapi.json"), ("GET", "/api/docs"), ("GET", "/courses"),
           ("GET", "/courses/1"), ("GET", "/employers/register"), ("POST", "/employers/register"),
-          ("GET", "/jobs"), ("GET", "/jobs/1"), ("POST", "/lang/x"), ("GET", "/login"), ("POST", "/login")}
+          ("GET", "/jobs"), ("GET", "/jobs/1"), ("POST", "/lang/x"), ("GET", "/login"), ("POST", "/login"),
+          ("GET", "/board"), ("GET", "/board/jobs/1"), ("GET", "/api/v1/public/jobs"),  # the public job board
+          ("GET", "/certificates/x")}  # a training certificate's check, its QR code's address
 
 ROLES = ("admin", "county", "station", "provider", "employer", "worker")
 STAFF = {"admin", "county", "station"}
+REPORTS = STAFF | {"provider"}  # the training reports: a provider's for its own courses
 # page → the roles it serves (every other role gets 403)
 PAGES = {
     "/alerts": STAFF, "/allocations": STAFF, "/county": STAFF, "/households": STAFF, "/referrals": STAFF,
-    "/station": STAFF, "/training/demand": STAFF, "/training/outcomes": STAFF, "/training/planning": STAFF,
-    "/training/subsidies": STAFF, "/training/subsidies.xlsx": STAFF, "/workers": STAFF, "/workers/export": STAFF,
+    "/station": STAFF, "/training/demand": REPORTS, "/training/outcomes": REPORTS, "/training/planning": STAFF,
+    "/training/subsidies": REPORTS, "/training/subsidies.xlsx": REPORTS, "/workers": STAFF, "/workers/export": STAFF,
     "/allocations.xlsx": STAFF, "/allocations/print": STAFF, "/allocations/slips": STAFF,
     "/households/new": {"admin", "station"}, "/workers/new": {"admin", "station"}, "/import": {"admin", "station"},
     "/households/roster": STAFF, "/risk-eliminations": {"admin", "county"},
     "/audit": {"admin"}, "/employers": {"admin", "county"},
+    "/accounts": {"admin", "county"}, "/accounts/new": {"admin", "county"}, "/areas": {"admin"},
     "/provider": {"admin", "county", "provider"}, "/provider/courses/new": {"admin", "county", "provider"},
-    "/jobs/new": {"admin", "county", "employer"}, "/employer": {"employer"},
+    "/jobs/new": {"admin", "county", "employer"}, "/employer": {"employer"}, "/employer/hires": {"employer"},
     "/my/courses": {"worker"}, "/my/wishes": {"worker"},
+    "/me/applications": {"worker"}, "/me/edit": {"worker"}, "/me/household": {"worker"},
     "/courses": set(ROLES), "/jobs": set(ROLES), "/": set(ROLES), "/account/password": set(ROLES),
+    "/board": set(ROLES),
 }
 
 
