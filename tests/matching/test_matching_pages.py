@@ -4,8 +4,8 @@ households covered, unticking before referring all at once, refusals on their ro
 written, the print view and the .xlsx). Assertions look at data, ids and data attributes, not at
 sentences (they are translated later)."""
 import io
-from urllib.parse import unquote
 import re
+from urllib.parse import unquote
 
 import pytest
 from openpyxl import load_workbook
