@@ -11,7 +11,7 @@ from dateutil.relativedelta import relativedelta
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from core import audit
 from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -163,8 +163,10 @@ def _may_move(actor: User, referral: Referral, status: ReferralStatus) -> bool:
         return True
     if actor.role is Role.employer:
         return referral.job.employer_id == actor.employer_id
-    if actor.is_area_staff:  # the station records departures it learns of
-        return status is ReferralStatus.left and user_sees_area(actor, referral.worker.household.village_code)
+    if actor.is_area_staff:  # the station records departures, and answers for an employer with no account
+        return user_sees_area(actor, referral.worker.household.village_code) and (
+            status is ReferralStatus.left or object_session(referral).scalar(select(User.id).where(
+                User.employer_id == referral.job.employer_id, User.active.is_(True)).limit(1)) is None)
     return False
 
 

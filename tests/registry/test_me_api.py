@@ -1,6 +1,8 @@
 """`/api/v1/me`: who is signed in, a worker's own record, and the few things a worker changes about
 themself (with the registry's own rules, audited as their change). Pages: "my details" and "my
 household". Assertions look at data, ids and data attributes."""
+import re
+
 from sqlalchemy import select
 
 from core.extensions import db
@@ -124,3 +126,10 @@ def test_my_household_shows_names_and_relations_only(login_as, make_household, m
     assert "640422" not in members and "1983" not in members and "*" not in members  # no ID numbers, not even masked
     unlinked = login_as("worker").get("/me/household")
     assert unlinked.status_code == 200 and 'id="not-linked"' in unlinked.get_data(as_text=True)
+
+
+def test_a_worker_reading_their_own_record_sees_no_occupation_codes(app, login_as, make_worker):
+    worker = make_worker(skills=["电焊"])
+    page = login_as("worker", worker_id=worker)
+    html = page.get(f"/workers/{worker}").get_data(as_text=True)
+    assert "焊工" in html and not re.search(r"\d-\d\d-\d\d-\d\d", html)  # the skill in words, not 6-18-02-04
