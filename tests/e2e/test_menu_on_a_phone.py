@@ -55,7 +55,7 @@ def villager(live_server):
 @pytest.mark.viewport(width=390, height=844)
 def test_on_a_phone_lists_are_cards_that_hide_no_column(page, villager):
     sign_in(page, *LOGIN)
-    for path in ("/workers", "/alerts?open=0", "/station"):
+    for path in ("/workers", "/alerts?open=0", "/station", "/referrals"):
         page.goto(path)
         cut = page.evaluate("""() => [...document.querySelectorAll('main table')]
             .filter(t => t.scrollWidth > t.parentElement.clientWidth + 1).map(t => t.id || t.className)""")
