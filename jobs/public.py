@@ -18,9 +18,10 @@ from core.errors import Forbidden, NotFound, ValidationFailed
 from core.models import Role, User, china_today
 from core.scoping import within_clause
 from core.validators import MAX_ID
-from jobs.models import Employer, Job, JobSkill, PhysicalDemand, WageUnit
-from registry.models import Area, AreaLevel, Skill
-from registry.services import list_areas, own_areas, skills_meant
+from jobs.models import Employer, Job, PhysicalDemand, WageUnit
+from jobs.posting_search import asks_for_skill
+from registry.models import Area, AreaLevel
+from registry.services import list_areas, own_areas
 
 WORKING_DAYS = 22  # a day wage times this is a month's, as the matcher reckons it (matching/data.py)
 MOBILE = re.compile(r"(?<!\d)1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}(?!\d)")  # a mobile number is a person's
@@ -107,15 +108,6 @@ def _open_now():
             or_(Job.expires_on.is_(None), Job.expires_on >= china_today())]
 
 
-def _skill_clause(session: Session, skill: str):
-    """As the postings search reads a skill (jobs.services.list_jobs): the skill it resolves to,
-    any entry of its occupation code, a title of that occupation, or a skill written with the text."""
-    meant = skills_meant(session, skill) or []
-    return or_(
-        Job.required_skills.any(or_(JobSkill.name.contains(skill, autoescape=True), JobSkill.skill_id.in_(meant))),
-        Job.occupation_code.in_(select(Skill.code).where(Skill.id.in_(meant), Skill.code.is_not(None))))
-
-
 def _wage_clause(wanted: int):
     """Postings that may pay at least `wanted` a month: the top of the range (a day wage for
     WORKING_DAYS days). A piece rate, or a wage to be agreed, promises no sum and is left out."""
@@ -135,7 +127,7 @@ def list_postings(session: Session, area_code: str | None = None, skill: str | N
             raise ValidationFailed(_("Unknown area."), {"area_code": _("no area has this code")})
         conditions.append(within_clause(area_code, func.coalesce(Job.area_code, Employer.area_code)))
     if skill:
-        conditions.append(_skill_clause(session, skill))
+        conditions.append(asks_for_skill(session, skill))
     if accommodation is not None:
         conditions.append(Job.accommodation.is_(accommodation))
     if wage_min:

@@ -24,6 +24,7 @@ from jobs.models import (
     Job,
     JobSkill,
 )
+from jobs.posting_search import asks_for_skill
 from jobs.referral_lifecycle import (  # noqa: F401
     WELFARE_TERM_MONTHS,
     change_referral,
@@ -49,7 +50,6 @@ from registry.services import (
     first_point,
     resolve_candidates,
     skill_values,
-    skills_meant,
     text_key,
 )
 
@@ -279,10 +279,7 @@ def list_jobs(session: Session, actor: User | None, employer_id: int | None = No
     if public_welfare is not None:
         conditions.append(Job.public_welfare.is_(public_welfare))
     if skill:
-        meant = skills_meant(session, skill) or []
-        conditions.append(or_(
-            Job.required_skills.any(or_(JobSkill.name.contains(skill, autoescape=True), JobSkill.skill_id.in_(meant))),
-            Job.occupation_code.in_(select(Skill.code).where(Skill.id.in_(meant), Skill.code.is_not(None)))))
+        conditions.append(asks_for_skill(session, skill))
     base = select(Job).join(Employer).where(*conditions)
     total = session.scalar(select(func.count()).select_from(base.subquery()))
     rows = session.scalars(base.order_by(Job.created_at.desc(), Job.id.desc()).limit(limit).offset(offset)).all()

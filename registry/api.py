@@ -106,8 +106,7 @@ def put_monitoring_line(data, code, year):
 def put_policy(data, code):
     """How long a household stays under monitoring at least before its risk may be declared
     eliminated, for an area of the officer's (six months unless set)."""
-    policy = services.set_policy(db.session, areas.get_area(db.session, code).code, data["elimination_months"],
-                                 acting_user())
+    policy = services.set_policy(db.session, code, data["elimination_months"], acting_user())
     db.session.commit()
     return policy
 

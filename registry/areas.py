@@ -185,3 +185,23 @@ def distance_km(lat1, lon1, lat2, lon2) -> float | None:
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 6371.0 * 2 * math.asin(math.sqrt(a))
+
+
+def chain_of(area: Area) -> list[str]:
+    """The area's code and its parents', nearest first: where a setting of the nearest area that
+    has one (a monitoring line, a policy) is looked up."""
+    chain = []
+    while area is not None:
+        chain.append(area.code)
+        area = area.parent
+    return chain
+
+
+def officers_area(session: Session, code: str, actor: User) -> Area:
+    """An area an officer (admin, or a county officer for its county) sets a policy of."""
+    if not actor.is_officer:
+        raise Forbidden(_("Your role is not allowed to do this."))
+    area = get_area(session, code)
+    if not user_sees_area(actor, area.code):
+        raise Forbidden(_("This area is not yours."))
+    return area

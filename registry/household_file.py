@@ -16,6 +16,7 @@ from core.errors import Conflict, Forbidden, ValidationFailed
 from core.models import User, china_today
 from core.scoping import user_sees_area
 from core.validators import normalise_phone
+from registry.areas import chain_of, officers_area
 from registry.models import (
     AreaPolicy,
     HelperRole,
@@ -129,10 +130,7 @@ def end_monitoring(session: Session, household: Household, actor: User, reason: 
 def elimination_months(session: Session, household: Household) -> int:
     """How long monitoring lasts at least before its risk may be eliminated: the setting of the
     household's nearest area that has one, else six months."""
-    chain, area = [], household.village
-    while area is not None:
-        chain.append(area.code)
-        area = area.parent
+    chain = chain_of(household.village)
     found = {p.area_code: p.elimination_months for p in session.scalars(
         select(AreaPolicy).where(AreaPolicy.area_code.in_(chain)))}
     return next((found[code] for code in chain if code in found), DEFAULT_ELIMINATION_MONTHS)
@@ -140,10 +138,7 @@ def elimination_months(session: Session, household: Household) -> int:
 
 def set_policy(session: Session, area_code: str, months: int, actor: User) -> AreaPolicy:
     """An officer sets the least months of monitoring before a risk elimination, for an area of theirs."""
-    if not actor.is_officer:
-        raise Forbidden(_("Your role is not allowed to do this."))
-    if not user_sees_area(actor, area_code):
-        raise Forbidden(_("This area is not yours."))
+    area_code = officers_area(session, area_code, actor).code
     policy = session.get(AreaPolicy, area_code) or AreaPolicy(area_code=area_code)
     policy.elimination_months = months
     session.add(policy)

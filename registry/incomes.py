@@ -16,10 +16,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core import audit
-from core.errors import Forbidden, ValidationFailed
+from core.errors import ValidationFailed
 from core.models import User
-from core.scoping import user_sees_area
-from registry.areas import get_area
+from registry.areas import chain_of, officers_area
 from registry.models import Area, Household, HouseholdIncome, MonitoringLine, Worker
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -57,11 +56,7 @@ def _check_year(year: int) -> None:
 def set_line(session: Session, area_code: str, year: int, amount: int, actor: User) -> MonitoringLine:
     """An officer sets (or corrects) the line of an area of theirs for a year."""
     _check_year(year)
-    if not actor.is_officer:
-        raise Forbidden(_("Your role is not allowed to do this."))
-    area = get_area(session, area_code)
-    if not user_sees_area(actor, area.code):
-        raise Forbidden(_("This area is not yours."))
+    area = officers_area(session, area_code, actor)
     line = session.get(MonitoringLine, (area.code, year))
     if line is None:
         line = MonitoringLine(area_code=area.code, year=year, amount=amount)
@@ -73,22 +68,13 @@ def set_line(session: Session, area_code: str, year: int, amount: int, actor: Us
     return line
 
 
-def _chain(village: Area) -> list[str]:
-    """The village's code and its parents', nearest first."""
-    chain, area = [], village
-    while area is not None:
-        chain.append(area.code)
-        area = area.parent
-    return chain
-
-
 def _nearest(chain: list[str], year: int, lines: dict[tuple[str, int], int]) -> int | None:
     return next((lines[code, year] for code in chain if (code, year) in lines), None)
 
 
 def line_for(session: Session, village: Area, year: int) -> int | None:
     """The line of the village's nearest area that has one for the year."""
-    chain = _chain(village)
+    chain = chain_of(village)
     lines = {(code, year): amount for code, amount in session.execute(
         select(MonitoringLine.area_code, MonitoringLine.amount)
         .where(MonitoringLine.year == year, MonitoringLine.area_code.in_(chain)))}
@@ -160,7 +146,7 @@ def latest_years(session: Session, where=()) -> list[YearOnYear]:
                            .order_by(HouseholdIncome.household_id, HouseholdIncome.year.desc())).all()
     lines = {(code, year): amount for code, year, amount in session.execute(
         select(MonitoringLine.area_code, MonitoringLine.year, MonitoringLine.amount))}  # a few per county
-    chains = {village.code: _chain(village) for village in session.scalars(
+    chains = {village.code: chain_of(village) for village in session.scalars(
         select(Area).where(Area.code.in_({village_code for _income, village_code in rows})))}
     latest: dict[int, YearOnYear] = {}
     for income, village_code in rows:  # a household's years, newest first
