@@ -105,10 +105,13 @@ def keep_income(session: Session, household: Household, year: int, data: dict) -
     return row, created
 
 
-def check(session: Session, household: Household, row: HouseholdIncome) -> IncomeCheck:
+def check(session: Session, household: Household, row: HouseholdIncome, lines: dict | None = None) -> IncomeCheck:
+    """The year against its line (from `lines`, {(area code, year): amount}, when the caller read
+    them for several years at once)."""
     size = household.member_count
     per_capita = round(row.net_income / size, 2) if size else None
-    line = line_for(session, household.village, row.year)
+    line = (line_for(session, household.village, row.year) if lines is None
+            else _nearest(chain_of(household.village), row.year, lines))
     return IncomeCheck(row.year, *(getattr(row, name) for name in AMOUNTS), row.net_income, size, per_capita, line,
                        None if per_capita is None or line is None else per_capita < line)
 
@@ -117,7 +120,11 @@ def income_history(session: Session, household: Household) -> list[IncomeCheck]:
     """Every year on file, newest first, each against its own year's line."""
     rows = session.scalars(select(HouseholdIncome).where(HouseholdIncome.household_id == household.id)
                            .order_by(HouseholdIncome.year.desc())).all()
-    return [check(session, household, row) for row in rows]
+    lines = {(code, year): amount for code, year, amount in session.execute(
+        select(MonitoringLine.area_code, MonitoringLine.year, MonitoringLine.amount)
+        .where(MonitoringLine.area_code.in_(chain_of(household.village)),
+               MonitoringLine.year.in_([row.year for row in rows])))}  # every year's lines in one read
+    return [check(session, household, row, lines) for row in rows]
 
 
 def latest_income(session: Session, household: Household) -> IncomeCheck | None:
