@@ -6,7 +6,7 @@ Thin: parse, call a service (jobs.services, jobs.referral_lifecycle), commit onc
 from datetime import datetime
 from enum import Enum
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -25,7 +25,7 @@ from core.pages import (
     safe_target,
     submit,
 )
-from jobs import referral_lifecycle, services, verification
+from jobs import services, verification
 from jobs.forms import EmployerSignUpForm, JobForm, RefusalForm
 from jobs.schemas import EmployerSignUpIn, JobIn, JobPatch, RefusalIn
 from registry.models import AreaLevel
@@ -239,17 +239,3 @@ def close_job(job_id):
         db.session.commit()
         flash(_("The posting is closed: it takes no more referrals."), "success")
     return redirect(url_for("jobs.job", job_id=job.id))
-
-
-@bp.post("/jobs/<int:job_id>/apply")
-@page_roles(Role.worker)
-def apply(job_id):
-    """A villager with an account applies for a posting themself; the station sees it with the rest."""
-    actor = acting_user()
-    if actor.worker_id is None:
-        abort(400)
-    # A refusal (closed, full, already applied, a broken rule) is flashed by submit.
-    if submit(ConfirmForm(), lambda: referral_lifecycle.create_referral(db.session, actor.worker_id, job_id, actor)):
-        db.session.commit()
-        flash(_("You applied. The employer answers through the labour station."), "success")
-    return redirect(url_for("jobs.job", job_id=job_id))

@@ -190,11 +190,11 @@ def test_a_signed_in_worker_applies_from_the_public_page_but_not_for_a_full_post
     worker = make_worker()
     page = login_as("worker", worker_id=worker)
     html = page.get(f"/board/jobs/{board['picker']}").get_data(as_text=True)
-    assert f'action="/jobs/{board["picker"]}/apply"' in html
+    assert f'action="/jobs/{board["picker"]}/my-application"' in html
     full = page.get(f"/board/jobs/{board['full']}").get_data(as_text=True)
     assert 'id="apply-form"' not in full and 'id="posting-full"' in full and 'data-state="full"' in full
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
-    assert page.post(f"/jobs/{board['picker']}/apply", data={"csrf_token": token}).status_code == 302
+    assert page.post(f"/jobs/{board['picker']}/my-application", data={"csrf_token": token}).status_code == 302
     with app.app_context():
         referral = referral_lifecycle.list_referrals(db.session, ADMIN, worker_id=worker)[0][0]
         assert referral.job_id == board["picker"]

@@ -205,7 +205,7 @@ def test_a_villager_applies_and_an_employer_invites(app, login_as, make_employer
     stranger = make_worker(name="田秀英", skills=["电焊"], max_commute_km=50)
     page = login_as("worker", worker_id=me)
     html = page.get(f"/jobs/{welding}").get_data(as_text=True)
-    assert page.post(f"/jobs/{welding}/apply", data={"csrf_token": csrf_token(html)}).status_code == 302
+    assert page.post(f"/jobs/{welding}/my-application", data={"csrf_token": csrf_token(html)}).status_code == 302
     employer_page = login_as("employer", employer_id=employer)
     html = employer_page.get(f"/jobs/{job}/candidates").get_data(as_text=True)
     assert re.search(rf'name="worker_id" value="{me}"', html) and f'value="{stranger}"' not in html

@@ -30,7 +30,9 @@ def test_a_villager_over_the_age_limit_cannot_apply_from_the_posting(app, login_
     capped = make_job(title="快递员", max_age=50, physical_demand="light")
     page = login_as("worker", worker_id=older)
     html = page.get(f"/jobs/{capped}").get_data(as_text=True)
-    answer = page.post(f"/jobs/{capped}/apply", data={"csrf_token": csrf_token(html)})
-    assert answer.status_code == 302 and "56" in page.get(answer.headers["Location"]).get_data(as_text=True)
+    answer = page.post(f"/jobs/{capped}/my-application", data={"csrf_token": csrf_token(html)})
+    assert answer.status_code == 302
+    said = page.get(answer.headers["Location"]).get_data(as_text=True)
+    assert "这个岗位不适合您" in said and "16 到 50 岁" in said
     with app.app_context():
         assert db.session.scalar(select(Referral)) is None

@@ -51,7 +51,7 @@ def test_an_employer_invites_whoever_applied_or_was_referred_to_it(api_as, login
     first, second, third = make_job(employer), make_job(employer), make_job(employer)
     applicant, referred = make_worker(), make_worker()
     login = login_as("worker", worker_id=applicant)
-    login.post(f"/jobs/{first}/apply", data={"csrf_token": csrf_token(login.get(f"/jobs/{first}").get_data(as_text=True))})
+    login.post(f"/jobs/{first}/my-application", data={"csrf_token": csrf_token(login.get(f"/jobs/{first}").get_data(as_text=True))})
     api_as("station", [VILLAGE]).post("/api/v1/referrals", json={"worker_id": referred, "job_id": first})
     me = api_as("employer", employer_id=employer)
     assert invite(me, applicant, second).status_code == 201
