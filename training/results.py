@@ -9,6 +9,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from core import audit
+from core.crypto import check_code
 from core.errors import Conflict, DomainError, ValidationFailed, flatten_fields
 from core.models import User, china_today
 from registry.models import WorkerSkill
@@ -161,8 +162,11 @@ def complete(session: Session, enrollment: Enrollment, passed: bool, actor: User
 
 
 def certificate_number(enrollment: Enrollment) -> str:
-    """Unique by construction: year of completion, course and enrolment, e.g. PX2026-00012-000345."""
-    return f"PX{enrollment.completed_on.year}-{enrollment.course_id:05d}-{enrollment.id:06d}"
+    """Unique by construction (year of completion, course and enrolment) and not guessable from
+    another (a keyed check code), e.g. PX2026-00012-000345-K7Q2MX9D. The public check looks the
+    number up as stored, so a change of key leaves issued certificates genuine."""
+    base = f"PX{enrollment.completed_on.year}-{enrollment.course_id:05d}-{enrollment.id:06d}"
+    return f"{base}-{check_code(base)}"
 
 
 def _certify(enrollment: Enrollment) -> None:

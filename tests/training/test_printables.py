@@ -14,6 +14,8 @@ from tests.conftest import VILLAGE, ApiClient, csrf_token, id_number
 from tests.jobs.conftest import text_of
 from tests.training.conftest import course_body
 from tests.training.test_subsidy_rules import enrol, mark
+from training import results
+from training.models import Enrollment
 
 PEOPLE = [("马永福", id_number("19910707", 71), "13895000071"), ("马永兰", id_number("19940404", 72), "13895000072"),
           ("李强", id_number("19900101", 73), "13895000073")]
@@ -144,10 +146,21 @@ def test_anyone_checks_a_certificate_number_and_sees_only_what_it_proves(school,
     assert client.get(f"/certificates/{school['code'].lower()}").status_code == 200  # typed in lower case
 
 
+def test_a_certificate_number_does_not_give_away_another(app, school):
+    """Its check code is keyed: the number another enrolment would have is not the printed one with
+    the sequence changed, so numbers cannot be walked on the public check."""
+    code = school["code"]
+    assert re.fullmatch(r"PX\d{4}-\d{5}-\d{6}-[2-9A-HJ-NP-Z]{8}", code)
+    walked = code.replace(f"-{school['passed']:06d}-", f"-{school['failed']:06d}-")
+    with app.app_context():
+        theirs = results.certificate_number(db.session.get(Enrollment, school["failed"]))
+    assert theirs[:20] == walked[:20] and theirs != walked
+
+
 @pytest.mark.parametrize("code", ["failed", "PX1999-99999-999999", "not-a-certificate", "X" * 500, "%27%20OR%201%3D1"])
 def test_a_number_not_on_record_is_not_genuine(school, client, code):
     if code == "failed":  # the number the one who failed would have had: no certificate was issued
-        code = f"{school['code'][:13]}{school['failed']:06d}"
+        code = school["code"].replace(f"-{school['passed']:06d}-", f"-{school['failed']:06d}-")
         assert code != school["code"]
     response = client.get(f"/certificates/{code}")
     html = response.get_data(as_text=True)
