@@ -21,7 +21,7 @@ ACTION_LABELS = {"create": _l("created"), "update": _l("changed"), "reveal": _l(
                  "password": _l("changed their password"), "revoke": _l("revoked an API token"),
                  "deactivate": _l("deactivated"), "activate": _l("reactivated"),
                  "override": _l("referred past a rule"), "correct": _l("corrected the meaning of"),
-                 "reset_password": _l("reset the password of")}
+                 "reset_password": _l("reset the password of"), "withdraw": _l("withdrew")}
 ENTITY_LABELS = {"user": _l("account"), "worker": _l("worker"), "workers": _l("workers"), "employer": _l("employer"),
                  "household": _l("household"), "households": _l("households"), "incomes": _l("incomes"),
                  "household_income": _l("household income"), "help_measure": _l("help measure"),

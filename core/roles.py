@@ -34,6 +34,8 @@ JOB_POSTERS = frozenset(OFFICERS | {Role.employer})
 # take part in hiring (candidates, referrals and their answers, stable employment): staff for their
 # areas, an employer for its own postings
 HIRING = frozenset(STAFF | {Role.employer})
+# make referrals, and withdraw their own just made: whoever hires, and a worker applying themself
+REFERRAL_MAKERS = frozenset(HIRING | {Role.worker})
 # open a worker's file (the record, recommendations, enrolments, training wishes): staff for the workers
 # of their areas, a worker for themself
 WORKER_FILE = frozenset(STAFF | {Role.worker})

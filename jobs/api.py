@@ -230,6 +230,18 @@ def undo_referral(referral_id):
     return referral
 
 
+@referrals.delete("/<int:referral_id>")
+@api_roles(*roles.REFERRAL_MAKERS)
+@referrals.response(204)
+def withdraw_referral(referral_id):
+    """Withdraws a referral made by mistake (撤回): by whoever made it, within a day and before the
+    employer answered; otherwise 409. It is gone from every list; the audit log keeps it."""
+    actor = acting_user()
+    hiring.withdraw_referral(db.session, referral_lifecycle.get_referral(db.session, referral_id, actor), actor)
+    db.session.commit()
+    return ""
+
+
 @referrals.post("/<int:referral_id>/contact")
 @api_roles(*roles.HIRING)
 @referrals.response(200, ContactOut)

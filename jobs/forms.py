@@ -103,6 +103,7 @@ class ReferWorkerForm(FlaskForm):
     note = StringField(_l("Note for the employer (optional)"), render_kw={"maxlength": 500})
     override_reason = TextAreaField(_l("Why refer anyway (only when the person breaks one of the posting's rules)"),
                                     render_kw={"maxlength": 500, "rows": 2})
+    confirm = HiddenField()  # set by the question "refer X to Y?" (jobs/refer_confirm.html)
 
 
 class RenewalForm(FlaskForm):

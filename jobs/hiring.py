@@ -1,6 +1,7 @@
-"""What an employer does with its referrals beyond one answer: undo a hire or a departure within a
-day, hire several people at once (all or none), see the contact of a person put forward to it
-(audited), and the count of people waiting on each posting. The single moves are
+"""What is done with referrals beyond one answer: undo a hire or a departure within a day, withdraw
+a referral just made, hire several people at once (all or none), see the contact of a person put
+forward to it (audited), the count of people waiting on each posting, and what a station may do
+from its lists. The single moves are
 jobs.referral_lifecycle's; these build on them.
 
 Plain functions taking a session and the acting user; they flush, the caller commits.
@@ -17,6 +18,7 @@ from core import audit, crypto
 from core.errors import Conflict, Forbidden, ValidationFailed
 from core.models import Role, User, china_day, utcnow
 from core.scoping import user_sees_area
+from jobs.eligibility import km_between
 from jobs.models import OPEN_REFERRAL, FollowUp, Job, Referral, ReferralStatus
 from jobs.referral_lifecycle import (
     FOLLOW_UP_MONTHS,
@@ -61,6 +63,68 @@ def can_undo(actor: User, referral: Referral) -> bool:
     """Whether the page offers 撤销 for this referral now."""
     until = undo_until(referral)
     return until is not None and utcnow() <= until and may_undo(actor, referral)
+
+
+def withdrawable(actor: User, referral: Referral) -> bool:
+    """A referral its maker may take back: made by them (or an administrator) within the day and
+    not answered yet."""
+    return (referral.status is ReferralStatus.referred and referral.answered_at is None
+            and (actor.role is Role.admin or referral.referred_by_id == actor.id)
+            and utcnow() <= _utc(referral.created_at) + UNDO_WINDOW)
+
+
+def withdraw_referral(session: Session, referral: Referral, actor: User) -> None:
+    """撤回: a referral made by mistake is taken back, as if it had not been made (the audit log keeps
+    both). Only its maker, within a day and before the employer answered; otherwise 409."""
+    if referral.referred_by_id != actor.id and actor.role is not Role.admin:
+        raise Forbidden(_("Only whoever made a referral may withdraw it."))
+    if not withdrawable(actor, referral):
+        raise Conflict(_("A referral can be withdrawn within a day and before the employer answers; "
+                         "this one cannot."), {"status": _("too late to withdraw")})
+    audit.record(actor, "withdraw", "referral", referral.id,
+                 detail=f"withdrawn: job {referral.job_id}, worker {referral.worker_id}",
+                 area_code=referral.worker.household.village_code)
+    session.delete(referral)
+    session.flush()
+
+
+def referral_question(session: Session, make) -> dict:
+    """What the question before a station's referral shows ("推荐 马成 去 电焊工？"): the referral
+    `make` would create, checked by the very rules that create it, then taken back (a savepoint),
+    with the distance between home and work. A refusal is raised as the referral's own would be."""
+    savepoint = session.begin_nested()
+    referral = make()
+    worker, job = referral.worker, referral.job
+    km = km_between((worker.lat, worker.lon), (job.lat, job.lon))
+    question = {"worker": worker, "job": job, "note": referral.note, "override": referral.override_reason,
+                "km": round(km) if km == km else None}
+    savepoint.rollback()
+    return question
+
+
+def station_actions(session: Session, actor: User, referrals: list[Referral]) -> dict[int, set[str]]:
+    """What the actor's lists offer on each referral: `answer` (hire or not, for an employer with no
+    account of its own), `leave` (record a departure), `undo` (a hire or a departure of the day),
+    `withdraw` (a referral just made). One query for the whole list."""
+    if not actor.is_staff or not referrals:
+        return {}
+    employer_ids = {r.job.employer_id for r in referrals}
+    answering = set(session.scalars(select(User.employer_id).where(
+        User.employer_id.in_(employer_ids), User.active.is_(True)))) if employer_ids else set()
+    actions = {}
+    for r in referrals:
+        mine = actor.role is Role.admin or (actor.is_area_staff and user_sees_area(actor, r.worker.household.village_code))
+        offered = set()
+        if mine and r.status in OPEN_REFERRAL and r.job.employer_id not in answering:
+            offered.add("answer")
+        if mine and r.status is ReferralStatus.hired:
+            offered.add("leave")
+        if can_undo(actor, r):
+            offered.add("undo")
+        if withdrawable(actor, r):
+            offered.add("withdraw")
+        actions[r.id] = offered
+    return actions
 
 
 def recent_changes(session: Session, actor: User, status: ReferralStatus, limit: int = 3) -> list[Referral]:

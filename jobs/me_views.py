@@ -12,7 +12,7 @@ from core.extensions import db
 from core.forms import ConfirmForm
 from core.models import Role
 from core.pages import submit
-from jobs import me
+from jobs import hiring, me
 from jobs.views import bp
 
 
@@ -27,8 +27,9 @@ def my_application(job_id: int):
 @page_roles(Role.worker)
 def my_applications():
     actor = acting_user()
-    return render_template("me/applications.html", applications=me.applications(db.session, actor),
-                           linked=actor.worker_id is not None)
+    applications = me.applications(db.session, actor)
+    return render_template("me/applications.html", applications=applications, linked=actor.worker_id is not None,
+                           withdrawable={r.id for r in applications if hiring.withdrawable(actor, r)})
 
 
 @bp.post("/jobs/<int:job_id>/my-application")

@@ -3,16 +3,17 @@ referrals (from an employer's inbox, a hire or a departure confirmed first), fol
 referral slip. Same blueprint as jobs/views.py.
 
 Thin: parse, call a service (jobs.referral_lifecycle, jobs.services), commit once, render."""
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
 from core import roles
 from core.auth import acting_user, page_roles
 from core.extensions import db
-from core.models import china_today
+from core.forms import ConfirmForm
+from core.models import Role, china_today
 from core.pages import form_data, form_status, safe_target, submit
-from jobs import referral_lifecycle, services
+from jobs import hiring, referral_lifecycle, services
 from jobs.employer_views import employer_home_page
 from jobs.forms import AnswerForm, FollowUpForm, ReferWorkerForm, RenewalForm
 from jobs.models import ReferralStatus
@@ -20,18 +21,48 @@ from jobs.schemas import FollowUpIn, ReferralChange, ReferralIn, RenewalIn
 from jobs.views import LIST_LIMIT, bp
 from registry import services as registry_services
 
+# --- a station's referral: asked first, withdrawn within a day ----------------------------------
+
+@bp.post("/referrals/<int:referral_id>/withdraw")
+@page_roles(*roles.REFERRAL_MAKERS)
+def withdraw_referral(referral_id):
+    """撤回: a referral made by mistake, taken back by its maker within a day, before any answer."""
+    actor = acting_user()
+    referral = referral_lifecycle.get_referral(db.session, referral_id, actor)
+    name, title = referral.worker.name, referral.job.title
+    fallback = url_for("jobs.my_applications") if actor.role is Role.worker else url_for("jobs.referrals")
+    back = safe_target(request.form.get("next"), fallback)
+    if submit(ConfirmForm(), lambda: hiring.withdraw_referral(db.session, referral, actor)):
+        db.session.commit()
+        flash(_("Withdrawn: %(name)s is no longer put forward for %(title)s.", name=name, title=title), "success")
+    return redirect(back)
+
+
 # --- referrals: a worker's, a household's, the station's ---------------------------------------
 
 @bp.route("/workers/<int:worker_id>/referrals", methods=["GET", "POST"])
 @page_roles(*roles.STAFF)
 def worker_referrals(worker_id):
+    """The person's referrals, and the station's form to refer them: asked once more first
+    ("推荐 马成 去 电焊工？"), made only when confirmed."""
     actor = acting_user()
     worker = registry_services.get_worker(db.session, worker_id, actor)
     form = ReferWorkerForm()
-    referral = submit(form, lambda loaded: referral_lifecycle.create_referral(
-        db.session, loaded["worker_id"], loaded["job_id"], actor, loaded.get("note"),
-        override_reason=loaded.get("override_reason")),
-        ReferralIn(), data={"worker_id": worker_id, **form_data(form, ("job_id", "note", "override_reason"))})
+    posted = {"worker_id": worker_id, **form_data(form, ("job_id", "note", "override_reason"))}
+
+    def refer(loaded):
+        return referral_lifecycle.create_referral(db.session, loaded["worker_id"], loaded["job_id"], actor,
+                                                  loaded.get("note"), override_reason=loaded.get("override_reason"))
+    if form.confirm.data != "1":
+        question = submit(form, lambda loaded: hiring.referral_question(db.session, lambda: refer(loaded)),
+                          ReferralIn(), data=posted)
+        if question:
+            carry = {name: form[name].data for name in ("job_id", "note", "override_reason")}
+            return render_template("jobs/refer_confirm.html", **question, action=request.path, carry=carry,
+                                   back=url_for("jobs.worker_referrals", worker_id=worker_id))
+        referral = None
+    else:
+        referral = submit(form, refer, ReferralIn(), data=posted)
     if referral:
         db.session.commit()
         flash(_("%(name)s is referred to %(title)s.", name=referral.worker.name, title=referral.job.title),
@@ -45,7 +76,7 @@ def worker_referrals(worker_id):
         SelectChoice(j.id, f"{j.title} · {j.employer.name}") for j in open_jobs
         if j.id not in taken and j.openings_left > 0]
     return render_template("jobs/worker_referrals.html", worker=worker, referrals=referrals, total=total,
-                           form=form), form_status()
+                           form=form, actions=hiring.station_actions(db.session, actor, referrals)), form_status()
 
 
 @bp.get("/households/<code>/referrals")
@@ -66,6 +97,7 @@ def _household_referrals_page(actor, code: str, failed_id: int | None = None, fa
                 for r in posts}
     return render_template("jobs/household_referrals.html", household=household, referrals=referrals, total=total,
                            posts=posts, renewals=renewals, may_renew=actor.keeps_registry,
+                           actions=hiring.station_actions(db.session, actor, referrals),
                            today=china_today()), 422 if failed_form is not None else 200
 
 
@@ -97,6 +129,7 @@ def _referrals_page(actor, failed_id: int | None = None, failed_form=None):
     open_referrals, open_total = referral_lifecycle.list_referrals(db.session, actor, open_only=True, limit=LIST_LIMIT)
     due = referral_lifecycle.due_follow_ups(db.session, actor, limit=LIST_LIMIT)
     return render_template("jobs/referrals.html", open_referrals=open_referrals, open_total=open_total, due=due,
+                           actions=hiring.station_actions(db.session, actor, open_referrals),
                            may_record=actor.keeps_registry, blank=FollowUpForm(formdata=None),
                            failed_id=failed_id, failed_form=failed_form), 422 if failed_form is not None else 200
 

@@ -18,7 +18,15 @@ from core.scoping import within_clause
 from core.validators import MAX_ID
 from jobs import rules  # noqa: F401
 from jobs.eligibility import DEMAND_CODE, HEALTH_CODE, blockers, same_skill  # noqa: F401
-from jobs.hiring import UNDO_WINDOW, can_undo, hire_several, may_undo, undo_change, undo_until  # noqa: F401
+from jobs.hiring import (  # noqa: F401
+    UNDO_WINDOW,
+    can_undo,
+    hire_several,
+    may_undo,
+    referral_question,
+    undo_change,
+    undo_until,
+)
 from jobs.models import (
     Employer,
     Job,

@@ -20,13 +20,15 @@ def _id_or_none(value):
 
 
 class ReferJobForm(FlaskForm):
-    """One button per recommended posting: refer the person to it."""
+    """One button per recommended posting: refer the person to it (asked once more first)."""
     job_id = HiddenField()
+    confirm = HiddenField()
 
 
 class ReferCandidateForm(FlaskForm):
-    """From a posting's candidates: one button per person."""
+    """From a posting's candidates: one button per person (a station is asked once more first)."""
     worker_id = HiddenField()
+    confirm = HiddenField()
 
 
 class WhyNotForm(FlaskForm):

@@ -84,13 +84,24 @@ def refer(worker_id):
     actor = acting_user()
     worker = registry_services.get_worker(db.session, worker_id, actor)
     form = ReferJobForm()
-    referral = submit(form, lambda loaded: job_services.create_referral(
-        db.session, loaded["worker_id"], loaded["job_id"], actor, note=_("recommended by the matcher")),
-        ReferralIn(), data={"worker_id": worker.id, "job_id": form.job_id.data}, shown=())
+    back = url_for(".recommendations", worker_id=worker.id)
+
+    def refer(loaded):
+        return job_services.create_referral(db.session, loaded["worker_id"], loaded["job_id"], actor,
+                                            note=_("recommended by the matcher"))
+    posted = {"worker_id": worker.id, "job_id": form.job_id.data}
+    if form.confirm.data != "1":  # asked once more first
+        question = submit(form, lambda loaded: job_services.referral_question(db.session, lambda: refer(loaded)),
+                          ReferralIn(), data=posted, shown=())
+        if question:
+            return render_template("jobs/refer_confirm.html", **question, action=request.path,
+                                   carry={"job_id": form.job_id.data}, back=back)
+        return redirect(back)
+    referral = submit(form, refer, ReferralIn(), data=posted, shown=())
     if referral:
         db.session.commit()
         flash(_("%(name)s is referred to %(title)s.", name=referral.worker.name, title=referral.job.title), "success")
-    return redirect(url_for(".recommendations", worker_id=worker.id))
+    return redirect(back)
 
 
 # --- candidates --------------------------------------------------------------------------------
@@ -116,9 +127,19 @@ def refer_candidate(job_id):
     """A station refers a candidate; the posting's employer invites one (the service tells which)."""
     actor = acting_user()
     form = ReferCandidateForm()
-    referral = submit(form, lambda loaded: job_services.create_referral(
-        db.session, loaded["worker_id"], loaded["job_id"], actor),
-        ReferralIn(), data={"worker_id": form.worker_id.data, "job_id": job_id}, shown=())
+    back = url_for("matching.candidates", job_id=job_id)
+
+    def refer(loaded):
+        return job_services.create_referral(db.session, loaded["worker_id"], loaded["job_id"], actor)
+    posted = {"worker_id": form.worker_id.data, "job_id": job_id}
+    if actor.is_staff and form.confirm.data != "1":  # a station is asked once more first
+        question = submit(form, lambda loaded: job_services.referral_question(db.session, lambda: refer(loaded)),
+                          ReferralIn(), data=posted, shown=())
+        if question:
+            return render_template("jobs/refer_confirm.html", **question, action=request.path,
+                                   carry={"worker_id": form.worker_id.data}, back=back)
+        return redirect(back)
+    referral = submit(form, refer, ReferralIn(), data=posted, shown=())
     if referral:
         db.session.commit()
         flash(_("%(name)s is referred to %(title)s.", name=referral.worker.name, title=referral.job.title), "success")

@@ -144,6 +144,9 @@ class ApiClient:
     def put(self, url, **kw):
         return self.client.put(url, headers=self._headers(kw), **kw)
 
+    def delete(self, url, **kw):
+        return self.client.delete(url, headers=self._headers(kw), **kw)
+
 
 @pytest.fixture
 def api_as(app, client, make_user):

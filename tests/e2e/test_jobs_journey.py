@@ -165,6 +165,11 @@ def test_a_posting_from_the_employer_to_a_household(page, people, snap):
     page.locator("#job_id").select_option(str(job_id))
     page.locator("#note").fill("会缝纫，家门口就业")
     submit.click()
+    expect(page.locator("#confirm-question")).to_contain_text(MEMBERS[0][0])  # asked once more first
+    expect(page.locator("#confirm-employer")).to_have_text(EMPLOYER)
+    assert_fits_the_phone(page, "the question before a referral")
+    snap("2-refer-question")
+    page.locator("#confirm-referral").click()
     expect(page.locator(".flash-success")).to_be_visible()
     referred = page.locator("table.referrals tbody tr")
     expect(referred).to_have_count(1)
@@ -189,6 +194,7 @@ def test_a_posting_from_the_employer_to_a_household(page, people, snap):
     expect(candidate).to_contain_text(MEMBERS[1][0])
     snap("4-candidates")
     candidate.locator("button.refer").click()
+    page.locator("#confirm-referral").click()
     expect(page.locator(".flash-success")).to_contain_text(MEMBERS[1][0])
     expect(page.locator(f'tr[data-worker-id="{second}"]')).to_have_count(0)
     sign_out(page)
@@ -231,6 +237,7 @@ def test_a_posting_from_the_employer_to_a_household(page, people, snap):
     from_menu(page, 'a[href="/referrals"]').click()
     expect(page.locator("#open-count")).to_have_text("1")
     expect(page.locator(f'#open-referrals tr[data-worker-id="{second}"]')).to_have_attribute("data-status", "referred")
+    expect(page.locator(f'#open-referrals tr[data-worker-id="{second}"] button.withdraw')).to_be_visible()  # made today
     expect(page.locator("#due-count")).to_have_text("0")  # the first follow-up is a month away
     assert_fits_the_phone(page, "the station's referrals")
     snap("8-station-referrals")

@@ -209,7 +209,11 @@ def test_the_station_refers_from_the_candidates_page(app, login_as, make_job, ma
     worker = make_worker(skills=["电焊"])
     page = login_as("station", [VILLAGE])
     html = page.get(f"/jobs/{job}/candidates").get_data(as_text=True)
-    response = page.post(f"/jobs/{job}/refer", data={"csrf_token": csrf_token(html), "worker_id": str(worker)})
+    asked = page.post(f"/jobs/{job}/refer", data={"csrf_token": csrf_token(html), "worker_id": str(worker)})
+    assert asked.status_code == 200 and 'id="confirm-referral"' in asked.get_data(as_text=True)
+    assert count(app, Referral) == 0
+    response = page.post(f"/jobs/{job}/refer", data={"csrf_token": csrf_token(html), "worker_id": str(worker),
+                                                      "confirm": "1"})
     assert response.status_code == 302
     with app.app_context():
         assert db.session.scalar(select(Referral.worker_id)) == worker

@@ -11,7 +11,7 @@ from jobs import referral_lifecycle
 from jobs.models import FollowUp, Referral, ReferralStatus
 from registry.models import EmploymentStatus, Worker
 from tests.conftest import OTHER_VILLAGE, VILLAGE, csrf_token, id_number
-from tests.jobs.conftest import post_form, referral_status, text_of
+from tests.jobs.conftest import count, post_form, referral_status, text_of
 
 # --- referrals ---------------------------------------------------------------------------------
 
@@ -25,7 +25,14 @@ def test_the_station_refers_from_the_worker_page(app, login_as, make_household, 
     assert f'<option value="{job}">' in form
     empty = post_form(page, f"/workers/{worker}/referrals", {"job_id": ""})
     assert empty.status_code == 422 and 'id="job_id-error"' in empty.get_data(as_text=True)
-    response = post_form(page, f"/workers/{worker}/referrals", {"job_id": str(job), "note": "会开叉车，有证"})
+    asked = post_form(page, f"/workers/{worker}/referrals", {"job_id": str(job), "note": "会开叉车，有证"})
+    question = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and 'id="confirm-question"' in question
+    assert "马成" in text_of(question, "confirm-question") and "叉车司机" in text_of(question, "confirm-question")
+    assert text_of(question, "confirm-note") == "会开叉车，有证" and text_of(question, "confirm-openings") == "2"
+    assert count(app, Referral) == 0  # asked, not made
+    response = page.post(f"/workers/{worker}/referrals", data={
+        "csrf_token": csrf_token(question), "job_id": str(job), "note": "会开叉车，有证", "confirm": "1"})
     assert response.status_code == 302
     html = page.get(response.headers["Location"]).get_data(as_text=True)
     assert "叉车司机" in html and 'data-status="referred"' in html

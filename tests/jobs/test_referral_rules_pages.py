@@ -5,7 +5,7 @@ from sqlalchemy import select
 from core.extensions import db
 from jobs.models import Referral
 from tests.conftest import VILLAGE, csrf_token
-from tests.jobs.conftest import post_form
+from tests.jobs.conftest import post_form, text_of
 
 
 def test_the_station_refers_someone_over_the_age_limit_only_with_a_reason(app, login_as, make_worker, make_job):
@@ -18,7 +18,11 @@ def test_the_station_refers_someone_over_the_age_limit_only_with_a_reason(app, l
     assert refused.status_code == 422 and 'id="override_reason-error"' in html and "56" in html
     with app.app_context():
         assert db.session.scalar(select(Referral)) is None
-    done = post_form(page, url, {"job_id": str(capped), "override_reason": "身体好，用工单位同意"})
+    asked = post_form(page, url, {"job_id": str(capped), "override_reason": "身体好，用工单位同意"})
+    assert asked.status_code == 200 and text_of(asked.get_data(as_text=True), "confirm-override") == "身体好，用工单位同意"
+    with app.app_context():
+        assert db.session.scalar(select(Referral)) is None
+    done = post_form(page, url, {"job_id": str(capped), "override_reason": "身体好，用工单位同意", "confirm": "1"})
     assert done.status_code == 302
     with app.app_context():
         referral = db.session.scalar(select(Referral))

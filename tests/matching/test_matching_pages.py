@@ -88,7 +88,10 @@ def test_the_welder_sees_the_welding_job_first_with_reasons_missing_skills_and_t
 def test_the_station_refers_from_the_recommendations(app, login_as, welder):
     page = login_as("station", [VILLAGE])
     url = f"/workers/{welder['worker']}/recommendations"
-    response = post_form(page, url + "/refer", {"job_id": str(welder["welding"])}, form_url=url)
+    asked = post_form(page, url + "/refer", {"job_id": str(welder["welding"])}, form_url=url)
+    assert asked.status_code == 200 and f'data-job-id="{welder["welding"]}"' in asked.get_data(as_text=True)
+    assert referrals(app) == set()
+    response = post_form(page, url + "/refer", {"job_id": str(welder["welding"]), "confirm": "1"}, form_url=url)
     assert response.status_code == 302 and response.headers["Location"].endswith(url)
     assert referrals(app) == {(welder["worker"], welder["welding"])}
     html = page.get(url).get_data(as_text=True)
