@@ -20,6 +20,7 @@ pytestmark = pytest.mark.e2e
 
 PHONE = {"width": 390, "height": 844}
 A4 = {"width": 794, "height": 1123}  # 210 × 297 mm at 96 dpi
+A4 = {"width": 794, "height": 1123}  # 210 × 297 mm at 96 dpi
 A4_POINTS = (595, 842)
 TOWNSHIP = "640422100000"  # 吉强镇
 # A village of its own, so that these people show up in no other journey's lists.
@@ -96,10 +97,13 @@ def too_wide(page) -> int:
 
 
 def one_a4_page(page) -> None:
-    """Printed to PDF as the browser prints it: one page, A4 portrait."""
+    """Printed to PDF as the browser prints it: one page, A4 portrait, nothing wider than the paper."""
     page.emulate_media(media="print")
     expect(page.locator("header.site-header")).to_be_hidden()
     expect(page.locator("#print-paper")).to_be_hidden()
+    page.set_viewport_size(A4)
+    assert page.evaluate("document.documentElement.scrollWidth") <= A4["width"], "wider than A4"
+    page.set_viewport_size(PHONE)
     pdf = page.pdf(format="A4", prefer_css_page_size=True, print_background=True)
     pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
     assert pages == 1, f"{pages} pages"
@@ -134,6 +138,8 @@ def test_a_providers_day_from_the_ledger_to_a_certificate_checked_by_anyone(page
     assert amount["x"] + amount["width"] <= PHONE["width"], amount
     widths["ledger"] = too_wide(page)
     snap("1-ledger")
+    expect(page.locator("button[data-print]")).to_be_visible()  # the ledger goes to the county on paper
+    one_a4_page(page)
 
     # --- outcomes of its own courses only ----------------------------------------------------------
     page.locator('#training-nav a[href="/training/outcomes"]').click()
