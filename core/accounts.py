@@ -66,6 +66,37 @@ def _bound_row(session: Session, table: str, row_id: int):
     return session.execute(select(*columns).where(found.c.id == row_id)).first() if 0 < row_id <= MAX_ID else None
 
 
+def employers_without_account(session: Session, actor: User) -> list[tuple[int, str]]:
+    """The employers an account may be made for by this user (inside a county officer's county),
+    that have none yet, by name: the choice on the new-account page."""
+    table = db.metadata.tables["employers"]
+    taken = select(User.id).where(User.employer_id == table.c.id).exists()
+    query = select(table.c.id, table.c.name).where(not_(taken)).order_by(table.c.name, table.c.id)
+    if actor.role is not Role.admin:
+        query = query.where(scope_clause(actor, table.c.area_code))
+    return [(row.id, row.name) for row in session.execute(query)]
+
+
+def employers_with_account(session: Session, employer_ids) -> set[int]:
+    """Those of the employers that have an active account of their own (they answer for themselves)."""
+    ids = set(employer_ids)
+    if not ids:
+        return set()
+    return set(session.scalars(select(User.employer_id).where(User.employer_id.in_(ids), User.active.is_(True))))
+
+
+def has_worker_account(session: Session, worker_id: int) -> bool:
+    return session.scalar(select(User.id).where(User.worker_id == worker_id).limit(1)) is not None
+
+
+def bound_name(session: Session, table: str, row_id: int | None) -> str | None:
+    """The name of the employer or worker an account is (to be) bound to, for the pages."""
+    if not row_id or not 0 < row_id <= MAX_ID:
+        return None
+    found = db.metadata.tables[table]
+    return session.scalar(select(found.c.name).where(found.c.id == row_id))
+
+
 def _check_binding(session: Session, actor: User, role: Role, data: dict) -> list[str]:
     """An employer account names an existing employer (one inside a county officer's county), a
     worker account an existing worker, and no other account either. Returns the employer's area

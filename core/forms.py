@@ -75,6 +75,17 @@ class LocalisedCheckboxes(MultiCheckboxField):
         return super().iter_choices()
 
 
+def id_or_none(value) -> int | None:
+    """A chosen record's number from a drop-down list: blank, or not a number, is none (the service
+    then says what is missing)."""
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 class ConfirmForm(FlaskForm):
     """An empty form: a POST button with its CSRF token (reveal, sign out)."""
 
@@ -88,10 +99,13 @@ class AccountForm(FlaskForm):
     display_name = StringField(_l("Display name"), description=_l("How the account is shown, e.g. 团结村劳保站."))
     role = SelectField(_l("Role"), choices=[], validate_choice=False)
     area_codes = MultiCheckboxField(_l("Areas"), choices=[], validate_choice=False)
-    employer_id = IntegerField(_l("Employer number (employer accounts)"), validators=[Optional()],
-                               description=_l("The number in the address of the employer's page."))
+    # the employers without an account, by name (the view sets them); the service checks the choice
+    employer_id = SelectField(_l("Employer (employer accounts)"), coerce=id_or_none, choices=[],
+                              validate_choice=False,
+                              description=_l("Employers inside your area that have no account yet."))
+    # a worker account is opened from the person's page, which fills this in
     worker_id = IntegerField(_l("Worker number (worker accounts)"), validators=[Optional()],
-                             description=_l("The number in the address of the worker's page."))
+                             description=_l("Open the person's page and choose 开通账号 there: it fills this in."))
 
 
 class AccountEditForm(FlaskForm):

@@ -10,6 +10,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
+from wtforms.fields.choices import SelectChoice
 
 from core import accounts, audit, roles
 from core.auth import acting_user, change_password, check_sign_in, end_session, page_roles, sign_in
@@ -23,6 +24,7 @@ from core.forms import (
     ConfirmForm,
     LoginForm,
     PasswordForm,
+    id_or_none,
 )
 from core.models import Role
 from core.pages import PAGE_SIZE, form_status, page_count, page_number, safe_target, submit
@@ -125,6 +127,12 @@ def new_account():
     """Make an account; its initial password is shown on the next page, once."""
     form, actor = AccountForm(), acting_user()
     form.role.choices = _role_choices(actor)
+    form.employer_id.choices = [SelectChoice("", "—")] + [
+        SelectChoice(number, name) for number, name in accounts.employers_without_account(db.session, actor)]
+    if request.method == "GET":  # opened from an employer's or a person's page: filled in
+        form.role.data = request.args.get("role", form.role.data)
+        form.employer_id.data = id_or_none(request.args.get("employer_id"))
+        form.worker_id.data = id_or_none(request.args.get("worker_id"))
     made = submit(form, lambda data: accounts.create_account(db.session, data, actor), AccountIn())
     if made:
         db.session.commit()
@@ -132,7 +140,8 @@ def new_account():
         return render_template("accounts/password.html", account=user, password=password, made=True,
                                labels=accounts.ROLE_LABELS)
     return render_template("accounts/new.html", form=form, groups=accounts.area_groups(db.session, actor),
-                           chosen=set(form.area_codes.data or [])), form_status()
+                           chosen=set(form.area_codes.data or []),
+                           worker_name=accounts.bound_name(db.session, "workers", form.worker_id.data)), form_status()
 
 
 @bp.route("/accounts/<int:user_id>", methods=["GET", "POST"])

@@ -18,7 +18,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
-from core.forms import LocalisedChoices, MultiCheckboxField
+from core.forms import LocalisedChoices, MultiCheckboxField, id_or_none
 from jobs.models import EmployerKind, LeaveReason, PhysicalDemand, WageUnit
 
 
@@ -91,14 +91,10 @@ class BulkHireForm(FlaskForm):
     confirm = BooleanField(_l("Yes, hire everyone ticked"))
 
 
-def _id_or_none(value):
-    return int(value) if value not in (None, "") else None
-
-
 class ReferWorkerForm(FlaskForm):
     """From a worker's referrals page: the station picks an open posting."""
     # The service decides whether the posting may take this person; a stale choice is its to refuse.
-    job_id = SelectField(_l("Posting"), coerce=_id_or_none, choices=[], validate_choice=False,
+    job_id = SelectField(_l("Posting"), coerce=id_or_none, choices=[], validate_choice=False,
                          render_kw={"required": True})
     note = StringField(_l("Note for the employer (optional)"), render_kw={"maxlength": 500})
     override_reason = TextAreaField(_l("Why refer anyway (only when the person breaks one of the posting's rules)"),

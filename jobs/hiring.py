@@ -14,7 +14,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from core import audit, crypto
+from core import accounts, audit, crypto
 from core.errors import Conflict, Forbidden, ValidationFailed
 from core.models import Role, User, china_day, utcnow
 from core.scoping import user_sees_area
@@ -108,9 +108,7 @@ def station_actions(session: Session, actor: User, referrals: list[Referral]) ->
     `withdraw` (a referral just made). One query for the whole list."""
     if not actor.is_staff or not referrals:
         return {}
-    employer_ids = {r.job.employer_id for r in referrals}
-    answering = set(session.scalars(select(User.employer_id).where(
-        User.employer_id.in_(employer_ids), User.active.is_(True)))) if employer_ids else set()
+    answering = accounts.employers_with_account(session, {r.job.employer_id for r in referrals})
     actions = {}
     for r in referrals:
         mine = actor.role is Role.admin or (actor.is_area_staff and user_sees_area(actor, r.worker.household.village_code))

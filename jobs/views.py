@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from core import roles
+from core import accounts, roles
 from core.auth import acting_user, page_roles, sign_in
 from core.extensions import db, limiter
 from core.forms import ConfirmForm
@@ -128,7 +128,8 @@ def employers():
     items, total = services.list_employers(db.session, verified=verified, limit=PAGE_SIZE,
                                            offset=(page - 1) * PAGE_SIZE)
     return render_template("jobs/employers.html", items=items, total=total, page=page, pages=page_count(total),
-                           args=args, form=ConfirmForm())
+                           args=args, form=ConfirmForm(),
+                           with_account=accounts.employers_with_account(db.session, (e.id for e in items)))
 
 
 @bp.post("/employers/<int:employer_id>/verify")

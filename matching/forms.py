@@ -9,14 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectField, SelectMultipleField
 from wtforms.validators import NumberRange, Optional
 
-
-def _id_or_none(value):
-    if value in (None, ""):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+from core.forms import id_or_none
 
 
 class ReferJobForm(FlaskForm):
@@ -36,7 +29,7 @@ class WhyNotForm(FlaskForm):
     class Meta:
         csrf = False
 
-    job = SelectField(_l("Posting"), coerce=_id_or_none, choices=[], validate_choice=False)
+    job = SelectField(_l("Posting"), coerce=id_or_none, choices=[], validate_choice=False)
 
 
 class AreaForm(FlaskForm):

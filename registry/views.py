@@ -13,7 +13,7 @@ from flask import (
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
-from core import roles
+from core import accounts, roles
 from core.auth import acting_user, page_roles
 from core.errors import ValidationFailed
 from core.extensions import db
@@ -188,8 +188,11 @@ def workers():
 
 
 def _worker_page(worker, revealed=None, form=None):
+    actor = acting_user()
+    # an administrator opens the person's account from here (the new-account page, filled in)
+    may_open = Role.worker in accounts.roles_made_by(actor) and not accounts.has_worker_account(db.session, worker.id)
     return render_template("registry/worker.html", worker=worker, revealed=revealed, form=form or ConfirmForm(),
-                           birth_date=services.shown_birth_date(acting_user(), worker))
+                           birth_date=services.shown_birth_date(actor, worker), may_open_account=may_open)
 
 
 @bp.get("/workers/<int:worker_id>")

@@ -375,3 +375,37 @@ def test_a_county_officer_sees_only_its_countys_accounts_on_the_pages(app, login
     with app.app_context():
         assert db.session.scalar(select(User.id).where(User.username == "sneaky")) is None
     assert 'id="menu-accounts"' in html
+
+
+def test_an_employer_account_is_made_by_choosing_the_employer_by_name(app, login_as, api_as, areas, new_employer):
+    """The county officer picks the employer from a list of those inside its county with no account
+    yet (no number to look up); one that has an account, or lies outside, is not offered."""
+    near, served = new_employer(), new_employer()
+    new_employer("522326001000")  # in another county
+    api_as("admin").post("/api/v1/users", json={"username": "served", "role": "employer", "employer_id": served})
+    officer = login_as("county", [COUNTY])
+    listed = officer.get("/employers").get_data(as_text=True)
+    assert f'href="/accounts/new?role=employer&amp;employer_id={near}"' in listed
+    assert f"employer_id={served}" not in listed
+    form = officer.get(f"/accounts/new?role=employer&employer_id={near}").get_data(as_text=True)
+    options = dict(re.findall(r'<option (?:selected )?value="(\d+)"[^>]*>([^<]+)</option>', form))
+    assert set(options) == {str(near)}  # not the far one, not the one with an account
+    assert re.search(rf'<option selected value="{near}"', form)
+    made = post_form(officer, "/accounts/new", {"username": "near_boss", "role": "employer",
+                                                "employer_id": str(near)}, form_url="/accounts/new")
+    assert made.status_code == 200 and account(app, "near_boss").employer_id == near
+    assert f"employer_id={near}" not in officer.get("/employers").get_data(as_text=True)
+
+
+def test_an_administrator_opens_a_persons_account_from_their_page(app, login_as, make_worker, areas):
+    worker = make_worker(name="马成")
+    admin = login_as("admin")
+    page = admin.get(f"/workers/{worker}").get_data(as_text=True)
+    assert f'href="/accounts/new?role=worker&amp;worker_id={worker}"' in page
+    assert 'id="open-account"' not in login_as("station", [VILLAGE]).get(f"/workers/{worker}").get_data(as_text=True)
+    form = admin.get(f"/accounts/new?role=worker&worker_id={worker}").get_data(as_text=True)
+    assert "马成" in re.search(r'id="bound-worker"[^>]*>([^<]+)<', form)[1]
+    made = post_form(admin, "/accounts/new", {"username": "macheng", "role": "worker", "worker_id": str(worker)},
+                     form_url="/accounts/new")
+    assert made.status_code == 200 and account(app, "macheng").worker_id == worker
+    assert 'id="open-account"' not in admin.get(f"/workers/{worker}").get_data(as_text=True)  # one account a person
