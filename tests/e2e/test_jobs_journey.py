@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from tests.conftest import credit_code, id_number
 from tests.e2e.accounts import from_menu, sign_in, sign_out
+from tests.e2e.paper import printed_on_a4
 
 pytestmark = pytest.mark.e2e
 
@@ -185,6 +186,7 @@ def test_a_posting_from_the_employer_to_a_household(page, people, snap):
     expect(page.locator("#slip-job")).to_have_text(JOB)
     expect(page.locator("#slip-employer")).to_have_text(EMPLOYER)
     snap("3-slip")
+    printed_on_a4(page)  # the person takes it to the employer on paper
 
     page.goto(f"/jobs/{job_id}")
     page.locator("#candidates-link").click()

@@ -15,13 +15,11 @@ from playwright.sync_api import expect
 from tests.conftest import id_number
 from tests.e2e.accounts import sign_in
 from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.paper import A4, printed_on_a4
 
 pytestmark = pytest.mark.e2e
 
 PHONE = {"width": 390, "height": 844}
-A4 = {"width": 794, "height": 1123}  # 210 × 297 mm at 96 dpi
-A4 = {"width": 794, "height": 1123}  # 210 × 297 mm at 96 dpi
-A4_POINTS = (595, 842)
 TOWNSHIP = "640422100000"  # 吉强镇
 # A village of its own, so that these people show up in no other journey's lists.
 VILLAGE = "640422100211"  # 芦子沟村委会, 吉强镇
@@ -96,23 +94,6 @@ def too_wide(page) -> int:
     return page.evaluate("document.documentElement.scrollWidth") - PHONE["width"]
 
 
-def one_a4_page(page) -> None:
-    """Printed to PDF as the browser prints it: one page, A4 portrait, nothing wider than the paper."""
-    page.emulate_media(media="print")
-    expect(page.locator("header.site-header")).to_be_hidden()
-    expect(page.locator("#print-paper")).to_be_hidden()
-    page.set_viewport_size(A4)
-    assert page.evaluate("document.documentElement.scrollWidth") <= A4["width"], "wider than A4"
-    page.set_viewport_size(PHONE)
-    pdf = page.pdf(format="A4", prefer_css_page_size=True, print_background=True)
-    pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
-    assert pages == 1, f"{pages} pages"
-    boxes = {tuple(round(float(n)) for n in m) for m in re.findall(
-        rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", pdf)}
-    assert boxes == {A4_POINTS}, f"pages of {boxes} points, not A4 portrait"
-    page.emulate_media(media="screen")
-
-
 @pytest.mark.viewport(**PHONE)
 def test_a_providers_day_from_the_ledger_to_a_certificate_checked_by_anyone(page, browser, live_server, day, snap):
     passed, second = day["enrolments"]
@@ -139,7 +120,7 @@ def test_a_providers_day_from_the_ledger_to_a_certificate_checked_by_anyone(page
     widths["ledger"] = too_wide(page)
     snap("1-ledger")
     expect(page.locator("button[data-print]")).to_be_visible()  # the ledger goes to the county on paper
-    one_a4_page(page)
+    printed_on_a4(page)
 
     # --- outcomes of its own courses only ----------------------------------------------------------
     page.locator('#training-nav a[href="/training/outcomes"]').click()
@@ -165,7 +146,7 @@ def test_a_providers_day_from_the_ledger_to_a_certificate_checked_by_anyone(page
     expect(page.locator("#sheet-place")).to_have_text("芦子沟村村部")
     widths["sheet"] = too_wide(page)
     snap("3-sheet-phone")
-    one_a4_page(page)
+    printed_on_a4(page)
 
     # --- the class roster: villages and masked phones, printed ------------------------------------------
     page.goto(f"/provider/courses/{day['course']}")
@@ -175,7 +156,7 @@ def test_a_providers_day_from_the_ledger_to_a_certificate_checked_by_anyone(page
     expect(page.locator("#class-roster td.phone").first).to_have_text(re.compile(r"^\d{3}\*+\d{4}$"))
     widths["roster"] = too_wide(page)
     snap("4-roster-phone")
-    one_a4_page(page)
+    printed_on_a4(page)
 
     # --- a certificate, printed ----------------------------------------------------------------------
     page.goto(f"/provider/courses/{day['course']}")
@@ -195,7 +176,7 @@ def test_a_providers_day_from_the_ledger_to_a_certificate_checked_by_anyone(page
     page.emulate_media(media="print")
     assert page.evaluate("document.documentElement.scrollWidth") <= A4["width"], "the certificate is wider than A4"
     snap("6-certificate-print")
-    one_a4_page(page)
+    printed_on_a4(page)
     url = page.locator("#certificate-qr").get_attribute("data-url")
     assert url == f"{live_server.url}/certificates/{day['code']}"
 

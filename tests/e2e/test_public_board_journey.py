@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from tests.conftest import credit_code, id_number
 from tests.e2e.accounts import sign_in
+from tests.e2e.paper import printed_on_a4
 
 pytestmark = pytest.mark.e2e
 
@@ -20,7 +21,6 @@ TOWNSHIP, VILLAGE, OTHER_VILLAGE = "640422214000", "640422214200", "640422214201
 STATION_LOGIN = ("station-baiya", "station-pass-214")
 WORKER_NAME, WORKER_PHONE = "马文秀", "13995214214"
 CONTACT_NAME, CONTACT_PHONE = "苏有福", "13709521421"
-A4_POINTS = (595, 842)
 
 
 @pytest.fixture(scope="module")
@@ -165,10 +165,4 @@ def test_a_station_prints_a_postings_notice_on_one_a4_page(page, live_server, po
     box = qr.bounding_box()
     assert box["width"] >= 150, "the QR code is large enough to scan from a notice board"
     snap("2-notice-print")
-    # the page's own @page size wins (A4 portrait, 594.96 × 841.92 points as Chromium writes it)
-    pdf = page.pdf(format="A4", prefer_css_page_size=True, print_background=True)
-    pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
-    assert pages == 1, f"the notice takes {pages} pages"
-    boxes = {tuple(round(float(n)) for n in m) for m in re.findall(
-        rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", pdf)}
-    assert boxes == {A4_POINTS}, f"pages of {boxes} points, not A4 portrait"
+    printed_on_a4(page)  # the page's own @page size wins: A4 portrait
