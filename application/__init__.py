@@ -30,11 +30,17 @@ def register_blueprints(app: Flask) -> None:
     from core.extensions import csrf
     from jobs import api as jobs_api
     from jobs import (
+        certificate_api,
+        certificate_views,  # noqa: F401  (employment certificates: on jobs.views.bp)
+        complaint_api,
+        complaint_views,  # noqa: F401  (complaints against employers: on jobs.views.bp)
         employer_views,  # noqa: F401  (the employer's own pages: on jobs.views.bp)
         me_views,  # noqa: F401  (a worker's own applications: on jobs.views.bp)
         public_api,
         public_views,  # noqa: F401  (its routes are on jobs.views.bp)
         referral_views,  # noqa: F401  (its routes are on jobs.views.bp)
+        subsidy_api,
+        subsidy_views,  # noqa: F401  (employers' subsidy ledger: on jobs.views.bp)
     )
     from jobs import me_api as my_applications_api
     from jobs import views as jobs_views
@@ -54,6 +60,8 @@ def register_blueprints(app: Flask) -> None:
     from registry import (
         area_views,  # noqa: F401  (its routes are on registry.views.bp)
         corrections_api,
+        exemplar_api,
+        exemplar_views,  # noqa: F401  (those who show the way: on registry.views.bp)
     )
     from registry import me_api as my_record_api
     from registry import me_views as my_record_views  # noqa: F401  (a worker's own pages: on registry.views.bp)
@@ -65,7 +73,9 @@ def register_blueprints(app: Flask) -> None:
     for bp in (*registry_api.blueprints, *corrections_api.blueprints, *jobs_api.blueprints,
                *public_api.blueprints,
                *training_api.blueprints, *matching_api.blueprints, *monitoring_api.blueprints,
-               *file_api.blueprints, *my_record_api.blueprints, *my_applications_api.blueprints):
+               *file_api.blueprints, *my_record_api.blueprints, *my_applications_api.blueprints,
+               *subsidy_api.blueprints, *complaint_api.blueprints, *certificate_api.blueprints,
+               *exemplar_api.blueprints):
         api.register_blueprint(bp)
         csrf.exempt(bp)  # bearer tokens, not cookies: nothing for a forged form to ride on
     for bp in (home.bp, registry_views.bp, jobs_views.bp, training_views.bp, provider_views.bp, print_views.bp,

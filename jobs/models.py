@@ -15,6 +15,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from core.enums import LabelledEnum
 from core.extensions import db
 from core.models import Role, User, china_today, enum_column, utcnow
+from jobs.programme_models import (  # noqa: F401  (the programmes' tables, re-exported)
+    Complaint,
+    ComplaintKind,
+    EmployerSubsidy,
+    EmploymentCertificate,
+    SubsidyKind,
+)
 from registry.models import Skill, Worker
 
 
@@ -124,6 +131,10 @@ class Job(db.Model):
     lon: Mapped[float | None]
     # the point is the work-site area's (or the employer's), not one given: it follows the area
     coords_derived: Mapped[bool] = mapped_column(default=False)
+    # 以工代训: learnt on the job from a mentor (师傅) for some months; lacking its skills rules nobody out
+    trains_on_job: Mapped[bool] = mapped_column(default=False)
+    training_months: Mapped[int | None]
+    mentor_name: Mapped[str | None] = mapped_column(String(32))
     labour_intensive: Mapped[bool] = mapped_column(default=False)
     workshop: Mapped[bool] = mapped_column(default=False)
     public_welfare: Mapped[bool] = mapped_column(default=False)

@@ -99,7 +99,10 @@ class JobIn(Schema):
     physical_demand = LabelledEnumField(PhysicalDemand, load_default=PhysicalDemand.medium)
     starts_on = fields.Date(allow_none=True)
     expires_on = fields.Date(allow_none=True)
-
+    # 以工代训: learnt on the job from a mentor; lacking its required skills rules nobody out
+    trains_on_job = Flag(load_default=False)
+    training_months = fields.Integer(allow_none=True, validate=validate.Range(1, 24))
+    mentor_name = Text(allow_none=True, validate=validate.Length(max=32))
 
     @validates_schema(skip_on_field_errors=False)
     def _ranges(self, data, **kwargs):
@@ -112,6 +115,8 @@ class JobIn(Schema):
             problems["expires_on"] = _("must not be in the past")
         if data.get("starts_on") and data.get("expires_on") and data["starts_on"] > data["expires_on"]:
             problems["starts_on"] = _("must not be after the expiry date")
+        if data.get("trains_on_job") and not data.get("training_months"):
+            problems["training_months"] = _("required when the posting trains on the job")
         if problems:
             raise ValidationError(problems)
 
@@ -158,6 +163,9 @@ class JobOut(Schema):
     starts_on = fields.Date(allow_none=True)
     expires_on = fields.Date(allow_none=True)
     is_open = fields.Boolean()
+    trains_on_job = fields.Boolean()
+    training_months = fields.Integer(allow_none=True)
+    mentor_name = fields.String(allow_none=True)
 
 
 class JobList(Schema):

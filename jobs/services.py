@@ -46,6 +46,7 @@ from jobs.referral_lifecycle import (  # noqa: F401
     sweep_unanswered,
     welfare_term_end,
 )
+from jobs.subsidies import record_on_the_job_skills, write_employer_subsidies  # noqa: F401
 from registry.models import (
     Area,
     Skill,

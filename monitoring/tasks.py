@@ -97,6 +97,16 @@ def referral_sweep(ctx: Context) -> dict:
     return {"reminded": len(remind), "closed": closed}
 
 
+def employer_subsidies(ctx: Context) -> dict:
+    from jobs.services import write_employer_subsidies
+    return write_employer_subsidies(ctx.session, ctx.today)
+
+
+def on_the_job_skills(ctx: Context) -> dict:
+    from jobs.services import record_on_the_job_skills
+    return {"skills recorded": record_on_the_job_skills(ctx.session, ctx.today)}
+
+
 TASKS: dict[str, Task] = {t.name: t for t in (
     Task("early_warning", _l("Run the early-warning rules and raise alerts"), {"minute": 5}, True, early_warning),
     Task("rematch", _l("Recount how many people each open posting is recommended to, and plan each station's area"),
@@ -107,6 +117,10 @@ TASKS: dict[str, Task] = {t.name: t for t in (
     Task("promote_waitlists", _l("Give free course seats to the waitlists"), {"minute": 15}, True, promote_waitlists),
     Task("referral_sweep", _l("Remind and close unanswered referrals"), {"hour": 8, "minute": 0}, False,
          referral_sweep),
+    Task("employer_subsidies", _l("Write the employers' subsidy lines earned by hires and on-the-job training"),
+         {"hour": 3, "minute": 0}, False, employer_subsidies),
+    Task("on_the_job_skills", _l("Record the skills learnt on the job once the training months have passed"),
+         {"hour": 3, "minute": 20}, False, on_the_job_skills),
 )}
 
 

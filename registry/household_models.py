@@ -175,4 +175,9 @@ class AreaPolicy(db.Model):
 
     area_code: Mapped[str] = mapped_column(ForeignKey("areas.code"), primary_key=True)
     elimination_months: Mapped[int] = mapped_column(default=6)
+    # an employer's subsidy for hiring someone of a monitored or lifted-out household, once the hire has
+    # lasted `hire_subsidy_months`; and per month of on-the-job training (以工代训) of one trainee
+    hire_subsidy_amount: Mapped[int | None]
+    hire_subsidy_months: Mapped[int | None]
+    on_the_job_monthly: Mapped[int | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

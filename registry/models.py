@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from core.enums import LabelledEnum
 from core.extensions import db
 from core.models import User, china_today, enum_column, utcnow
+from registry.exemplar_models import Exemplar, ExemplarKind  # noqa: F401  (re-exported)
 from registry.household_models import (  # noqa: F401  (the household file's tables, re-exported)
     AreaPolicy,
     HelperRole,

@@ -7,8 +7,8 @@ from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 from core.enums import LabelledEnum
 from core.extensions import db
 from core.models import enum_column, utcnow
-from jobs.models import Employer
-from registry.models import Education, Skill, Worker
+from jobs.models import Employer, Job
+from registry.models import Education, Exemplar, Skill, Worker
 
 
 class CourseMode(LabelledEnum):
@@ -67,6 +67,11 @@ class Course(db.Model):
     fee: Mapped[int] = mapped_column(default=0)
     subsidy_per_day: Mapped[int] = mapped_column(default=0)
     employer_id: Mapped[int | None] = mapped_column(ForeignKey("employers.id"), index=True)
+    # 订单式培训: the employer's posting that will take the course's graduates (referred on passing)
+    job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id"), index=True)
+    # who teaches: a local expert on file (registry.models.Exemplar), or a name
+    teacher_id: Mapped[int | None] = mapped_column(ForeignKey("exemplars.id", ondelete="SET NULL"), index=True)
+    teacher_name: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     description: Mapped[str | None] = mapped_column(String(2000))
     certificate_kind: Mapped[CertificateKind | None] = mapped_column(enum_column(CertificateKind))
@@ -79,6 +84,8 @@ class Course(db.Model):
     completion_threshold: Mapped[int] = mapped_column(default=80)  # % of sessions attended to pass
 
     employer: Mapped[Employer | None] = relationship()
+    job: Mapped[Job | None] = relationship()
+    teacher: Mapped[Exemplar | None] = relationship()
     skills_taught: Mapped[list["CourseSkill"]] = relationship(
         back_populates="course", cascade="all, delete-orphan", lazy="selectin", order_by="CourseSkill.id")
     sessions: Mapped[list["CourseSession"]] = relationship(

@@ -1,0 +1,2 @@
+"""TODO(issue 18): subsidy pages. Same blueprint as jobs/views.py."""
+from jobs.views import bp  # noqa: F401
