@@ -13,7 +13,7 @@ from core.extensions import db
 from core.forms import ConfirmForm
 from core.models import Role, china_today
 from core.pages import form_status, page_count, page_number, safe_target, submit
-from jobs import hiring, referral_lifecycle, services
+from jobs import complaints, hiring, referral_lifecycle, reliability, services
 from jobs.forms import BulkHireForm, EmployerForm
 from jobs.models import OPEN_REFERRAL, ReferralStatus
 from jobs.schemas import BulkHireConfirmedIn, EmployerIn
@@ -62,7 +62,10 @@ def employer_home_page(actor, failed_id: int | None = None, failed_form=None, re
     hires = hiring.recent_changes(db.session, actor, ReferralStatus.hired)
     departures = hiring.recent_changes(db.session, actor, ReferralStatus.left)
     stability, overall = referral_lifecycle.employer_stability(db.session, employer.id)
+    open_complaints, _total = complaints.list_complaints(db.session, employer, actor, open_only=True)
     return render_template("jobs/employer_home.html", employer=employer, postings=postings,
+                           standing=reliability.standing_of(db.session, employer), complaints=open_complaints,
+                           min_hires=reliability.RETENTION_MIN_HIRES,
                            waiting=hiring.waiting_counts(db.session, employer.id), inbox=inbox,
                            inbox_total=inbox_total, hires=hires, hires_total=hires_total, departures=departures,
                            departures_total=departures_total, people=_people(actor, (*inbox, *hires, *departures)),

@@ -4,6 +4,7 @@ from marshmallow import (
     Schema,
     ValidationError,
     fields,
+    pre_dump,
     validate,
     validates,
     validates_schema,
@@ -11,10 +12,13 @@ from marshmallow import (
 from stdnum.cn import uscc
 
 from core.auth import acting_user
+from core.extensions import db
 from core.models import china_today
 from core.schemas import AreaCode, Flag, LabelledEnumField, Latitude, Longitude, Paging, Phone, Text
 from core.validators import MAX_ID
+from jobs import reliability
 from jobs.models import (
+    ComplaintKind,
     EmployerKind,
     LeaveReason,
     PhysicalDemand,
@@ -60,14 +64,31 @@ class EmployerOut(Schema):
     verified = fields.Boolean()
     refused_reason = fields.String(allow_none=True, metadata={
         "description": "why an officer would not verify it (cleared when it is verified)"})
+    open_complaints = fields.Method("_open_complaints", metadata={
+        "type": "integer", "description": "complaints not yet resolved (an open wage_arrears one: offered to nobody)"})
+    retention_6m = fields.Method("_retention", allow_none=True, metadata={
+        "type": "number", "description": "of its hires made at least 6 months ago, the share still in work 6 "
+                                         "months after the hire; null under 5 such hires"})
 
     def _contact_phone(self, employer):
         return employer.contact_phone if may_see_contact(acting_user(), employer) else None
+
+    def _open_complaints(self, employer):
+        return reliability.standing_of(db.session, employer).open_complaints
+
+    def _retention(self, employer):
+        return reliability.standing_of(db.session, employer).retention
 
 
 class EmployerList(Schema):
     items = fields.List(fields.Nested(EmployerOut))
     total = fields.Integer()
+
+    @pre_dump
+    def _standing(self, data, **kwargs):
+        """Every employer's complaints and retention in two queries, not two per employer."""
+        reliability.attach_standing(db.session, data["items"])
+        return data
 
 
 class EmployerListArgs(Paging):
@@ -356,3 +377,48 @@ class EmployerSignUpIn(EmployerIn):
 
 class RefusalIn(Schema):
     reason = Text(required=True, validate=validate.Length(1, 500))
+
+
+# --- complaints against an employer (jobs.complaints) ------------------------------------------
+
+class ComplaintIn(Schema):
+    kind = LabelledEnumField(ComplaintKind, required=True)
+    description = Text(required=True, validate=validate.Length(1, 1000), metadata={
+        "description": "what happened: whose wages, since when, how much …"})
+
+
+class ResolutionIn(Schema):
+    resolution = Text(allow_none=True, validate=validate.Length(max=500), metadata={
+        "description": "what was done (工资已结清 …)"})
+
+
+class ResolutionPageIn(ResolutionIn):
+    """The page asks for what was done."""
+    resolution = Text(required=True, validate=validate.Length(1, 500))
+
+
+class ComplaintOut(Schema):
+    id = fields.Integer()
+    employer_id = fields.Integer()
+    kind = LabelledEnumField(ComplaintKind)
+    kind_label = label_of("kind")
+    description = fields.String()
+    created_at = fields.DateTime()
+    filed_by = fields.Function(lambda c: _who(c.created_by), allow_none=True)
+    open = fields.Boolean(attribute="is_open")
+    resolved_at = fields.DateTime(allow_none=True)
+    resolved_by = fields.Function(lambda c: _who(c.resolved_by), allow_none=True)
+    resolution = fields.String(allow_none=True)
+
+
+class ComplaintList(Schema):
+    items = fields.List(fields.Nested(ComplaintOut))
+    total = fields.Integer()
+
+
+class ComplaintListArgs(Paging):
+    open = Flag(data_key="open", attribute="open_only")
+
+
+def _who(user) -> str | None:
+    return (user.display_name or user.username) if user is not None else None
