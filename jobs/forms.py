@@ -69,6 +69,11 @@ class JobForm(FlaskForm):
     physical_demand = LocalisedChoices(_l("Physical demand"), PhysicalDemand)
     starts_on = DateField(_l("Starts on"), validators=[Optional()])
     expires_on = DateField(_l("Posting expires on"), validators=[Optional()])
+    # 以工代训: the schema requires the months when the box is ticked
+    trains_on_job = BooleanField(_l("Trains on the job (以工代训): people without the skills are taught by a mentor"))
+    training_months = IntegerField(_l("Months of training"), validators=[Optional()],
+                                   render_kw={"inputmode": "numeric", "min": 1, "max": 24})
+    mentor_name = StringField(_l("Mentor (师傅)"), render_kw={"maxlength": 32})
 
 
 class AnswerForm(FlaskForm):

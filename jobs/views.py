@@ -39,7 +39,7 @@ SIGN_UP_THROTTLE = "20 per hour"
 JOB_FIELDS = tuple(name for name in JobIn().fields if name not in ("lat", "lon"))
 # What an edit may empty: a field left blank on the form clears the stored value.
 JOB_CLEARABLE = ("description", "wage_min", "wage_max", "address", "area_code", "shift", "min_age",
-                 "max_age", "starts_on", "expires_on")
+                 "max_age", "starts_on", "expires_on", "training_months", "mentor_name")
 
 
 # --- helpers -----------------------------------------------------------------------------------

@@ -23,9 +23,11 @@ from registry.areas import (  # noqa: F401
     area_names,
     area_point,
     areas_in_scope,
+    chain_of,
     distance_km,
     first_point,
     list_areas,
+    officers_area,
     own_areas,
 )
 from registry.corrections import corrected, text_key  # noqa: F401
