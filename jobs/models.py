@@ -66,6 +66,7 @@ class ReferralSource(LabelledEnum):
     station = ("劳保站推荐", "referred by the station")
     employer = ("企业邀请", "invited by the employer")
     worker = ("本人申请", "applied")
+    order = ("订单培训", "order-based training")
 
 
 class LeaveReason(LabelledEnum):

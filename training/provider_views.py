@@ -16,9 +16,10 @@ from core.forms import ConfirmForm
 from core.models import china_today
 from core.pages import form_data, form_status, submit
 from jobs import services as job_services
-from training import catalogue, results, services
+from training import catalogue, orders, results, services
+from training.forms import CourseOrderForm
 from training.models import EnrollmentStatus
-from training.provider_forms import NUMERIC, AttendanceForm, CourseForm, ResultsForm, SessionForm
+from training.provider_forms import NUMERIC, AttendanceForm, ResultsForm, SessionForm
 from training.results import SCORES
 from training.schemas import CourseEditIn, CourseIn, SessionIn
 
@@ -57,14 +58,35 @@ def _employer_choices(course=None) -> list[SelectChoice]:
     return [SelectChoice("", "—")] + [SelectChoice(e.id, e.name) for e in employers]
 
 
-def _course_form(actor, course=None) -> CourseForm:
-    form = CourseForm()
+def _posting_choices(actor, course=None) -> list[SelectChoice]:
+    """Open postings a course may be ordered for: the ordering employer's, or when none is chosen
+    yet every employer's (the employer is then the posting's); the course's own stays listed."""
+    employer_id = course.employer_id if course is not None else None
+    jobs, _total = job_services.list_jobs(db.session, actor, employer_id=employer_id, open_only=True, limit=1000)
+    if course is not None and course.job is not None and course.job not in jobs:
+        jobs.insert(0, course.job)
+    return [SelectChoice("", "—")] + [SelectChoice(j.id, _("%(employer)s · %(title)s (%(n)s openings left)",
+                                                            employer=j.employer.name, title=j.title, n=j.openings_left))
+                                      for j in jobs]
+
+
+def _teacher_choices(course=None) -> list[SelectChoice]:
+    teachers = orders.teachers(db.session, course.area_code if course is not None else None,
+                               course.teacher if course is not None else None)
+    return [SelectChoice("", "—")] + [SelectChoice(t.id, " · ".join(filter(None, (t.name, t.kind.label, t.trade))))
+                                      for t in teachers]
+
+
+def _course_form(actor, course=None) -> CourseOrderForm:
+    form = CourseOrderForm()
     form.area_code.choices = _area_choices(actor, course)
     form.employer_id.choices = _employer_choices(course)
+    form.job_id.choices = _posting_choices(actor, course)
+    form.teacher_id.choices = _teacher_choices(course)
     return form
 
 
-def _fill_course_form(form: CourseForm, course) -> None:
+def _fill_course_form(form: CourseOrderForm, course) -> None:
     for name in COURSE_FIELDS:
         value = getattr(course, name)
         if name == "skills_taught":
@@ -74,7 +96,7 @@ def _fill_course_form(form: CourseForm, course) -> None:
         getattr(form, name).data = value
 
 
-def _course_data(form: CourseForm) -> dict:
+def _course_data(form: CourseOrderForm) -> dict:
     data = form_data(form, COURSE_FIELDS)
     for name in CLEARABLE:
         data.setdefault(name, None)
@@ -158,6 +180,7 @@ def _course_page(course, session_form, status: int = 200):
         session_form.day.render_kw = {"min": course.starts_on.isoformat(), "max": course.ends_on.isoformat()}
     return render_template(
         "training/provider/course.html", course=course,
+        posting_visible=course.job is not None and course.job.visible_to(acting_user()),
         in_class=[e for e in people if e.status is not EnrollmentStatus.waitlisted],
         waiting=[e for e in people if e.status is EnrollmentStatus.waitlisted],
         attended=results.attendance_by_enrollment(db.session, course), marked=marked,
@@ -254,6 +277,17 @@ def _entered(rows) -> dict[int, dict[str, str]]:
             for e in rows if f"pre_score-{e.id}" in request.form}
 
 
+def _order_referrals_said(rows) -> None:
+    """What the passes of a course ordered for a posting did: who was referred to it, who was not
+    and why (a full or closed posting), once per outcome."""
+    said: dict[str, list[str]] = {}
+    for e in rows:
+        if getattr(e, "order_referral", None) is not None:
+            said.setdefault(e.order_referral.message, []).append(e.worker.name)
+    for message, names in said.items():
+        flash(_("%(names)s: %(what)s", names="、".join(names), what=message), "info")
+
+
 @bp.route("/provider/courses/<int:course_id>/results", methods=["GET", "POST"], endpoint="results")
 @page_roles(*roles.COURSE_MANAGERS)
 def course_results(course_id):
@@ -266,6 +300,7 @@ def course_results(course_id):
         entered = _entered(rows)
         # Each person is recorded in a savepoint: one refused leaves the others recorded.
         problems = submit(form, lambda: results.record_class_results(db.session, rows, entered, actor))
+        _order_referrals_said(rows)
         if problems is None:  # the form itself was refused (its CSRF token); no problems is an empty result
             problems, status = {}, 400
             _expired(form)

@@ -2,7 +2,8 @@
 after, and completion. The completion rule: results are recorded once the last session has taken
 place, and a course with sessions is passed only by someone who attended at least the course's
 threshold of them; a pass issues a certificate number and adds the
-course's skills to the person as certified; a fail adds nothing."""
+course's skills to the person as certified (and refers them to the posting an employer ordered the
+course for, 订单式); a fail adds nothing."""
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy import case, func, select
@@ -12,6 +13,7 @@ from core import audit
 from core.crypto import check_code
 from core.errors import Conflict, DomainError, ValidationFailed, flatten_fields
 from core.models import User, china_today
+from jobs import services as job_services
 from registry.models import WorkerSkill
 from training.models import Attendance, Course, CourseSession, Enrollment, EnrollmentStatus
 from training.schemas import ScoresIn
@@ -134,7 +136,9 @@ def record_class_results(session: Session, rows: list[Enrollment], entered: dict
 
 def complete(session: Session, enrollment: Enrollment, passed: bool, actor: User,
              post_score: int | None = None) -> Enrollment:
-    """Passing adds the course's skills to the person as certified; failing adds nothing."""
+    """Passing adds the course's skills to the person as certified and, for a course ordered for a
+    posting, puts the person forward for it at once (`enrollment.order_referral` says what came of
+    it); failing adds nothing."""
     course = enrollment.course
     require_manager(actor, course)
     if enrollment.status is not EnrollmentStatus.enrolled:
@@ -158,6 +162,9 @@ def complete(session: Session, enrollment: Enrollment, passed: bool, actor: User
         _certify(enrollment)
     session.flush()
     audit.record(actor, "update", "enrollment", enrollment.id, fields=["status"])
+    if passed and course.job is not None:  # 订单式: the ordered posting takes its graduates, while it has openings
+        enrollment.order_referral = job_services.refer_graduate(session, enrollment.worker, course.job, actor,
+                                                                course.title)
     return enrollment
 
 

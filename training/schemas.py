@@ -32,6 +32,14 @@ class CourseIn(Schema):
     fee = fields.Integer(load_default=0, validate=validate.Range(0, 1_000_000))
     subsidy_per_day = fields.Integer(load_default=0, validate=validate.Range(0, 10_000))
     employer_id = fields.Integer(allow_none=True, validate=validate.Range(1, MAX_ID))
+    job_id = fields.Integer(allow_none=True, validate=validate.Range(1, MAX_ID), metadata={
+        "description": "订单式: a posting of the ordering employer (the employer is the posting's when none is "
+                       "given) that takes the course's graduates: each is referred to it on passing, while it "
+                       "has openings. A posting newly named must be open with openings left (409)."})
+    teacher_id = fields.Integer(allow_none=True, validate=validate.Range(1, MAX_ID), metadata={
+        "description": "who teaches: a local expert (乡村能手) or leader (致富带头人) on file"})
+    teacher_name = Text(allow_none=True, validate=validate.Length(min=2, max=32), metadata={
+        "description": "who teaches, when not on file (not together with teacher_id)"})
     description = Text(allow_none=True, validate=validate.Length(max=2000))
     certificate_kind = LabelledEnumField(CertificateKind, allow_none=True)
     certificate_level = fields.Integer(allow_none=True, validate=validate.OneOf(sorted(LEVELS)))
@@ -66,8 +74,10 @@ def course_problems(value, stored=None) -> dict[str, str]:
             problems.setdefault(name, _("must not be in the past (today is %(today)s)", today=today.isoformat()))
     if value("min_age") is not None and value("max_age") is not None and value("min_age") > value("max_age"):
         problems["max_age"] = _("must not be below the lowest age")
-    if value("hire_commitment") and not value("employer_id"):
+    if value("hire_commitment") and not value("employer_id") and not value("job_id"):
         problems["hire_commitment"] = _("only for a course ordered by an employer")
+    if value("teacher_id") and value("teacher_name"):
+        problems["teacher_name"] = _("leave blank when a teacher on file is chosen")
     if value("certificate_level") and value("certificate_kind") is not CertificateKind.skill_level:
         problems["certificate_level"] = _("only for a vocational skill level certificate")
     return problems
@@ -94,7 +104,14 @@ class CoursePatch(Schema):
     fee = fields.Integer(validate=validate.Range(0, 1_000_000))
     fee_waived = Flag()
     subsidy_per_day = fields.Integer(validate=validate.Range(0, 10_000))
+    employer_id = fields.Integer(allow_none=True, validate=validate.Range(1, MAX_ID))
+    job_id = fields.Integer(allow_none=True, validate=validate.Range(1, MAX_ID),
+                            metadata={"description": "as for a new course; null ends the order's posting"})
     hire_commitment = fields.Integer(allow_none=True, validate=validate.Range(1, 10_000))
+    teacher_id = fields.Integer(allow_none=True, validate=validate.Range(1, MAX_ID),
+                                metadata={"description": "a teacher on file; clears teacher_name unless it is sent"})
+    teacher_name = Text(allow_none=True, validate=validate.Length(min=2, max=32),
+                        metadata={"description": "a teacher not on file; clears teacher_id unless it is sent"})
     min_age = fields.Integer(allow_none=True, validate=validate.Range(16, 75))
     max_age = fields.Integer(allow_none=True, validate=validate.Range(16, 75))
     min_education = LabelledEnumField(Education, allow_none=True)
@@ -154,6 +171,19 @@ class CourseOut(Schema):
     fee = fields.Integer()
     subsidy_per_day = fields.Integer()
     employer_id = fields.Integer(allow_none=True)
+    job_id = fields.Integer(allow_none=True)
+    order = fields.Function(lambda course: order_of(course), allow_none=True, metadata={
+        "description": "订单式: {employer_id, employer, job_id, job_title, hire_commitment, openings_left, "
+                       "job_open}; null for a course no employer ordered"})
+    teacher_id = fields.Integer(allow_none=True)
+    teacher_name = fields.String(allow_none=True)
+    teacher = fields.Function(lambda course: course.teacher.name if course.teacher else course.teacher_name,
+                              allow_none=True, metadata={"description": "who teaches, by name"})
+    teacher_kind = fields.Function(lambda course: course.teacher.kind.name if course.teacher else None,
+                                   allow_none=True, metadata={"description": "expert or leader; null for a name"})
+    teacher_kind_label = fields.Function(lambda course: course.teacher.kind.label if course.teacher else None,
+                                         allow_none=True)
+    teacher_trade = fields.Function(lambda course: course.teacher.trade if course.teacher else None, allow_none=True)
     description = fields.String(allow_none=True)
     certificate_kind = LabelledEnumField(CertificateKind, allow_none=True)
     certificate_kind_label = label_of("certificate_kind")
@@ -169,6 +199,16 @@ class CourseOut(Schema):
     enrolled_count = fields.Integer()
     waitlisted_count = fields.Integer()
     seats_left = fields.Integer()
+
+
+def order_of(course) -> dict | None:
+    """The order of a course an employer ordered (订单式): who, for which posting, how many hired."""
+    if course.employer is None:
+        return None
+    job = course.job
+    return {"employer_id": course.employer_id, "employer": course.employer.name, "job_id": course.job_id,
+            "job_title": job.title if job else None, "hire_commitment": course.hire_commitment,
+            "openings_left": job.openings_left if job else None, "job_open": job.is_open if job else None}
 
 
 class CourseList(Schema):
@@ -292,6 +332,20 @@ class EnrollmentOut(Schema):
     completed_on = fields.Date(allow_none=True)
     certificate_no = fields.String(allow_none=True)
     rating = fields.Integer(allow_none=True)
+    order_referral = fields.Function(lambda e: order_referral_of(e), allow_none=True, metadata={
+        "description": "in the answer to a pass of an order course: {job_id, referral_id, status, outcome "
+                       "(referred, posting_closed, no_openings, already_referred, wage_arrears, cannot_work, "
+                       "not_eligible), message}; null otherwise"})
+
+
+def order_referral_of(enrollment) -> dict | None:
+    """What passing an order course did (set by training.results.complete on the enrolment)."""
+    done = getattr(enrollment, "order_referral", None)
+    if done is None:
+        return None
+    referral = done.referral
+    return {"job_id": done.job.id, "referral_id": referral.id if referral else None,
+            "status": referral.status.name if referral else None, "outcome": done.outcome, "message": done.message}
 
 
 class CourseEditIn(CourseIn):

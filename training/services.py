@@ -22,9 +22,9 @@ from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from core.models import Role, User, china_today, utcnow
 from core.scoping import user_sees_area, within_clause
 from core.validators import MAX_ID
-from jobs.models import Employer
-from registry.models import Area, Education, Skill, Worker
+from registry.models import Education, Skill, Worker
 from registry.services import area_point, can_read_worker, skill_values, skills_meant, text_key
+from training import orders
 from training.ledger import person_lines  # noqa: F401  (the subsidy ledger, for the household file)
 from training.models import (
     DAYTIME,
@@ -45,7 +45,7 @@ EDUCATION_ORDER = list(Education)
 def create_course(session: Session, data: dict, actor: User) -> Course:
     if not actor.manages_courses:
         raise Forbidden(_("Your role is not allowed to do this."))
-    _check_references(session, data)
+    orders.check_references(session, data)  # the area, the employer's posting (订单式), the teacher
     skills = data.pop("skills_taught", [])
     course = Course(**data, provider_user_id=actor.id if actor.role is Role.provider else None)
     course.coords_derived = course.lat is None or course.lon is None
@@ -62,7 +62,7 @@ def update_course(session: Session, course: Course, data: dict, actor: User) -> 
     """Changes a course; the capacity may not drop below the seats already taken, the dates must
     keep every session of the course, and the subsidy per day is fixed once attendance is recorded."""
     require_manager(actor, course)
-    _check_references(session, data)
+    orders.check_references(session, data, course)
     if "capacity" in data and data["capacity"] < course.enrolled_count:
         raise ValidationFailed(_("The capacity is below the seats taken."), {
             "capacity": _("%(n)s people hold a seat already", n=course.enrolled_count)})
@@ -149,13 +149,6 @@ def _check_merged(course: Course, data: dict) -> None:
     problems = course_problems(lambda name: data[name] if name in data else getattr(course, name), course)
     if problems:
         raise ValidationFailed(_("The course does not hold together."), problems)
-
-
-def _check_references(session: Session, data: dict) -> None:
-    if data.get("area_code") and session.get(Area, data["area_code"]) is None:
-        raise ValidationFailed(_("Unknown area."), {"area_code": _("no area has this code")})
-    if data.get("employer_id") is not None and session.get(Employer, data["employer_id"]) is None:
-        raise ValidationFailed(_("Unknown employer."), {"employer_id": _("no employer has this id")})
 
 
 def may_manage(actor: User | None, course: Course) -> bool:

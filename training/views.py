@@ -17,7 +17,7 @@ from core.extensions import db
 from core.forms import ConfirmForm
 from core.models import Role, china_today
 from core.pages import PAGE_SIZE, form_status, page_count, page_number, safe_target, submit
-from training import catalogue, outcomes, results, services, survey
+from training import catalogue, orders, outcomes, results, services, survey
 from training.forms import RatingForm, WishForm, WithdrawForm
 from training.models import Course, CourseMode, Enrollment, EnrollmentStatus
 from training.schemas import RatingIn, WishIn
@@ -111,8 +111,16 @@ def course(course_id):
                            outcomes=outcomes.outcomes(db.session, course), ratings=outcomes.ratings(db.session, course),
                            enrol_link=enrol_link, manage_link=manage_link, show_outcomes=show_outcomes,
                            unlinked=unlinked,
+                           posting_visible=course.job is not None and course.job.visible_to(viewer),
                            form=ConfirmForm(),
                            withdraw_form=WithdrawForm(formdata=None, next=request.path), today=china_today())
+
+
+@bp.app_template_global()
+def order_courses(job_id: int) -> list[orders.OrderCourse]:
+    """On a posting's page (jobs/job.html): the courses ordered for it (订单式), with their classes.
+    The posting's package is below this one and knows no courses, so the courses come from here."""
+    return orders.courses_for_posting(db.session, job_id)
 
 
 @bp.post("/courses/<int:course_id>/enrol")
