@@ -22,6 +22,11 @@ DEMAND_CODE = {PhysicalDemand.light: rules.LIGHT, PhysicalDemand.medium: rules.M
                PhysicalDemand.heavy: rules.HEAVY}
 
 
+def suspended_words() -> str:
+    """Why an employer's postings are offered to nobody while a wage-arrears complaint is open."""
+    return _("an unresolved wage-arrears complaint: recommendations paused")
+
+
 def same_skill(skill: Skill | None) -> str | None:
     """What makes two entries the same skill: the occupation code, else the entry itself."""
     if skill is None:
@@ -49,6 +54,7 @@ class Pair:
     accommodation: bool
     skills_required: int  # resolved required skills
     skills_met: int  # of those, met fully or through the same occupational group
+    trains_on_job: bool = False  # 以工代训: what is missing is taught there
 
 
 def broken(pair: Pair) -> list[str]:
@@ -60,7 +66,7 @@ def broken(pair: Pair) -> list[str]:
         "hours": rules.hours_fit(pair.needs_flexible, pair.offers_flexible),
         "welfare": rules.welfare_fits(pair.public_welfare, pair.may_hold_welfare_post),
         "reach": rules.reach_fits(pair.km, pair.reach_km, pair.willing_to_migrate, pair.accommodation),
-        "skills": rules.skills_fit(pair.skills_required, pair.skills_met),
+        "skills": rules.skills_fit(pair.skills_required, pair.skills_met, pair.trains_on_job),
     }
     return [name for name in rules.RULES if not checks[name]]
 
@@ -102,9 +108,11 @@ def _bound(value: int | None) -> float:
     return math.nan if value is None else float(value)
 
 
-def pair_of(worker: Worker, job: Job, km: float | None = None, skills: tuple | None = None) -> Pair:
+def pair_of(worker: Worker, job: Job, km: float | None = None, skills: tuple | None = None,
+            suspended: bool = False) -> Pair:
     """The rules' view of a person and a posting; `km` as the matcher measured it, else measured here;
-    `skills` as skills_met counted them, else counted here."""
+    `skills` as skills_met counted them, else counted here. `suspended`: its employer has an open
+    wage-arrears complaint (jobs.reliability), so the posting is offered to nobody meanwhile."""
     if km is None:
         km = km_between((worker.lat, worker.lon), (job.lat, job.lon))
     required, met, _unmet = skills or skills_met(worker, job)
@@ -112,22 +120,22 @@ def pair_of(worker: Worker, job: Job, km: float | None = None, skills: tuple | N
         age=float(worker.age), min_age=_bound(job.min_age), max_age=_bound(job.max_age),
         health=HEALTH_CODE[worker.health], demand=DEMAND_CODE[job.physical_demand],
         needs_flexible=bool(worker.needs_flexible_hours), offers_flexible=bool(job.flexible_hours),
-        listed=job.is_open, openings_left=job.openings_left, public_welfare=bool(job.public_welfare),
+        listed=job.is_open and not suspended, openings_left=job.openings_left, public_welfare=bool(job.public_welfare),
         may_hold_welfare_post=may_hold_public_welfare_post(worker), km=km,
         reach_km=worker.max_commute_km if worker.max_commute_km is not None else DEFAULT_COMMUTE_KM,
         willing_to_migrate=bool(worker.willing_to_migrate), accommodation=bool(job.accommodation),
-        skills_required=required, skills_met=met)
+        skills_required=required, skills_met=met, trains_on_job=bool(job.trains_on_job))
 
 
-def blockers(worker: Worker, job: Job, km: float | None = None) -> dict[str, str]:
-    """Every rule the pair breaks, by name, in words."""
+def blockers(worker: Worker, job: Job, km: float | None = None, suspended: bool = False) -> dict[str, str]:
+    """Every rule the pair breaks, by name, in words (`suspended`: as pair_of)."""
     skills = skills_met(worker, job)
-    pair = pair_of(worker, job, km, skills)
+    pair = pair_of(worker, job, km, skills, suspended)
     words = {}
     for name in broken(pair):
         if name == "posting":
             words[name] = (_("the posting is closed or expired") if not job.is_open
-                           else _("every opening is filled"))
+                           else suspended_words() if suspended else _("every opening is filled"))
         elif name == "age":
             words[name] = _("age %(age)s is outside %(low)s–%(high)s", age=worker.age, low=job.min_age or "",
                             high=job.max_age or "")

@@ -8,7 +8,8 @@ function, inlined), and "why not this job?" and the referral checks call it on o
 
 Unknown values rule nobody out: a missing age bound is NaN (every comparison with it is False), an
 unknown distance is NaN, and a posting whose required skills all failed to resolve asks nothing
-that can be checked.
+that can be checked. A posting that trains on the job (以工代训: a mentor teaches the work for some
+months) asks no skill of anyone before they start.
 """
 from __future__ import annotations
 
@@ -39,7 +40,8 @@ def hours_fit(needs_flexible, offers_flexible):
 
 
 def posting_takes_people(listed, openings_left):
-    """Open (not closed, not expired, its employer verified) with an opening left."""
+    """Open (not closed, not expired, its employer verified and without an open wage-arrears
+    complaint: matching.data reads all of that into `listed`) with an opening left."""
     return np.logical_and(listed, openings_left > 0)
 
 
@@ -59,10 +61,12 @@ def reach_fits(km, reach_km, willing_to_migrate, accommodation):
     return np.logical_or(np.logical_not(km > reach_km), np.logical_and(willing_to_migrate, accommodation))
 
 
-def skills_fit(required, met):
+def skills_fit(required, met, trains_on_job):
     """A posting that requires skills takes only people who meet at least one of them, fully or
-    through the same occupational group (`met` counts those; `required` counts the resolved ones)."""
-    return np.logical_or(required == 0, met > 0)
+    through the same occupational group (`met` counts those; `required` counts the resolved ones),
+    unless it trains on the job (以工代训): there a mentor teaches what is missing, so it takes
+    anyone otherwise eligible."""
+    return np.logical_or(np.logical_or(required == 0, met > 0), trains_on_job)
 
 
 RULES = ("posting", "age", "health", "hours", "welfare", "reach", "skills")  # the order why-not names them

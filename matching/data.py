@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 
 from core.models import china_today
 from core.scoping import area_prefix, within_clause
-from jobs.models import Employer, Job, JobSkill, WageUnit
-from jobs.services import DEMAND_CODE, HEALTH_CODE, rules
+from jobs.models import Complaint, Employer, Job, JobSkill, WageUnit
+from jobs.services import DEMAND_CODE, HEALTH_CODE, blocked_employers_clause, retention, rules
 from matching import engine
 from registry.models import (
     EmploymentStatus,
@@ -254,9 +254,11 @@ def monthly(wage: int | None, unit: WageUnit) -> float:
 
 
 def open_jobs_conditions(today: date | None = None) -> list:
+    """The postings the matcher offers: open, verified, an opening left, and not of an employer with
+    an open wage-arrears complaint (those are offered to nobody until it is resolved)."""
     today = today or china_today()
     return [Job.closed_at.is_(None), Employer.verified_at.is_not(None), Job.hired_count < Job.openings,
-            or_(Job.expires_on.is_(None), Job.expires_on >= today)]
+            or_(Job.expires_on.is_(None), Job.expires_on >= today), Job.employer_id.not_in(blocked_employers_clause())]
 
 
 @dataclass
@@ -280,12 +282,15 @@ class Postings:
 
 def open_postings(session: Session, space: SkillSpace | None = None, job_ids: list[int] | None = None) -> Postings:
     """Open postings with openings left (or the given ones, whatever their state: for "why not"),
-    read as plain columns: a request that ranks two thousand postings builds no ORM objects."""
+    read as plain columns: a request that ranks two thousand postings builds no ORM objects. A
+    posting asked for by id whose employer has an open wage-arrears complaint is not `listed`.
+    Each employer's retention (jobs.services.retention) is read in one query for all of them."""
     space = space or skill_space(session)
     today = china_today()
     query = select(Job.id, Job.lat, Job.lon, Job.min_age, Job.max_age, Job.physical_demand, Job.flexible_hours,
                    Job.accommodation, Job.wage_max, Job.wage_unit, Job.openings, Job.hired_count,
-                   Job.public_welfare, Job.employer_id, Job.closed_at, Job.expires_on, Employer.verified_at
+                   Job.public_welfare, Job.employer_id, Job.closed_at, Job.expires_on, Employer.verified_at,
+                   Job.trains_on_job, Job.employer_id.in_(blocked_employers_clause())
                    ).join(Employer, Employer.id == Job.employer_id)
     query = query.where(Job.id.in_(job_ids)) if job_ids is not None else query.where(*open_jobs_conditions())
     rows = session.execute(query.order_by(Job.id)).all()
@@ -312,10 +317,14 @@ def open_postings(session: Session, space: SkillSpace | None = None, job_ids: li
         required=_csr(values, (len(rows), len(space.ids))),
         unresolved=unresolved,
         public_welfare=np.array([bool(r[12]) for r in rows], bool),
-        listed=np.array([r[14] is None and (r[15] is None or r[15] >= today) and r[16] is not None for r in rows],
-                        bool),
+        listed=np.array([r[14] is None and (r[15] is None or r[15] >= today) and r[16] is not None and not r[18]
+                         for r in rows], bool),
+        trains_on_job=np.array([bool(r[17]) for r in rows], bool),
     )
-    return Postings(table, np.array([r[13] for r in rows], np.int64))
+    employer = np.array([r[13] for r in rows], np.int64)
+    kept = retention(session, np.unique(employer).tolist())
+    table.retention = np.array([np.nan if kept.get(e) is None else kept[e] for e in employer.tolist()], np.float32)
+    return Postings(table, employer)
 
 
 # --- what is kept between requests ---------------------------------------------------------------
@@ -350,20 +359,28 @@ def _read_only(*tables) -> None:
                     array.flags.writeable = False
 
 
+def _complaints():
+    """Complaints made (count, newest) and resolved (count, latest): any change of them changes these."""
+    return (select(func.count(Complaint.id)).scalar_subquery(), select(func.max(Complaint.id)).scalar_subquery(),
+            select(func.count(Complaint.resolved_at)).scalar_subquery(),
+            select(func.max(Complaint.resolved_at)).scalar_subquery())
+
+
 def _taxonomy():
     return (select(func.count(Skill.id)).scalar_subquery(), select(func.max(Skill.id)).scalar_subquery())
 
 
 def current_postings(session: Session) -> tuple[SkillSpace, Postings]:
-    """The skill space and the open postings. Their fingerprint: the day (expiry), every
-    posting's last change (hires and departures included), their skills, employers'
-    verification, and the skill taxonomy."""
+    """The skill space and the open postings. Their fingerprint: the day (expiry, retention's six
+    months), every posting's last change (hires and departures included, which is what retention
+    counts), their skills, employers' verification, complaints made and resolved (an open
+    wage-arrears one withdraws an employer's postings at once), and the skill taxonomy."""
     fingerprint = (china_today(), *session.execute(select(
         func.count(Job.id), func.max(Job.id), func.max(Job.updated_at), func.coalesce(func.sum(Job.hired_count), 0),
         func.count(Job.closed_at),
         select(func.count(JobSkill.id)).scalar_subquery(), select(func.max(JobSkill.id)).scalar_subquery(),
         select(func.count(Employer.verified_at)).scalar_subquery(),
-        select(func.max(Employer.verified_at)).scalar_subquery(), *_taxonomy())).one())
+        select(func.max(Employer.verified_at)).scalar_subquery(), *_complaints(), *_taxonomy())).one())
 
     def read():
         space = skill_space(session)

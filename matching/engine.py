@@ -1,8 +1,8 @@
 """The matcher's arithmetic, on arrays only (no Flask, no database): every worker–job pair gets a
 score in [0, 1] from skill coverage, distance against the worker's commute limit and wage
-against expectation, or is ruled out by a hard constraint. Pairs are scored in blocks of workers
-against all jobs, so the whole N×M matrix never exists; what leaves a block is each worker's
-best k jobs.
+against expectation, nudged by how well the employer keeps the people it hires, or is ruled out by
+a hard constraint. Pairs are scored in blocks of workers against all jobs, so the whole N×M matrix
+never exists; what leaves a block is each worker's best k jobs.
 
 The inputs are columns (numpy arrays) built by matching/data.py from the database, or by the
 benchmark's generator. Missing data never counts as a match: an unknown distance, wage or skill
@@ -22,6 +22,8 @@ CERTIFIED, SELF_REPORTED = 1.0, 0.8  # what a held skill is worth toward a requi
 RELATED = 0.5  # a skill of the same occupational group, for a required skill not held
 NO_SKILLS_NEEDED = 0.5  # a job that asks for no skill: anyone can do it, nobody is a specialist
 AWAY = 0.4  # a far job taken by someone willing to migrate, with accommodation
+RETENTION_WEIGHT = 0.1  # an employer whose hires stay: its fit × (1 + 0.1 × (share kept − 0.5)), at most 1
+RETENTION_NEUTRAL = 0.5  # the share kept six months on that neither raises nor lowers a fit
 BLOCK = 2048  # workers per block
 EARTH_KM = 6371.0
 
@@ -60,7 +62,9 @@ class Jobs:
     required: sparse.csr_matrix  # M×S binary: required canonical skills
     unresolved: np.ndarray  # int16: required skills that resolved to nothing (never matched)
     public_welfare: np.ndarray  # bool: a public-welfare post
-    listed: np.ndarray | None = None  # bool: open, unexpired, employer verified (None: all are)
+    listed: np.ndarray | None = None  # bool: open, unexpired, employer verified and not suspended (None: all are)
+    trains_on_job: np.ndarray | None = None  # bool: 以工代训, what is missing is taught there (None: none does)
+    retention: np.ndarray | None = None  # float32: the employer's hires kept 6 months on, NaN unknown (None: all)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -83,6 +87,19 @@ class Prepared:
     resolved: np.ndarray  # M: required skills that resolved (the ones the skills rule can check)
     listed: np.ndarray  # M bool
     held_groups: sparse.csr_matrix  # N×G binary
+    trains: np.ndarray  # M bool: trains on the job
+    nudge: np.ndarray  # M float32: the fit's factor for the employer's retention (retention_factor)
+
+
+def retention_factor(jobs: Jobs) -> np.ndarray:
+    """Per posting, what its fit is multiplied by for how well its employer keeps people:
+    1 + RETENTION_WEIGHT × (share kept − RETENTION_NEUTRAL), so 0.95 to 1.05; 1 when unknown."""
+    if jobs.retention is None:
+        return np.ones(len(jobs), np.float32)
+    kept = np.asarray(jobs.retention, np.float32)
+    return np.where(np.isnan(kept), np.float32(1.0),
+                    np.float32(1.0) + np.float32(RETENTION_WEIGHT) * (kept - np.float32(RETENTION_NEUTRAL))
+                    ).astype(np.float32)
 
 
 def prepare(workers: Workers, jobs: Jobs, skill_group: np.ndarray) -> Prepared:
@@ -104,7 +121,9 @@ def prepare(workers: Workers, jobs: Jobs, skill_group: np.ndarray) -> Prepared:
                     reach=reach, required_groups=np.asarray((required @ membership).todense(), np.float32),
                     needed=(resolved + jobs.unresolved).astype(np.float32), resolved=resolved,
                     listed=np.ones(len(jobs), bool) if jobs.listed is None else jobs.listed.astype(bool),
-                    held_groups=held_groups)
+                    held_groups=held_groups,
+                    trains=np.zeros(len(jobs), bool) if jobs.trains_on_job is None else jobs.trains_on_job.astype(bool),
+                    nudge=retention_factor(jobs))
 
 
 @dataclass
@@ -136,9 +155,12 @@ def score_block(workers: Workers, jobs: Jobs, prepared: Prepared, rows: np.ndarr
     exact_count = (held @ required_t).toarray()
     related_count = prepared.held_groups[rows] @ prepared.required_groups[cols].T
     needed = prepared.needed[cols][None, :]
+    trains = prepared.trains[cols][None, :]
     with np.errstate(invalid="ignore", divide="ignore"):
         coverage = np.where(needed > 0, (exact_weight + RELATED * (related_count - exact_count)) / needed,
                             NO_SKILLS_NEEDED).astype(np.float32)
+    # on the job, what is missing is taught: nobody counts less than where no skill is asked
+    coverage = np.where(trains, np.maximum(coverage, np.float32(NO_SKILLS_NEEDED)), coverage)
 
     km = np.hypot(prepared.wx[rows, None] - prepared.jx[None, cols], prepared.wy[rows, None] - prepared.jy[None, cols])
     limit = workers.commute_km[rows, None]
@@ -158,10 +180,11 @@ def score_block(workers: Workers, jobs: Jobs, prepared: Prepared, rows: np.ndarr
     others &= rules.welfare_fits(jobs.public_welfare[None, cols], workers.welfare_ok[rows, None])
     others &= rules.reach_fits(km, prepared.reach[rows, None], workers.migrate[rows, None],
                                jobs.accommodation[None, cols])
-    skilled = rules.skills_fit(prepared.resolved[cols][None, :], related_count)
+    skilled = rules.skills_fit(prepared.resolved[cols][None, :], related_count, trains)
     feasible = others & skilled
 
     total = WEIGHTS["skills"] * coverage + WEIGHTS["distance"] * near + WEIGHTS["wage"] * pay
+    total = np.minimum(total.astype(np.float32) * prepared.nudge[cols][None, :], np.float32(1.0))
     total = np.where(feasible, total, np.float32(-1.0)).astype(np.float32)
     return Block(rows, cols, total, coverage, near, pay.astype(np.float32), km, needed - exact_count,
                  others & ~skilled)

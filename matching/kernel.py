@@ -60,6 +60,8 @@ class Postings(NamedTuple):
     wage: np.ndarray
     openings: np.ndarray
     public_welfare: np.ndarray
+    trains: np.ndarray  # trains on the job (以工代训)
+    nudge: np.ndarray  # the fit's factor for the employer's retention (engine.retention_factor)
 
 
 class Scoring(NamedTuple):
@@ -137,9 +139,11 @@ def shortlist_pairs(rows, cols, people, posts, scoring, best):
                 elif in_group[posts.skill_group[skill]]:
                     got += scoring.related
                     met += 1
-            if not skills_fit(posts.resolved[j], met):
+            if not skills_fit(posts.resolved[j], met, posts.trains[j]):
                 continue
             coverage = scoring.no_skills if posts.needed[j] == 0 else got / posts.needed[j]
+            if posts.trains[j] and coverage < scoring.no_skills:  # what is missing is taught there
+                coverage = scoring.no_skills
             if within and not np.isnan(commute):
                 near = one - np.float32(0.5) * km / max(commute, one)
             elif away:
@@ -151,7 +155,9 @@ def shortlist_pairs(rows, cols, people, posts, scoring, best):
                 pay = np.float32(0.0)
             elif pay > one:
                 pay = one
-            score = scoring.skills * coverage + scoring.distance * near + scoring.wage * pay
+            score = (scoring.skills * coverage + scoring.distance * near + scoring.wage * pay) * posts.nudge[j]
+            if score > one:
+                score = one
             if score > best_s[k - 1]:
                 q = k - 1
                 while q > 0 and best_s[q - 1] < score:
@@ -197,7 +203,8 @@ class Columns:
             max_age=jobs.max_age.astype(np.float32), demand=jobs.demand.astype(np.int8),
             flexible=jobs.flexible.astype(np.bool_), accommodation=jobs.accommodation.astype(np.bool_),
             wage=jobs.wage.astype(np.float32), openings=jobs.openings.astype(np.int32),
-            public_welfare=jobs.public_welfare.astype(np.bool_))
+            public_welfare=jobs.public_welfare.astype(np.bool_), trains=prepared.trains.astype(np.bool_),
+            nudge=prepared.nudge.astype(np.float32))
         self.scoring = Scoring(np.float32(related), np.float32(no_skills_needed), np.float32(away),
                                *(np.float32(weights[k]) for k in ("skills", "distance", "wage")))
 

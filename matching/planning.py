@@ -106,8 +106,9 @@ def one_skill_away(session: Session, area_code: str, actor: User, limit: int = 3
             prepared.needed[cols][None, :], 1)) + engine.WEIGHTS["distance"] * block.distance + \
             engine.WEIGHTS["wage"] * block.wage
         possible = (block.total >= 0) | block.skills_only
+        # a posting that trains on the job (以工代训) teaches what is missing itself: no course needed
         hits = np.argwhere(possible & (block.missing == 1) & (once_learned >= GOOD_ENOUGH)
-                           & (postings.table.unresolved[cols] == 0)[None, :])
+                           & ((postings.table.unresolved[cols] == 0) & ~prepared.trains[cols])[None, :])
         for a, b in hits:
             row, col = int(rows[a]), int(cols[b])
             held = set(people.table.skills[row].indices.tolist())

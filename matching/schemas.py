@@ -39,6 +39,10 @@ class CourseRecommendation(Schema):
     seats_left = fields.Function(lambda a: a.course.seats_left)
     closes_skills = fields.List(fields.String())
     for_job_ids = fields.List(fields.Integer())
+    order_job_id = fields.Integer(allow_none=True, metadata={
+        "description": "订单培训: the posting (one the person aims at) whose employer takes the course's graduates"})
+    ordered_by = fields.String(allow_none=True, metadata={"description": "that posting's employer"})
+    order_note = fields.String(allow_none=True)
 
 
 class Recommendations(Schema):

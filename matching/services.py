@@ -2,6 +2,7 @@
 "why not this job", the allocation plan for an area, a posting's candidates, and the small
 questions the matcher's pages ask of them (who may refer, what is offered). The arithmetic is in
 engine.py and allocation.py; this module loads the columns (data.py) and turns numbers into words.
+The courses advised for the training gap are chosen in advice.py.
 The plan's review on screen and paper (its workbook, the referral slips) is in plan_review.py.
 
 The matcher's entry: other packages (the scheduler's tasks) use it through this module only."""
@@ -17,10 +18,11 @@ from sqlalchemy.orm import Session, lazyload
 
 from core.auth import system_actor
 from core.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
-from core.models import Role, User, UserArea, china_today, utcnow
+from core.models import Role, User, UserArea, utcnow
 from core.scoping import user_sees_area
 from jobs.models import OPEN_REFERRAL, Employer, Job, Referral
 from jobs.services import (
+    blocked_employer_ids,
     blockers,
     create_referral,
     person_view,
@@ -29,12 +31,11 @@ from jobs.services import (
     same_skill,
 )
 from matching import allocation, data, demand, engine
+from matching.advice import CourseAdvice, training_gap
 from matching.demand import rematch  # noqa: F401  (the scheduler counts demand through it)
 from matching.models import PlanSummary
 from registry.models import Area, Household, Worker
 from registry.services import can_read_worker
-from training.models import Course
-from training.services import list_courses
 
 GOOD_WITH_SKILLS = 0.6  # a job worth training for: this good once the missing skills are learned
 GAP_POSTINGS = 30  # postings looked at for course advice, the most promising first
@@ -57,13 +58,6 @@ class JobMatch:
 
 
 @dataclass
-class CourseAdvice:
-    course: Course
-    closes_skills: list[str]
-    for_job_ids: list[int]
-
-
-@dataclass
 class Recommendations:
     jobs: list[JobMatch]
     courses: list[CourseAdvice]
@@ -80,9 +74,19 @@ def _held(worker: Worker) -> dict[str, bool]:
     return held
 
 
-def _explain(worker: Worker, job: Job, block: engine.Block, col: int, feasible: bool) -> JobMatch:
+def on_the_job_words(job: Job) -> str:
+    """What a posting that trains on the job (以工代训) says to someone lacking its skills."""
+    if job.training_months:
+        return _("On-the-job training: a mentor teaches you for %(months)s months, no experience needed",
+                 months=job.training_months)
+    return _("On-the-job training: a mentor teaches you, no experience needed")
+
+
+def _explain(worker: Worker, job: Job, block: engine.Block, col: int, feasible: bool,
+             kept: float | None = None) -> JobMatch:
     """Components as numbers, short reasons in words (each skill said once), and the skills the
-    person lacks."""
+    person lacks: none where the posting trains on the job, which says so instead. `kept`: the
+    employer's hires still there six months on (None unknown)."""
     held = _held(worker)
     held_groups = {s.skill.group_code for s in worker.skills if s.skill is not None}
     reasons, missing, missing_keys, seen = [], [], [], set()
@@ -102,6 +106,9 @@ def _explain(worker: Worker, job: Job, block: engine.Block, col: int, feasible: 
                 reasons.append(_("related skills to %(skill)s", skill=need.canonical))
     if not job.required_skills:
         reasons.append(_("no particular skill needed"))
+    if job.trains_on_job and missing:  # taught there: not missing, and no course needed first
+        reasons.insert(0, on_the_job_words(job))
+        missing, missing_keys = [], []
     km, near = float(block.km[0, col]), float(block.distance[0, col])
     if not np.isnan(km):
         reasons.append(_("about %(km)s km from home", km=round(km)))
@@ -111,6 +118,8 @@ def _explain(worker: Worker, job: Job, block: engine.Block, col: int, feasible: 
     if worker.expected_wage and not np.isnan(wage):
         reasons.append(_("pays more than expected") if wage > worker.expected_wage else
                        _("pays what they expect") if wage == worker.expected_wage else _("pays less than expected"))
+    if kept is not None and not np.isnan(kept):
+        reasons.append(_("%(share)s%% of those it hires are still there six months on", share=round(kept * 100)))
     components = {"skills": round(float(block.skills[0, col]), 3), "distance": round(near, 3),
                   "wage": round(float(block.wage[0, col]), 3)}
     score = round(float(block.total[0, col]), 3) if feasible else 0.0
@@ -154,18 +163,22 @@ def recommend(session: Session, worker: Worker, actor: User, limit: int = 10) ->
     others = {c: max(counts.get(int(ids[c]), 0) - (c in mine), 0) for c in candidates}
     spread = sorted(candidates, key=lambda c: -demand.spread_score(float(total[c]), others[c] + 1,
                                                               int(postings.table.openings[c])))[:limit]
-    matches = [_explain(worker, job, block, c, True) for job, c in zip(postings.load(session, spread), spread)]
+    kept = postings.table.retention
+    matches = [_explain(worker, job, block, c, True, kept[c]) for job, c in zip(postings.load(session, spread), spread)]
     waiting = pending_referrals(session, [m.job.id for m in matches], but=worker.id)
     for match, c in zip(matches, spread):
         match.others, match.pending = others[c], waiting.get(match.job.id, 0)
     # the training gap: good postings held back only by skills, those open to the person without
     # all of them and those closed to them until they learn one (the most promising few)
-    complete = engine.WEIGHTS["skills"] + engine.WEIGHTS["distance"] * block.distance[0] + \
-        engine.WEIGHTS["wage"] * block.wage[0]
-    possible = ((total >= 0) & (block.skills[0] < 1.0) | block.skills_only[0]) & ~np.isin(ids, referred)
+    complete = np.minimum((engine.WEIGHTS["skills"] + engine.WEIGHTS["distance"] * block.distance[0] +
+                           engine.WEIGHTS["wage"] * block.wage[0]) * engine.retention_factor(postings.table), 1.0)
+    # a posting that trains on the job teaches what is missing itself: nobody is told to train first for it
+    possible = ((total >= 0) & (block.skills[0] < 1.0) | block.skills_only[0]) & ~np.isin(ids, referred) & \
+        ~postings.table.trains_on_job
     held = np.flatnonzero(possible & (complete >= GOOD_WITH_SKILLS))
     held_back = held[np.argsort(-complete[held], kind="stable")][:GAP_POSTINGS].tolist()
-    gaps = [_explain(worker, job, block, c, False) for job, c in zip(postings.load(session, held_back), held_back)]
+    gaps = [_explain(worker, job, block, c, False, kept[c]) for job, c in zip(postings.load(session, held_back),
+                                                                               held_back)]
     for gap, c in zip(gaps, held_back):
         gap.score, gap.eligible = round(float(complete[c]), 3), bool(total[c] >= 0)
     gaps = [g for g in gaps if g.missing_keys]
@@ -183,41 +196,18 @@ def pending_referrals(session: Session, job_ids: list[int], but: int | None = No
     return dict(session.execute(query.group_by(Referral.job_id)).all())
 
 
-def training_gap(session: Session, gaps: list[JobMatch], limit: int = 5) -> list[CourseAdvice]:
-    """Courses one can still join that teach skills good jobs are held back by, each with the jobs
-    whose every missing skill it teaches (or, failing that, the jobs it brings closer). A course
-    teaching an entry teaches every entry of the same occupation (育婴员 opens 育婴员证)."""
-    wanted = {key for g in gaps for key in g.missing_keys}
-    if not wanted:
-        return []
-    courses, _total = list_courses(session, upcoming=True, limit=500)
-    advice = []
-    for course in courses:
-        taught = {same_skill(s.skill) for s in course.skills_taught if s.skill is not None}
-        closes = taught & wanted
-        if not closes:
-            continue
-        opens = [g.job.id for g in gaps if set(g.missing_keys) <= taught and len(g.missing_skills) ==
-                 len(g.missing_keys)]
-        nearer = [g.job.id for g in gaps if set(g.missing_keys) & taught and g.job.id not in opens]
-        names = list(dict.fromkeys(s.canonical or s.name for s in course.skills_taught
-                                   if same_skill(s.skill) in closes))
-        advice.append((len(opens), len(nearer), course.seats_left > 0, CourseAdvice(course, names, opens or nearer)))
-    advice.sort(key=lambda a: (-a[0], -a[1], not a[2], a[3].course.starts_on or china_today(), a[3].course.id))
-    return [a[3] for a in advice[:limit]]
-
-
 def why_not(session: Session, worker: Worker, job: Job, actor: User) -> dict:
     """Why this posting is (or is not) among the person's recommendations: its components, and
     every hard rule it breaks, in words (jobs.eligibility: the rules the engine applies)."""
     if not can_read_worker(actor, worker):
         raise NotFound(_("No worker %(id)s.", id=worker.id))
     postings, block = _score_one(session, worker, jobs=[job.id])
-    broken = list(blockers(worker, job, float(block.km[0, 0])).values())
+    suspended = job.employer_id in blocked_employer_ids(session)
+    broken = list(blockers(worker, job, float(block.km[0, 0]), suspended=suspended).values())
     if not worker.may_work:  # outside the matcher's pool, whatever the posting
         broken.insert(0, _("not of working age, at school or unable to work"))
     feasible = bool(block.total[0, 0] >= 0) and worker.may_work
-    match = _explain(worker, job, block, 0, feasible)
+    match = _explain(worker, job, block, 0, feasible, postings.table.retention[0])
     return {"job_id": job.id, "feasible": feasible,
             "score": match.score, "components": match.components, "reasons": match.reasons,
             "missing_skills": match.missing_skills, "distance_km": match.distance_km, "blockers": broken}
@@ -391,10 +381,18 @@ def rank_candidates(session: Session, job: Job, actor: User, limit: int = 20) ->
         if worker is None:  # removed from the registry since the people were read
             continue
         one = block.row(r)
-        match = _explain(worker, job, one, 0, True)
+        match = _explain(worker, job, one, 0, True, postings.table.retention[0])
         result.append(Candidate(worker, match.score, match.components, match.reasons, match.missing_skills,
                                 match.distance_km))
     return result
+
+
+def candidates_paused(session: Session, job: Job) -> str | None:
+    """Why a posting has no candidates whoever looks: its employer has an open wage-arrears
+    complaint (jobs.services.blocked_employer_ids), so it is offered to nobody; else None."""
+    if job.employer_id not in blocked_employer_ids(session):
+        return None
+    return _("an unresolved wage-arrears complaint: recommendations paused")  # as jobs.eligibility says it
 
 
 def may_refer_candidates(actor: User, job: Job) -> bool:

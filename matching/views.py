@@ -116,6 +116,7 @@ def candidates(job_id):
     found = services.rank_candidates(db.session, job, actor, limit=CANDIDATES)
     shown = services.shown_people(db.session, job, actor, found)
     return render_template("matching/candidates.html", job=job, rows=[(c, shown[c.worker.id]) for c in found],
+                           paused=services.candidates_paused(db.session, job),
                            can_refer=services.may_refer_candidates(actor, job),
                            may_invite=services.invitable(db.session, job, actor, found),
                            form=ReferCandidateForm(formdata=None))

@@ -31,7 +31,8 @@ def random_area(rng, n, m, skills=60, groups=8, spread=0.2):
         demand=rng.integers(0, 3, m).astype(np.int8), flexible=rng.random(m) < .3, accommodation=rng.random(m) < .3,
         wage=rng.choice([np.nan, 3000, 6000], m).astype(np.float32), openings=rng.integers(0, 4, m).astype(np.int32),
         required=matrix(m, 2, [1.0]), unresolved=rng.choice([0, 0, 1], m).astype(np.int16),
-        public_welfare=rng.random(m) < .1)
+        public_welfare=rng.random(m) < .1, trains_on_job=rng.random(m) < .15,
+        retention=rng.choice([np.nan, 0.2, 0.6, 1.0], m).astype(np.float32))
     # missing data, which must never count as a match
     workers.wage[:20] = np.nan
     workers.commute_km[20:40] = np.nan

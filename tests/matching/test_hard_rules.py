@@ -1,7 +1,9 @@
 """One definition of the hard rules (jobs.rules), read three ways: the engine on arrays, the
 compiled kernel pair by pair, and "why not this job?" on one pair (jobs.eligibility.broken). On
-random pairs, with every rule broken by some of them, the three agree on every pair."""
+random pairs, with every rule broken by some of them and some postings training on the job
+(以工代训: lacking their skills rules nobody out), the three agree on every pair."""
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -25,7 +27,8 @@ def _pair(workers, jobs, prepared, group, i, j) -> eligibility.Pair:
         offers_flexible=bool(jobs.flexible[j]), listed=bool(jobs.listed[j]), openings_left=int(jobs.openings[j]),
         public_welfare=bool(jobs.public_welfare[j]), may_hold_welfare_post=bool(workers.welfare_ok[i]), km=km,
         reach_km=float(prepared.reach[i]), willing_to_migrate=bool(workers.migrate[i]),
-        accommodation=bool(jobs.accommodation[j]), skills_required=len(required), skills_met=met)
+        accommodation=bool(jobs.accommodation[j]), skills_required=len(required), skills_met=met,
+        trains_on_job=bool(jobs.trains_on_job[j]))
 
 
 @pytest.mark.parametrize("seed", [11, 12, 13])
@@ -37,6 +40,7 @@ def test_engine_kernel_and_why_not_agree_pair_by_pair(seed):
     asks = (rng.random(m) >= .2).astype(np.float32)  # a fifth of the postings ask for no skill
     jobs.required = sparse.csr_matrix(jobs.required.multiply(asks[:, None]))
     jobs.required.eliminate_zeros()
+    jobs.trains_on_job = rng.random(m) < .15
     prepared = engine.prepare(workers, jobs, group)
 
     by_engine = engine.score_block(workers, jobs, prepared, np.arange(n), np.arange(m)).total >= 0
@@ -53,12 +57,17 @@ def test_engine_kernel_and_why_not_agree_pair_by_pair(seed):
     counts = {name: sum(name in b for row in broken for b in row) for name in rules.RULES}
     assert all(counts.values()), counts
     assert 0 < by_engine.sum() < n * m
+    # and some pairs are open only because the posting trains on the job
+    untrained = [[eligibility.broken(replace(_pair(workers, jobs, prepared, group, i, j), trains_on_job=False))
+                  for j in np.flatnonzero(jobs.trains_on_job)] for i in range(n)]
+    assert sum("skills" in b for row in untrained for b in row) > 0
 
 
 def test_the_skills_rule_counts_the_same_group_and_leaves_postings_without_skills_open():
-    assert rules.skills_fit(0, 0)  # asks for nothing: open to all
-    assert not rules.skills_fit(2, 0)
-    assert rules.skills_fit(2, 1)  # one of two met (fully or through its group) is enough to be considered
+    assert rules.skills_fit(0, 0, False)  # asks for nothing: open to all
+    assert not rules.skills_fit(2, 0, False)
+    assert rules.skills_fit(2, 1, False)  # one of two met (fully or through its group) is enough to be considered
+    assert rules.skills_fit(2, 0, True)  # 以工代训: a mentor teaches what is missing
 
 
 def test_unknown_values_rule_nobody_out():
