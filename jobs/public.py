@@ -1,9 +1,10 @@
 """The public job board and the printable notice of a posting: open postings as anyone may see
-them, without signing in.
+them, without signing in; and the published stories of those who show the way (扶志), by township.
 
 What leaves this module for a public page or answer is a `PublicPosting`, a whitelist of the
 posting's own facts and its employer's name: never a contact person, a phone or anyone else's
-data, so a template cannot show what it was never given.
+data, so a template cannot show what it was never given. A story leaves it as a `PublicStory`:
+the name as recorded (the person agreed to it), the place, the story; never the registry's person.
 
 Plain functions taking a session (and the acting user); they never write."""
 import re
@@ -15,12 +16,12 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from core.errors import Forbidden, NotFound, ValidationFailed
-from core.models import Role, User, china_today
+from core.models import Role, User, china_day, china_today
 from core.scoping import within_clause
 from core.validators import MAX_ID
 from jobs.models import Employer, Job, PhysicalDemand, WageUnit
 from jobs.posting_search import asks_for_skill
-from registry.models import Area, AreaLevel
+from registry.models import Area, AreaLevel, Exemplar, ExemplarKind
 from registry.services import list_areas, own_areas
 
 WORKING_DAYS = 22  # a day wage times this is a month's, as the matcher reckons it (matching/data.py)
@@ -172,3 +173,71 @@ def notice(session: Session, job_id: int, actor: User) -> tuple[Job, PublicPosti
         raise Forbidden(_("Staff and the posting's employer print its notice."))
     stations = [place_name(a) for a in own_areas(session, actor)] if actor.role is Role.station else []
     return job, public_postings(session, [job])[0], stations
+
+
+# --- those who show the way (扶志) ---------------------------------------------------------------
+
+SUMMARY_LENGTH = 80  # characters of a story on the board's card
+
+
+@dataclass(frozen=True)
+class PublicStory:
+    """A published story or local expert as the public sees it."""
+    id: int
+    kind: ExemplarKind
+    name: str
+    title: str
+    story: str
+    trade: str | None
+    area_code: str
+    area_name: str | None
+    township_code: str
+    township_name: str
+    published_on: date
+
+    @property
+    def summary(self) -> str:
+        return self.story if len(self.story) <= SUMMARY_LENGTH else self.story[:SUMMARY_LENGTH].rstrip() + "…"
+
+
+def _township(area: Area) -> Area:
+    return area.parent if area.level is AreaLevel.village and area.parent is not None else area
+
+
+def _story(exemplar: Exemplar, area: Area) -> PublicStory:
+    township = _township(area)
+    return PublicStory(
+        id=exemplar.id, kind=exemplar.kind, name=public_text(exemplar.name), title=public_text(exemplar.title),
+        story=public_text(exemplar.story), trade=public_text(exemplar.trade), area_code=area.code,
+        area_name=place_name(area), township_code=township.code, township_name=township.name,
+        published_on=china_day(exemplar.published_at))
+
+
+def published_stories(session: Session, area_code: str | None = None, limit: int = 50,
+                      offset: int = 0) -> tuple[list[PublicStory], int]:
+    """Published records, newest first; `area_code` (any level): those inside it."""
+    conditions = [Exemplar.published_at.is_not(None)]
+    if area_code:
+        if session.get(Area, area_code) is None:
+            raise ValidationFailed(_("Unknown area."), {"area_code": _("no area has this code")})
+        conditions.append(within_clause(area_code, Exemplar.area_code))
+    base = select(Exemplar, Area).join(Area, Area.code == Exemplar.area_code).where(*conditions)
+    total = session.scalar(select(func.count()).select_from(base.subquery()))
+    rows = session.execute(base.order_by(Exemplar.published_at.desc(), Exemplar.id.desc()).limit(limit).offset(offset))
+    return [_story(exemplar, area) for exemplar, area in rows], total
+
+
+def stories_by_township(stories: list[PublicStory]) -> list[tuple[str, list[PublicStory]]]:
+    """The stories under their township's name, townships in code order, newest first in each."""
+    groups: dict[str, tuple[str, list[PublicStory]]] = {}
+    for story in stories:
+        groups.setdefault(story.township_code, (story.township_name, []))[1].append(story)
+    return [groups[code] for code in sorted(groups)]
+
+
+def get_story(session: Session, story_id: int) -> PublicStory:
+    """One published record; any other is not found."""
+    exemplar = session.get(Exemplar, story_id) if 0 < story_id <= MAX_ID else None
+    if exemplar is None or exemplar.published_at is None:
+        raise NotFound(_("No story %(id)s.", id=story_id))
+    return _story(exemplar, session.get(Area, exemplar.area_code))

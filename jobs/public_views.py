@@ -1,6 +1,7 @@
 """The public job board (`/board`, phone first, no sign-in), a posting's public page, and its
-printable A4 notice for village notice boards, with a QR code of that page. Its routes are on
-jobs.views.bp.
+printable A4 notice for village notice boards, with a QR code of that page; under the postings, the
+published stories of those who show the way (扶志) by township, each with a page of its own. Its
+routes are on jobs.views.bp.
 
 Thin: parse, call the service (jobs/public.py), render."""
 import segno
@@ -20,6 +21,7 @@ from jobs.schemas import PublicJobArgs
 from jobs.views import bp
 
 BOARD_FILTERS = ("area_code", "skill", "accommodation", "wage_min")
+STORIES_ON_BOARD = 30  # the newest published stories, under their townships
 
 
 def _board_filters() -> tuple[dict, dict[str, str]]:
@@ -47,9 +49,10 @@ def board():
         filters.pop("area_code")
         items, total = public.list_postings(db.session, **filters)
     args = {name: request.args[name] for name in BOARD_FILTERS if request.args.get(name)}
+    stories, _total = public.published_stories(db.session, area_code=filters.get("area_code"), limit=STORIES_ON_BOARD)
     return render_template("jobs/board.html", items=items, total=total, page=page, pages=page_count(total),
-                           args=args, problems=problems, areas=public.board_areas(db.session)), \
-        400 if problems else 200
+                           args=args, problems=problems, areas=public.board_areas(db.session),
+                           stories=public.stories_by_township(stories)), 400 if problems else 200
 
 
 @bp.get("/board/jobs/<int:job_id>")
@@ -59,6 +62,12 @@ def board_job(job_id):
     worker = current_user.is_authenticated and current_user.role is Role.worker and current_user.worker_id is not None
     return render_template("jobs/board_job.html", posting=posting, may_apply=worker and not posting.full,
                            form=ConfirmForm())
+
+
+@bp.get("/board/stories/<int:story_id>")
+def board_story(story_id):
+    """A published story or local expert, in full: the name as recorded, the place, the story."""
+    return render_template("jobs/board_story.html", story=public.get_story(db.session, story_id))
 
 
 def qr_code(url: str) -> Markup:
