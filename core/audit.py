@@ -28,7 +28,9 @@ ENTITY_LABELS = {"user": _l("account"), "worker": _l("worker"), "workers": _l("w
                  "risk_elimination": _l("risk elimination"), "monitoring_line": _l("monitoring line"),
                  "area_policy": _l("area policy"), "area": _l("area"), "skill": _l("skill"),
                  "referral": _l("referral"), "allocation": _l("allocation plan"), "course": _l("course"),
-                 "attendance": _l("attendance"), "enrollment": _l("enrolment"), "subsidies": _l("subsidy ledger")}
+                 "attendance": _l("attendance"), "enrollment": _l("enrolment"), "subsidies": _l("subsidy ledger"),
+                 "employment_certificate": _l("employment certificate"), "exemplar": _l("story or local expert"),
+                 "complaint": _l("complaint")}
 FIELD_LABELS = {
     # people and households
     "id_number": _l("ID number"), "phone": _l("phone"), "name": _l("name"), "head_name": _l("head of household"),
@@ -40,6 +42,8 @@ FIELD_LABELS = {
     "needs_flexible_hours": _l("needs flexible hours"), "lat": _l("latitude"), "lon": _l("longitude"),
     "household_code": _l("household code"), "code": _l("code"), "village_code": _l("village"),
     "address": _l("address"), "monitoring_status": _l("monitoring status"),
+    "story": _l("story"), "trade": _l("trade"), "consent_on": _l("day of written consent"),
+    "job_id": _l("posting"), "teacher_id": _l("teacher"), "teacher_name": _l("teacher's name"),
     "monitoring_since": _l("under monitoring since"), "risk_types": _l("risk types"),
     "lifted_out": _l("lifted out of poverty"), "relocated": _l("relocated"),
     "resettlement_site": _l("resettlement site"), "resettlement_area_code": _l("resettlement area"),

@@ -13,20 +13,21 @@ from registry import services as registry_services
 from registry.demo import STATION_VILLAGE
 from registry.models import Area, EmploymentStatus, Household, Worker
 
-# name, kind, area (township or county), uscc body (17 characters; the check digit is computed),
+# name, kind, area (township or county), uscc body (17 characters, each employer its own; the check
+# digit is computed),
 # address, and a point where the area is not among the demo's (WGS-84)
 EMPLOYERS = [
-    ("西吉县吉强镇就业帮扶车间", EmployerKind.workshop, "640422100000", "91640422MA76BN0001",
+    ("西吉县吉强镇就业帮扶车间", EmployerKind.workshop, "640422100000", "91640422MA76BN001",
      "西吉县吉强镇中街社区就业帮扶车间", None),
-    ("西吉县马铃薯种植专业合作社", EmployerKind.cooperative, "640422101000", "93640422MA76BN0002",
+    ("西吉县马铃薯种植专业合作社", EmployerKind.cooperative, "640422101000", "93640422MA76BN002",
      "西吉县兴隆镇马铃薯种植基地", None),
-    ("宁夏六盘山建筑工程有限公司", EmployerKind.enterprise, "640422100000", "91640422MA76BN0003",
+    ("宁夏六盘山建筑工程有限公司", EmployerKind.enterprise, "640422100000", "91640422MA76BN003",
      "西吉县吉强镇工业园区", None),
-    ("固原顺达物流有限公司", EmployerKind.enterprise, "640402000000", "91640402MA76BN0004",
+    ("固原顺达物流有限公司", EmployerKind.enterprise, "640402000000", "91640402MA76BN004",
      "固原市原州区物流园", (36.0039, 106.2836)),  # 原州区: outside the demo's county
-    ("西吉县好帮手家政服务公司", EmployerKind.enterprise, "640422100000", "91640422MA76BN0005",
+    ("西吉县好帮手家政服务公司", EmployerKind.enterprise, "640422100000", "91640422MA76BN005",
      "西吉县吉强镇西吉大街", None),
-    ("西吉县林业和草原局", EmployerKind.public_agency, "640422000000", "11640422MA76BN0006",
+    ("西吉县林业和草原局", EmployerKind.public_agency, "640422000000", "11640422MA76BN006",
      "西吉县吉强镇林草局", None),
 ]
 # employer index, title, skills, openings, wage range, unit, flags
@@ -53,7 +54,7 @@ def load_jobs_demo(session: Session, seed: int = 2026) -> list[str]:
     officer = system_actor("demo-loader")
     employers = []
     for name, kind, area, body, address, point in EMPLOYERS:
-        code = body[:17] + uscc.calc_check_digit(body[:17])
+        code = body + uscc.calc_check_digit(body)
         employer = session.scalar(select(Employer).where(Employer.uscc == code))
         if employer is None:
             lat, lon = point or (None, None)

@@ -47,13 +47,13 @@ def _worker_for_referral(session: Session, worker_id: int, actor: User) -> Worke
 
 
 def reachable_worker_ids(session: Session, employer_id: int | None, worker_ids: list[int]) -> set[int]:
-    """Of `worker_ids`, the people an employer may invite: those who applied to one of its postings,
-    or whom a station referred to one. Nobody else is within an employer's reach."""
+    """Of `worker_ids`, those an employer may invite: who applied to one of its postings, were referred
+    to one by a station, or passed a course it ordered. Nobody else is within an employer's reach."""
     if employer_id is None or not worker_ids:
         return set()
     return set(session.scalars(select(Referral.worker_id).join(Job, Job.id == Referral.job_id).where(
         Job.employer_id == employer_id, Referral.worker_id.in_(worker_ids),
-        Referral.source.in_((ReferralSource.station, ReferralSource.worker)))))
+        Referral.source.in_((ReferralSource.station, ReferralSource.worker, ReferralSource.order)))))
 
 
 def create_referral(session: Session, worker_id: int, job_id: int, actor: User, note: str | None = None,

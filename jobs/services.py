@@ -32,6 +32,7 @@ from jobs.models import (
     Job,
     JobSkill,
 )
+from jobs.order_referrals import OrderReferral, refer_graduate  # noqa: F401
 from jobs.posting_search import asks_for_skill
 from jobs.referral_lifecycle import (  # noqa: F401
     WELFARE_TERM_MONTHS,
@@ -46,6 +47,7 @@ from jobs.referral_lifecycle import (  # noqa: F401
     sweep_unanswered,
     welfare_term_end,
 )
+from jobs.reliability import attach_standing, blocked_employer_ids, blocked_employers_clause, retention  # noqa: F401
 from jobs.subsidies import record_on_the_job_skills, write_employer_subsidies  # noqa: F401
 from registry.models import (
     Area,

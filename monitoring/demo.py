@@ -70,11 +70,11 @@ def load_monitoring_demo(session: Session, seed: int = 2026) -> list[str]:
     # the station's own worries
     relocated = next((w for w in ours if w.household.relocated and _fitting(w, market)),
                      next(w for w in ours if _fitting(w, market)))
-    left = _placement(session, relocated, _fitting(relocated, market[4:] + market[:4])[0], today - timedelta(days=50))
+    left = placement(session, relocated, _fitting(relocated, market[4:] + market[:4])[0], today - timedelta(days=50))
     _leave(session, left, LeaveReason.adaptation, today - timedelta(days=4))
     overdue = next(w for w in ours if w is not relocated and w.household_id != relocated.household_id
                    and _fitting(w, market))
-    _placement(session, overdue, _fitting(overdue, market)[0], today - timedelta(days=45))  # its 1-month follow-up is not done
+    placement(session, overdue, _fitting(overdue, market)[0], today - timedelta(days=45))  # its 1-month follow-up is not done
     eligible = [w for w in session.scalars(select(Worker).join(Household).where(  # any age the post takes
         Household.village_code == STATION_VILLAGE, Worker.employment_status == EmploymentStatus.unemployed,
         never_referred).order_by(Worker.id)) if w.may_work and w.household_id not in
@@ -82,7 +82,7 @@ def load_monitoring_demo(session: Session, seed: int = 2026) -> list[str]:
     holder = next((w for w in eligible if w.household.monitoring_status is not MonitoringStatus.none),
                   next(iter(eligible), None))
     if holder is not None:
-        held = _placement(session, holder, welfare,  # its term ends in 16 days
+        held = placement(session, holder, welfare,  # its term ends in 16 days
                           today - relativedelta(months=job_services.WELFARE_TERM_MONTHS) + timedelta(days=16))
         for follow_up in held.follow_ups:  # followed up in time; the post's end is what worries
             follow_up.done_at = datetime.combine(follow_up.due_on + timedelta(days=1), time(10), CHINA)
@@ -97,7 +97,7 @@ def load_monitoring_demo(session: Session, seed: int = 2026) -> list[str]:
             continue
         job = rng.choice(fitting)
         hired_on = today - timedelta(days=rng.randint(20, 360))
-        referral = _placement(session, worker, job, hired_on)
+        referral = placement(session, worker, job, hired_on)
         for follow_up in referral.follow_ups:
             if follow_up.due_on <= today - timedelta(days=3):
                 follow_up.done_at = datetime.combine(follow_up.due_on + timedelta(days=2), time(10), CHINA)
@@ -222,7 +222,7 @@ def _fitting(worker: Worker, jobs: list[Job]) -> list[Job]:
     return [job for job in jobs if not job_services.blockers(worker, job)]
 
 
-def _placement(session: Session, worker: Worker, job: Job, hired_on: date) -> Referral:
+def placement(session: Session, worker: Worker, job: Job, hired_on: date) -> Referral:
     """A hire through the services, dated back to `hired_on` with its follow-ups and history."""
     referral = job_services.create_referral(session, worker.id, job.id, OFFICER, note="劳保站推荐")
     job_services.change_referral(session, referral, ReferralStatus.hired, OFFICER)

@@ -13,7 +13,9 @@ PUBLIC = {("POST", "/api/v1/auth/token"), ("GET", "/api/v1/openapi.json"), ("GET
           ("GET", "/courses/1"), ("GET", "/employers/register"), ("POST", "/employers/register"),
           ("GET", "/jobs"), ("GET", "/jobs/1"), ("POST", "/lang/x"), ("GET", "/login"), ("POST", "/login"),
           ("GET", "/board"), ("GET", "/board/jobs/1"), ("GET", "/api/v1/public/jobs"),  # the public job board
-          ("GET", "/certificates/x")}  # a training certificate's check, its QR code's address
+          ("GET", "/certificates/x"),  # a training certificate's check, its QR code's address
+          ("GET", "/verify/x"),  # an employment certificate's check, its QR code's address
+          ("GET", "/api/v1/public/stories"), ("GET", "/board/stories/1")}  # those who show the way (扶志)
 
 ROLES = ("admin", "county", "station", "provider", "employer", "worker")
 STAFF = {"admin", "county", "station"}
@@ -33,7 +35,9 @@ PAGES = {
     "/my/courses": {"worker"}, "/my/wishes": {"worker"},
     "/me/applications": {"worker"}, "/me/edit": {"worker"}, "/me/household": {"worker"},
     "/courses": set(ROLES), "/jobs": set(ROLES), "/": set(ROLES), "/account/password": set(ROLES),
-    "/board": set(ROLES),
+    "/board": set(ROLES), "/exemplars": STAFF,
+    "/employer/subsidies": {"employer"}, "/employer/subsidies.xlsx": {"employer"},
+    "/subsidies/employers": {"admin", "county"}, "/subsidies/employers.xlsx": {"admin", "county"},
 }
 
 
