@@ -17,7 +17,7 @@ from core.models import Role, User, china_today, utcnow
 from core.scoping import within_clause
 from core.validators import MAX_ID
 from jobs import rules  # noqa: F401
-from jobs.eligibility import DEMAND_CODE, HEALTH_CODE, blockers, same_skill  # noqa: F401
+from jobs.eligibility import DEMAND_CODE, HEALTH_CODE, blockers, same_skill, suspended_words  # noqa: F401
 from jobs.hiring import (  # noqa: F401
     UNDO_WINDOW,
     can_undo,

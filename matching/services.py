@@ -29,6 +29,7 @@ from jobs.services import (
     reachable_worker_ids,
     referred_worker_ids,
     same_skill,
+    suspended_words,
 )
 from matching import allocation, data, demand, engine
 from matching.advice import CourseAdvice, training_gap
@@ -392,7 +393,7 @@ def candidates_paused(session: Session, job: Job) -> str | None:
     complaint (jobs.services.blocked_employer_ids), so it is offered to nobody; else None."""
     if job.employer_id not in blocked_employer_ids(session):
         return None
-    return _("an unresolved wage-arrears complaint: recommendations paused")  # as jobs.eligibility says it
+    return suspended_words()
 
 
 def may_refer_candidates(actor: User, job: Job) -> bool:

@@ -89,13 +89,18 @@ def refer(worker_id):
     def refer(loaded):
         return job_services.create_referral(db.session, loaded["worker_id"], loaded["job_id"], actor,
                                             note=_("recommended by the matcher"))
-    posted = {"worker_id": worker.id, "job_id": form.job_id.data}
-    if form.confirm.data != "1":  # asked once more first
+    return _referred(form, refer, {"worker_id": worker.id, "job_id": form.job_id.data},
+                     carry={"job_id": form.job_id.data}, back=back)
+
+
+def _referred(form, refer, posted: dict, carry: dict, back: str, ask: bool = True):
+    """A referral from one of the matcher's pages: asked once more first (jobs/refer_confirm.html,
+    the referral tried by its own rules and taken back), made when confirmed, then back to `back`."""
+    if ask and form.confirm.data != "1":
         question = submit(form, lambda loaded: job_services.referral_question(db.session, lambda: refer(loaded)),
                           ReferralIn(), data=posted, shown=())
         if question:
-            return render_template("jobs/refer_confirm.html", **question, action=request.path,
-                                   carry={"job_id": form.job_id.data}, back=back)
+            return render_template("jobs/refer_confirm.html", **question, action=request.path, carry=carry, back=back)
         return redirect(back)
     referral = submit(form, refer, ReferralIn(), data=posted, shown=())
     if referral:
@@ -132,16 +137,6 @@ def refer_candidate(job_id):
 
     def refer(loaded):
         return job_services.create_referral(db.session, loaded["worker_id"], loaded["job_id"], actor)
-    posted = {"worker_id": form.worker_id.data, "job_id": job_id}
-    if actor.is_staff and form.confirm.data != "1":  # a station is asked once more first
-        question = submit(form, lambda loaded: job_services.referral_question(db.session, lambda: refer(loaded)),
-                          ReferralIn(), data=posted, shown=())
-        if question:
-            return render_template("jobs/refer_confirm.html", **question, action=request.path,
-                                   carry={"worker_id": form.worker_id.data}, back=back)
-        return redirect(back)
-    referral = submit(form, refer, ReferralIn(), data=posted, shown=())
-    if referral:
-        db.session.commit()
-        flash(_("%(name)s is referred to %(title)s.", name=referral.worker.name, title=referral.job.title), "success")
-    return redirect(url_for("matching.candidates", job_id=job_id))
+    # a station is asked once more first; an employer's invitation is one click
+    return _referred(form, refer, {"worker_id": form.worker_id.data, "job_id": job_id},
+                     carry={"worker_id": form.worker_id.data}, back=back, ask=actor.is_staff)
