@@ -12,6 +12,7 @@ from core.validators import MAX_ID
 from jobs import eligibility
 from jobs.models import Job, Referral, ReferralSource
 from jobs.referral_lifecycle import create_referral
+from jobs.reliability import blocked_employer_ids
 from registry.models import Worker
 
 
@@ -37,10 +38,12 @@ def application_for(session: Session, user: User | None, job_id: int) -> Referra
     return session.scalar(select(Referral).where(Referral.worker_id == user.worker_id, Referral.job_id == job_id))
 
 
-def _in_their_words(worker: Worker, job: Job) -> list[str]:
+def _in_their_words(session: Session, worker: Worker, job: Job) -> list[str]:
     """The posting's rules this person breaks, said to them."""
-    pair = eligibility.pair_of(worker, job)
+    suspended = job.is_open and job.employer_id in blocked_employer_ids(session)
+    pair = eligibility.pair_of(worker, job, suspended=suspended)
     words = {
+        "posting": _("the employer owes wages and the labour station has paused its hiring"),
         "age": _("it is for people aged %(low)s to %(high)s", low=job.min_age or 16, high=job.max_age or 65),
         "health": _("the work is too heavy for your health"),
         "hours": _("you need flexible hours and this job has fixed ones"),
@@ -50,7 +53,8 @@ def _in_their_words(worker: Worker, job: Job) -> list[str]:
         "skills": _("it needs skills you have not told us about: %(skills)s",
                     skills="、".join(eligibility.skills_met(worker, job)[2])),
     }
-    return [words[name] for name in eligibility.broken(pair) if name in words]  # a closed posting: said below
+    # a closed or full posting: said by the referral's own rules
+    return [words[name] for name in eligibility.broken(pair) if name in words and (name != "posting" or suspended)]
 
 
 def apply(session: Session, user: User, job_id: int) -> Referral:
@@ -69,7 +73,7 @@ def apply(session: Session, user: User, job_id: int) -> Referral:
         raise Conflict(message, {"job_id": _("applied already")})
     worker = session.get(Worker, worker_id)
     if job is not None and job.visible_to(user) and worker is not None and worker.may_work:
-        broken = _in_their_words(worker, job)
+        broken = _in_their_words(session, worker, job)
         if broken:
             raise ValidationFailed(_("This job does not fit you: %(reasons)s.", reasons="；".join(broken)),
                                    {"job_id": "；".join(broken)})

@@ -21,6 +21,7 @@ from core.scoping import within_clause
 from core.validators import MAX_ID
 from jobs.models import Employer, Job, PhysicalDemand, WageUnit
 from jobs.posting_search import asks_for_skill
+from jobs.reliability import blocked_employers_clause
 from registry.models import Area, AreaLevel, Exemplar, ExemplarKind
 from registry.services import list_areas, own_areas
 
@@ -105,8 +106,10 @@ def public_postings(session: Session, jobs: list[Job]) -> list[PublicPosting]:
 # --- the board ---------------------------------------------------------------------------------
 
 def _open_now():
+    """Open postings of employers under no wage-arrears complaint (those are offered to nobody)."""
     return [Job.closed_at.is_(None), Employer.verified_at.is_not(None),
-            or_(Job.expires_on.is_(None), Job.expires_on >= china_today())]
+            or_(Job.expires_on.is_(None), Job.expires_on >= china_today()),
+            Job.employer_id.not_in(blocked_employers_clause())]
 
 
 def _wage_clause(wanted: int):

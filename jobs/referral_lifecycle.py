@@ -3,8 +3,7 @@ reminders for unanswered ones, and the follow-ups at 1, 3 and 6 months that meas
 
 Hiring keeps two promises under concurrent requests without locks held across a round trip: a
 posting never goes above its openings (a conditional UPDATE of its counter), and a worker never
-holds two jobs (a partial unique index on hired referrals).
-"""
+holds two jobs (a partial unique index on hired referrals)."""
 from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -20,6 +19,7 @@ from core.scoping import scope_clause, user_sees_area
 from core.validators import MAX_ID
 from jobs import eligibility
 from jobs.models import OPEN_REFERRAL, FollowUp, Job, LeaveReason, Referral, ReferralSource, ReferralStatus
+from jobs.reliability import blocked_employer_ids
 from registry.models import EmploymentStatus, Household, Worker
 from registry.services import can_read_worker
 
@@ -59,9 +59,9 @@ def reachable_worker_ids(session: Session, employer_id: int | None, worker_ids: 
 def create_referral(session: Session, worker_id: int, job_id: int, actor: User, note: str | None = None,
                     override_reason: str | None = None) -> Referral:
     """Puts a person forward for a posting (a station referral, an application, an employer's
-    invitation). The matcher's hard rules hold here too (jobs.eligibility); station staff may refer
-    someone who breaks one of the overridable rules (age, health, hours, distance, skills) with a
-    written reason, which is audited."""
+    invitation). The matcher's hard rules hold here too (jobs.eligibility), and an employer under a
+    wage-arrears complaint takes nobody; station staff may refer past those rules (not a closed or full
+    posting) with a written reason, which is audited."""
     source = {Role.employer: ReferralSource.employer, Role.worker: ReferralSource.worker}.get(
         actor.role, ReferralSource.station)
     if actor.role is Role.provider:
@@ -82,7 +82,7 @@ def create_referral(session: Session, worker_id: int, job_id: int, actor: User, 
     if job.public_welfare and not eligibility.may_hold_public_welfare_post(worker):
         raise ValidationFailed(_("Public-welfare posts are for people of monitored or lifted-out households "
                                  "who cannot leave home."), {"worker_id": _("not eligible for a public-welfare post")})
-    broken = eligibility.blockers(worker, job)
+    broken = eligibility.blockers(worker, job, suspended=job.employer_id in blocked_employer_ids(session))
     overridden = broken and override_reason and override_reason.strip() and actor.is_staff
     if broken and not overridden:
         fields = {"worker_id": "; ".join(broken.values())}

@@ -31,7 +31,7 @@ SKILL = "焊工"
 NIGHT = "电焊工夜校（吉强镇）"  # the course of the journey: one seat, two evenings
 FAR_NIGHT = "电焊工夜校（田坪乡）"  # also at night, but far from home
 DAYTIME = "焊工集中面授班"  # near home, but in the daytime
-CERTIFICATE_NO = re.compile(r"^PX\d{4}-\d{5}-\d{6}$")
+CERTIFICATE_NO = re.compile(r"^PX\d{4}-\d{5}-\d{6}-[2-9A-HJ-NP-Z]{8}$")  # with its keyed check code
 
 
 

@@ -179,3 +179,12 @@ def test_no_link_and_no_page_for_a_person_not_in_work(login_as, person):
     page = login_as("station", [VILLAGE])
     assert "employment-certificate" not in page.get(f"/workers/{person}/referrals").get_data(as_text=True)
     assert page.get(f"/workers/{person}/employment-certificate").status_code == 409
+
+
+def test_a_worker_in_work_finds_their_certificate_from_their_applications(app, login_as, hired):
+    worker, _referral = hired
+    page = login_as("worker", worker_id=worker)
+    mine = page.get("/me/applications").get_data(as_text=True)
+    link = f'href="/workers/{worker}/employment-certificate"'
+    assert link in mine
+    assert page.get(f"/workers/{worker}/employment-certificate").status_code == 200
