@@ -55,7 +55,9 @@ def main() -> None:
         print(f"households covered: {plan['households_covered']} of {plan['households_total']}")
         print(f"assignments: {len(fits)}; median fit {statistics.median(fits):.2f}; "
               f"under 0.4: {sum(f < 0.4 for f in fits)}")
+        trainees = sum(1 for a in plan["assignments"] if jobs[a["job_id"]].trains_on_job)
         print(f"people placed in postings whose required skills they have none of: {unskilled}; "
+              f"trainees placed in postings that teach on the job: {trainees}; "
               f"assignments meeting their posting's skills: {len(fits) - unskilled} of {len(fits)}")
         print(f"open postings with a place: {placed} of {len(open_ids)}; "
               f"postings of the plan without one: {unplaced_in_plan} of {len(in_plan)}")
@@ -63,9 +65,10 @@ def main() -> None:
 
 def _meets_any(worker: Worker, job: Job) -> bool:
     """Holds one of the posting's required skills (under any entry of its occupation), or one of
-    the same occupational group; a posting that requires nothing is met by anyone."""
+    the same occupational group; a posting that requires nothing, or teaches its skills on the job
+    (以工代训), is met by anyone."""
     required, met, _unmet = eligibility.skills_met(worker, job)
-    return required == 0 or met > 0
+    return required == 0 or met > 0 or job.trains_on_job
 
 
 if __name__ == "__main__":
