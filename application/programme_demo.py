@@ -48,11 +48,11 @@ BRICKS = ("西吉县鑫达砖厂", "91640422MA76BN007", "西吉县兴隆镇砖�
 WORKSHOP = "西吉县吉强镇就业帮扶车间"
 ORDER_COURSE, ORDER_POSTING = "养老护理员培训（订单式）", "养老护理员"
 
-# kind, name, township, title, trade, story
+# kind, name, village or township, title, trade, story (the first two in the demo station's village)
 EXEMPLARS = [
-    (ExemplarKind.story, "马小梅", "640422100000", "从搬迁户到车间组长", None,
+    (ExemplarKind.story, "马小梅", STATION_VILLAGE, "从搬迁户到车间组长", None,
      "2019 年搬到吉强镇安置区后，在帮扶车间学缝纫，三个月出师，如今带着 12 位姐妹做工，每月收入 3800 元。"),
-    (ExemplarKind.expert, "李秀兰", "640422100000", "缝纫师傅，带出 40 多名徒弟", "缝纫",
+    (ExemplarKind.expert, "李秀兰", STATION_VILLAGE, "缝纫师傅，带出 40 多名徒弟", "缝纫",
      "在帮扶车间以工代训，手把手教平车、锁边，徒弟大多已能独立上岗。"),
     (ExemplarKind.leader, "马文军", "640422101000", "马铃薯种植带头人", "马铃薯种植",
      "牵头成立马铃薯合作社，带动 60 户种植脱毒种薯，户均增收 6000 元。"),

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from core.extensions import db
 from jobs.models import Complaint, ComplaintKind, EmployerSubsidy, EmploymentCertificate, Job, SubsidyKind
 from registry.models import Exemplar, WorkerSkill
+from tests.conftest import csrf_token
 from training.models import Course
 
 
@@ -43,6 +44,10 @@ def test_the_demo_shows_every_programme_once(app):
     assert client.get(f"/verify/{code}").status_code == 200  # the certificate checks out, without signing in
     board = client.get("/board").get_data(as_text=True)
     assert "从搬迁户到车间组长" in board  # a published story on the public board
+    station = app.test_client()
+    token = csrf_token(station.get("/login").get_data(as_text=True))
+    station.post("/login", data={"username": "station", "password": "demo-station-2026", "csrf_token": token})
+    assert "马小梅" in station.get("/exemplars").get_data(as_text=True)  # the demo station keeps its stories
     again = runner.invoke(args=["demo", "load", "--households", "300"])
     assert again.exit_code == 0 and "programmes demo: already loaded" in again.output
     with app.app_context():
