@@ -65,7 +65,7 @@ def test_the_share_still_in_work_six_months_on(app, api_as, login_as, make_emplo
     html = login_as("station", [VILLAGE]).get(f"/employers/{employer}").get_data(as_text=True)
     shown = re.search(r'id="retention"[^>]*>(.*?)</dd>', html, re.S).group(1)
     assert 'data-retained="4" data-hires="5"' in html
-    assert "80%" in shown and ("5 人中 4 人" in shown or "4 of 5" in shown)
+    assert "80%" in shown and ("5 人中，4 人" in shown or "4 of 5" in shown)
 
     listing = login_as("county", [COUNTY]).get("/employers").get_data(as_text=True)
     row = re.search(rf'id="employer-{employer}".*?</tr>', listing, re.S).group(0)
