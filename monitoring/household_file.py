@@ -68,8 +68,9 @@ def timeline(session: Session, household: Household) -> list[TimelineItem]:
         if enrolment.status is EnrollmentStatus.completed and enrolment.completed_on is not None:
             items.append(TimelineItem("completion", "completion", _("Completed a course"), enrolment.completed_on,
                                       course))
-    for line in training_services.person_lines(session, system_actor("household-file"), household.village_code):
-        if line.household_code == household.code and line.amount:
+    for line in training_services.person_lines(session, system_actor("household-file"), household.village_code,
+                                               household_code=household.code):
+        if line.amount:
             items.append(TimelineItem("subsidy", "subsidy", _("Training subsidy"), line.last_day,
                                       _("%(name)s · %(course)s: %(days)s days, %(amount)s yuan", name=line.worker_name,
                                         course=line.course_title, days=line.days, amount=f"{line.amount:,}")))

@@ -47,15 +47,16 @@ class HouseholdLine:
 
 
 def person_lines(session: Session, actor: User, area_code: str | None = None,
-                 course_id: int | None = None) -> list[PersonLine]:
+                 course_id: int | None = None, household_code: str | None = None) -> list[PersonLine]:
     """One line per enrolment with at least one day paid on it, `days` being the days paid.
 
     A person is paid at most once for one calendar day, whatever the courses: a day on which the
     person attended sessions of several subsidised courses is paid on the course with the highest
     subsidy per day, ties going to the lowest course id. The day is placed among all of the
     person's courses, whoever reads the ledger and whatever it is filtered by, so a provider's
-    lines, a station's lines and the lines of one course never pay a day that another line pays."""
-    paid = _paid_days(_people(actor, area_code, course_id))
+    lines, a station's lines and the lines of one course never pay a day that another line pays.
+    `household_code`: one household's members only (its file's timeline)."""
+    paid = _paid_days(_people(actor, area_code, course_id, household_code))
     query = (select(Enrollment.id, Worker.id, Worker.name, Household.code, Household.village_code,
                     Course.id, Course.title, func.count(paid.c.day), Course.subsidy_per_day,
                     func.max(paid.c.day))
@@ -76,7 +77,7 @@ def person_lines(session: Session, actor: User, area_code: str | None = None,
     return [PersonLine(r[0], r[1], r[2], r[3], names.get(r[4], r[4]), r[5], r[6], r[7], r[8], r[9]) for r in rows]
 
 
-def _people(actor: User, area_code: str | None, course_id: int | None):
+def _people(actor: User, area_code: str | None, course_id: int | None, household_code: str | None = None):
     """The ids of the people whose lines the reader may see (a provider: people in their courses;
     staff: people of their areas), narrowed by the filters."""
     people = select(Worker.id).join(Household, Household.id == Worker.household_id)
@@ -89,6 +90,8 @@ def _people(actor: User, area_code: str | None, course_id: int | None):
         people = people.where(within_clause(area_code, Household.village_code))
     if course_id is not None:
         people = people.where(Worker.id.in_(select(Enrollment.worker_id).where(Enrollment.course_id == course_id)))
+    if household_code is not None:
+        people = people.where(Household.code == household_code)
     return people
 
 

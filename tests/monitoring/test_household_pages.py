@@ -159,7 +159,8 @@ def test_the_timeline_holds_the_members_training_and_its_subsidy(api_as, login_a
     course, (first,) = course_with_sessions(provider, [today], subsidy_per_day=40, title="育婴员夜校")
     mother = station.get(f"/api/v1/households/{home}").json["members"][1]["id"]  # 李秀兰, by birth date
     enrolment = enrol(station, course, mother)
-    mark(provider, first, [enrolment])
+    neighbour = enrol(station, course, make_worker(make_household(), name="马邻居"))  # same village, another home
+    mark(provider, first, [enrolment, neighbour])
     station.post(f"/api/v1/households/{home}/measures", json={
         "kind": "training", "date": (today - timedelta(days=2)).isoformat(), "description": "动员参加育婴员培训"})
 
