@@ -136,7 +136,8 @@ class JobIn(Schema):
             problems["expires_on"] = _("must not be in the past")
         if data.get("starts_on") and data.get("expires_on") and data["starts_on"] > data["expires_on"]:
             problems["starts_on"] = _("must not be after the expiry date")
-        if data.get("trains_on_job") and not data.get("training_months"):
+        if data.get("trains_on_job") and not data.get("training_months") and not (
+                kwargs.get("partial") and "training_months" not in data):  # a change: the service checks the whole
             problems["training_months"] = _("required when the posting trains on the job")
         if problems:
             raise ValidationError(problems)

@@ -225,6 +225,9 @@ def update_job(session: Session, job: Job, data: dict, actor: User) -> Job:
     skills = data.pop("required_skills", None)
     for key, value in data.items():
         setattr(job, key, value)
+    if job.trains_on_job and not job.training_months:  # the posting as changed, not only the fields sent
+        raise ValidationFailed(_("Say how many months the training on the job lasts."),
+                               {"training_months": _("required when the posting trains on the job")})
     if "lat" in data or "lon" in data:
         job.coords_derived = job.lat is None or job.lon is None
     _place(session, job, job.employer)

@@ -180,3 +180,16 @@ def test_the_employers_ledger_shows_the_training_months(api_as, app, on_the_job_
     answer = api_as("employer", employer_id=employer).get(f"/api/v1/employers/{employer}/subsidies")
     [item] = answer.json["items"]
     assert (item["kind"], item["period"], item["amount"], item["worker_name"]) == ("on_the_job", 1, 500, "杨学艺")
+
+
+def test_a_change_is_checked_against_the_posting_as_changed(app, api_as, make_job):
+    """A change that sends only the flag keeps the months on file; one that clears the months of a
+    posting that trains on the job is refused, naming them, and changes nothing."""
+    officer = api_as("admin")
+    ordinary = make_job(title="缝纫工", training_months=3)
+    flagged = officer.patch(f"/api/v1/jobs/{ordinary}", json={"trains_on_job": True})
+    assert flagged.status_code == 200, flagged.json
+    assert (flagged.json["trains_on_job"], flagged.json["training_months"]) == (True, 3)
+    cleared = officer.patch(f"/api/v1/jobs/{ordinary}", json={"training_months": None})
+    assert cleared.status_code == 422 and "training_months" in cleared.json["error"]["fields"]
+    assert officer.get(f"/api/v1/jobs/{ordinary}").json["training_months"] == 3
