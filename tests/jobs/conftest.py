@@ -5,10 +5,11 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from core.auth import system_actor
 from core.extensions import db
 from core.models import Role, User
 from jobs import referral_lifecycle, services
-from jobs.models import Referral, ReferralStatus
+from jobs.models import LeaveReason, Referral, ReferralStatus
 from jobs.schemas import EmployerIn, JobIn
 from tests.conftest import csrf_token
 
@@ -82,3 +83,23 @@ def referral_status(app, referral_id: int) -> ReferralStatus:
 def count(app, model) -> int:
     with app.app_context():
         return db.session.scalar(select(func.count(model.id)))
+
+
+@pytest.fixture
+def hire(app):
+    """`hire(worker, job, hired_on, left_on=None, leave_reason=wages)` -> the referral id: referred
+    (past any rule, with a reason), hired and (when `left_on`) left through the referral lifecycle,
+    the days then moved into the past."""
+    def make(worker_id: int, job_id: int, hired_on: date, left_on: date | None = None,
+             leave_reason: LeaveReason = LeaveReason.wages) -> int:
+        with app.test_request_context():
+            admin = system_actor("test")
+            referral = referral_lifecycle.create_referral(db.session, worker_id, job_id, admin, override_reason="测试")
+            referral_lifecycle.change_referral(db.session, referral, ReferralStatus.hired, admin)
+            if left_on is not None:
+                referral_lifecycle.change_referral(db.session, referral, ReferralStatus.left, admin,
+                                                   leave_reason=leave_reason)
+            referral.hired_on, referral.left_on = hired_on, left_on
+            db.session.commit()
+            return referral.id
+    return make

@@ -10,11 +10,9 @@ from dateutil.relativedelta import relativedelta
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from core.auth import system_actor
 from core.extensions import db
 from core.models import AuditEvent, User, china_today, utcnow
-from jobs import referral_lifecycle
-from jobs.models import EmployerSubsidy, LeaveReason, Referral, ReferralStatus, SubsidyKind
+from jobs.models import EmployerSubsidy, Referral, SubsidyKind
 from jobs.services import write_employer_subsidies
 from monitoring.tasks import run_task
 from registry.models import AreaPolicy
@@ -25,24 +23,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def months_ago(n: int, days: int = 0) -> date:
     return china_today() - relativedelta(months=n) - relativedelta(days=days)
-
-
-@pytest.fixture
-def hire(app):
-    """`hire(worker, job, hired_on, left_on=None)` -> the referral id: referred, hired and (when
-    `left_on`) left through the referral lifecycle, the days then moved into the past."""
-    def make(worker_id: int, job_id: int, hired_on: date, left_on: date | None = None) -> int:
-        with app.test_request_context():
-            admin = system_actor("test")
-            referral = referral_lifecycle.create_referral(db.session, worker_id, job_id, admin, override_reason="测试")
-            referral_lifecycle.change_referral(db.session, referral, ReferralStatus.hired, admin)
-            if left_on is not None:
-                referral_lifecycle.change_referral(db.session, referral, ReferralStatus.left, admin,
-                                                   leave_reason=LeaveReason.wages)
-            referral.hired_on, referral.left_on = hired_on, left_on
-            db.session.commit()
-            return referral.id
-    return make
 
 
 @pytest.fixture

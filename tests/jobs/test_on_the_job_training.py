@@ -9,11 +9,9 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 
-from core.auth import system_actor
 from core.extensions import db
 from core.models import china_today
-from jobs import referral_lifecycle
-from jobs.models import EmployerSubsidy, Job, LeaveReason, ReferralStatus, SubsidyKind
+from jobs.models import EmployerSubsidy, Job, LeaveReason, SubsidyKind
 from jobs.services import record_on_the_job_skills, write_employer_subsidies
 from registry.models import AreaPolicy, Worker
 from tests.conftest import COUNTY
@@ -27,22 +25,14 @@ def months_ago(n: int, days: int = 0) -> date:
 
 
 @pytest.fixture
-def trainee(app, make_job, make_worker):
+def trainee(make_job, make_worker, hire):
     """`trainee(hired_on, left_on=None, **job)` -> (worker id, job id): a person without the skills
     hired by an on-the-job posting (referred past the skills rule, with a reason, should the rule
     still hold), the days then moved into the past."""
     def make(hired_on: date, left_on: date | None = None, worker: int | None = None, **job_fields):
         job = make_job(**{**WELDER, **job_fields})
         worker = worker or make_worker(name="杨学艺", skills=["种植"])
-        with app.test_request_context():
-            admin = system_actor("test")
-            referral = referral_lifecycle.create_referral(db.session, worker, job, admin, override_reason="以工代训")
-            referral_lifecycle.change_referral(db.session, referral, ReferralStatus.hired, admin)
-            if left_on is not None:
-                referral_lifecycle.change_referral(db.session, referral, ReferralStatus.left, admin,
-                                                   leave_reason=LeaveReason.adaptation)
-            referral.hired_on, referral.left_on = hired_on, left_on
-            db.session.commit()
+        hire(worker, job, hired_on, left_on, leave_reason=LeaveReason.adaptation)
         return worker, job
     return make
 
