@@ -57,13 +57,15 @@ def _areas_table():
     return key.column.table
 
 
-def _bound_row(session: Session, table: str, row_id: int):
-    """The employer or worker an account is bound to (tables of packages above core, read by name
-    from the shared metadata); None when there is none."""
+def _bound_row(session: Session, table: str, row_id: int | None):
+    """The employer or worker an account is bound to, with its name (tables of packages above core,
+    read by name from the shared metadata); None when there is none."""
+    if not row_id or not 0 < row_id <= MAX_ID:
+        return None
     found = db.metadata.tables[table]
     area = found.c.area_code if "area_code" in found.c else None
-    columns = [found.c.id] + ([area] if area is not None else [])
-    return session.execute(select(*columns).where(found.c.id == row_id)).first() if 0 < row_id <= MAX_ID else None
+    columns = [found.c.id, found.c.name] + ([area] if area is not None else [])
+    return session.execute(select(*columns).where(found.c.id == row_id)).first()
 
 
 def employers_without_account(session: Session, actor: User) -> list[tuple[int, str]]:
@@ -91,10 +93,8 @@ def has_worker_account(session: Session, worker_id: int) -> bool:
 
 def bound_name(session: Session, table: str, row_id: int | None) -> str | None:
     """The name of the employer or worker an account is (to be) bound to, for the pages."""
-    if not row_id or not 0 < row_id <= MAX_ID:
-        return None
-    found = db.metadata.tables[table]
-    return session.scalar(select(found.c.name).where(found.c.id == row_id))
+    row = _bound_row(session, table, row_id)
+    return row.name if row is not None else None
 
 
 def _check_binding(session: Session, actor: User, role: Role, data: dict) -> list[str]:
