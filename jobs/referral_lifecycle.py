@@ -12,7 +12,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, object_session
 
-from core import audit
+from core import accounts, audit
 from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from core.models import Role, User, china_day, china_today, utcnow
 from core.scoping import scope_clause, user_sees_area
@@ -164,9 +164,9 @@ def _may_move(actor: User, referral: Referral, status: ReferralStatus) -> bool:
     if actor.role is Role.employer:
         return referral.job.employer_id == actor.employer_id
     if actor.is_area_staff:  # the station records departures, and answers for an employer with no account
+        answers_itself = accounts.employers_with_account(object_session(referral), {referral.job.employer_id})
         return user_sees_area(actor, referral.worker.household.village_code) and (
-            status is ReferralStatus.left or object_session(referral).scalar(select(User.id).where(
-                User.employer_id == referral.job.employer_id, User.active.is_(True)).limit(1)) is None)
+            status is ReferralStatus.left or not answers_itself)
     return False
 
 
