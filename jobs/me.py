@@ -12,7 +12,7 @@ from core.validators import MAX_ID
 from jobs import eligibility
 from jobs.models import Job, Referral, ReferralSource
 from jobs.referral_lifecycle import create_referral
-from jobs.reliability import blocked_employer_ids
+from jobs.reliability import is_suspended
 from registry.models import Worker
 
 
@@ -40,10 +40,9 @@ def application_for(session: Session, user: User | None, job_id: int) -> Referra
 
 def _in_their_words(session: Session, worker: Worker, job: Job) -> list[str]:
     """The posting's rules this person breaks, said to them."""
-    suspended = job.is_open and job.employer_id in blocked_employer_ids(session)
+    suspended = job.is_open and is_suspended(session, job.employer_id)
     pair = eligibility.pair_of(worker, job, suspended=suspended)
     words = {
-        "posting": _("the employer owes wages and the labour station has paused its hiring"),
         "age": _("it is for people aged %(low)s to %(high)s", low=job.min_age or 16, high=job.max_age or 65),
         "health": _("the work is too heavy for your health"),
         "hours": _("you need flexible hours and this job has fixed ones"),
@@ -53,8 +52,9 @@ def _in_their_words(session: Session, worker: Worker, job: Job) -> list[str]:
         "skills": _("it needs skills you have not told us about: %(skills)s",
                     skills="、".join(eligibility.skills_met(worker, job)[2])),
     }
-    # a closed or full posting: said by the referral's own rules
-    return [words[name] for name in eligibility.broken(pair) if name in words and (name != "posting" or suspended)]
+    if suspended:  # a closed or full posting is said by the referral's own rules
+        words["posting"] = _("the employer owes wages and the labour station has paused its hiring")
+    return [words[name] for name in eligibility.broken(pair) if name in words]
 
 
 def apply(session: Session, user: User, job_id: int) -> Referral:

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from core import audit
 from core.models import User
 from jobs import eligibility
-from jobs.models import Complaint, Job, Referral, ReferralSource, ReferralStatus
-from jobs.reliability import blocked_employers_clause
+from jobs.models import Job, Referral, ReferralSource, ReferralStatus
+from jobs.reliability import is_suspended
 from registry.models import Worker
 
 # why a graduate was not referred (OrderReferral.outcome), besides "referred"
@@ -57,7 +57,7 @@ def refer_graduate(session: Session, worker: Worker, job: Job, actor: User, cour
         return OrderReferral(job, None, FULL)
     if session.scalar(select(Referral.id).where(Referral.worker_id == worker.id, Referral.job_id == job.id)):
         return OrderReferral(job, None, ALREADY)
-    if session.scalar(blocked_employers_clause().where(Complaint.employer_id == job.employer_id).limit(1)):
+    if is_suspended(session, job.employer_id):
         return OrderReferral(job, None, ARREARS)  # offered to nobody until the complaint is resolved
     if not worker.may_work:
         return OrderReferral(job, None, CANNOT_WORK)

@@ -19,7 +19,7 @@ from core.scoping import scope_clause, user_sees_area
 from core.validators import MAX_ID
 from jobs import eligibility
 from jobs.models import OPEN_REFERRAL, FollowUp, Job, LeaveReason, Referral, ReferralSource, ReferralStatus
-from jobs.reliability import blocked_employer_ids
+from jobs.reliability import is_suspended
 from registry.models import EmploymentStatus, Household, Worker
 from registry.services import can_read_worker
 
@@ -82,7 +82,7 @@ def create_referral(session: Session, worker_id: int, job_id: int, actor: User, 
     if job.public_welfare and not eligibility.may_hold_public_welfare_post(worker):
         raise ValidationFailed(_("Public-welfare posts are for people of monitored or lifted-out households "
                                  "who cannot leave home."), {"worker_id": _("not eligible for a public-welfare post")})
-    broken = eligibility.blockers(worker, job, suspended=job.employer_id in blocked_employer_ids(session))
+    broken = eligibility.blockers(worker, job, suspended=is_suspended(session, job.employer_id))
     overridden = broken and override_reason and override_reason.strip() and actor.is_staff
     if broken and not overridden:
         fields = {"worker_id": "; ".join(broken.values())}

@@ -22,8 +22,9 @@ def blocked_employers_clause():
                                                Complaint.resolved_at.is_(None))
 
 
-def blocked_employer_ids(session: Session) -> set[int]:
-    return set(session.scalars(blocked_employers_clause()))
+def is_suspended(session: Session, employer_id: int) -> bool:
+    """Whether this employer has an open wage-arrears complaint: its postings are offered to nobody."""
+    return session.scalar(blocked_employers_clause().where(Complaint.employer_id == employer_id).limit(1)) is not None
 
 
 def open_complaints(session: Session, employer_ids) -> dict[int, int]:

@@ -47,7 +47,7 @@ from jobs.referral_lifecycle import (  # noqa: F401
     sweep_unanswered,
     welfare_term_end,
 )
-from jobs.reliability import attach_standing, blocked_employer_ids, blocked_employers_clause, retention  # noqa: F401
+from jobs.reliability import attach_standing, blocked_employers_clause, is_suspended, retention  # noqa: F401
 from jobs.subsidies import record_on_the_job_skills, write_employer_subsidies  # noqa: F401
 from registry.models import (
     Area,

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from core.models import china_today
 from core.scoping import area_prefix, within_clause
-from jobs.models import Complaint, Employer, Job, JobSkill, WageUnit
+from jobs.models import Complaint, ComplaintKind, Employer, Job, JobSkill, WageUnit
 from jobs.services import DEMAND_CODE, HEALTH_CODE, blocked_employers_clause, retention, rules
 from matching import engine
 from registry.models import (
@@ -360,10 +360,13 @@ def _read_only(*tables) -> None:
 
 
 def _complaints():
-    """Complaints made (count, newest) and resolved (count, latest): any change of them changes these."""
-    return (select(func.count(Complaint.id)).scalar_subquery(), select(func.max(Complaint.id)).scalar_subquery(),
-            select(func.count(Complaint.resolved_at)).scalar_subquery(),
-            select(func.max(Complaint.resolved_at)).scalar_subquery())
+    """Wage-arrears complaints made (count, newest) and resolved (count, latest): any change of them
+    changes these. Other kinds change nothing the matcher reads."""
+    arrears = Complaint.kind == ComplaintKind.wage_arrears
+    return (select(func.count(Complaint.id)).where(arrears).scalar_subquery(),
+            select(func.max(Complaint.id)).where(arrears).scalar_subquery(),
+            select(func.count(Complaint.resolved_at)).where(arrears).scalar_subquery(),
+            select(func.max(Complaint.resolved_at)).where(arrears).scalar_subquery())
 
 
 def _taxonomy():

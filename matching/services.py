@@ -22,9 +22,9 @@ from core.models import Role, User, UserArea, utcnow
 from core.scoping import user_sees_area
 from jobs.models import OPEN_REFERRAL, Employer, Job, Referral
 from jobs.services import (
-    blocked_employer_ids,
     blockers,
     create_referral,
+    is_suspended,
     person_view,
     reachable_worker_ids,
     referred_worker_ids,
@@ -203,7 +203,7 @@ def why_not(session: Session, worker: Worker, job: Job, actor: User) -> dict:
     if not can_read_worker(actor, worker):
         raise NotFound(_("No worker %(id)s.", id=worker.id))
     postings, block = _score_one(session, worker, jobs=[job.id])
-    suspended = job.employer_id in blocked_employer_ids(session)
+    suspended = is_suspended(session, job.employer_id)
     broken = list(blockers(worker, job, float(block.km[0, 0]), suspended=suspended).values())
     if not worker.may_work:  # outside the matcher's pool, whatever the posting
         broken.insert(0, _("not of working age, at school or unable to work"))
@@ -390,8 +390,8 @@ def rank_candidates(session: Session, job: Job, actor: User, limit: int = 20) ->
 
 def candidates_paused(session: Session, job: Job) -> str | None:
     """Why a posting has no candidates whoever looks: its employer has an open wage-arrears
-    complaint (jobs.services.blocked_employer_ids), so it is offered to nobody; else None."""
-    if job.employer_id not in blocked_employer_ids(session):
+    complaint (jobs.services.is_suspended), so it is offered to nobody; else None."""
+    if not is_suspended(session, job.employer_id):
         return None
     return suspended_words()
 
