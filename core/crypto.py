@@ -59,6 +59,12 @@ def mask_id_number(value: str) -> str:
     return value[:6] + "*" * (len(value) - 8) + value[-2:]
 
 
+def mask_name(name: str) -> str:
+    """马** : the family name stays readable, the rest of the name is hidden (an employer's view of a
+    candidate not yet referred to it, the public checks of certificates)."""
+    return name[:1] + "*" * (len(name) - 1)
+
+
 def mask_phone(value: str) -> str:
     if len(value) < 7:
         return "*" * len(value)

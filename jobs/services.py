@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from core import crypto
 from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from core.models import Role, User, china_today, utcnow
 from core.scoping import within_clause
@@ -312,7 +313,7 @@ def person_view(worker: Worker, actor: User, referred_to_actor: bool = False) ->
     referred to them; staff see the name as well (personal numbers stay masked everywhere)."""
     masked = actor.role is Role.employer and not referred_to_actor
     return {
-        "name": worker.name[0] + "*" * (len(worker.name) - 1) if masked else worker.name,
+        "name": crypto.mask_name(worker.name) if masked else worker.name,
         "age_band": age_band(worker.age),
         "sex": worker.sex.name,
         "village": worker.household.village.name,

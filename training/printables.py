@@ -13,6 +13,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.crypto import mask_name
 from core.errors import NotFound
 from core.models import User
 from registry.services import area_names
@@ -115,9 +116,6 @@ def verify(session: Session, code: str) -> Verification:
                         enrollment.completed_on, enrollment.status is EnrollmentStatus.completed)
 
 
-def mask_name(name: str) -> str:
-    """马** : the family name stays readable, as on the employer's view of a masked candidate."""
-    return name[:1] + "*" * (len(name) - 1)
 
 
 def qr_code(url: str) -> Markup:
