@@ -6,7 +6,7 @@ are offered to nobody (jobs.reliability).
 Plain functions taking a session and the acting user; they flush, the caller commits."""
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from core import audit
 from core.errors import Conflict, Forbidden, NotFound
@@ -69,7 +69,8 @@ def list_complaints(session: Session, employer: Employer, actor: User, open_only
     if open_only:
         conditions.append(Complaint.resolved_at.is_(None))
     total = session.scalar(select(func.count(Complaint.id)).where(*conditions))
-    rows = session.scalars(select(Complaint).where(*conditions).order_by(
+    rows = session.scalars(select(Complaint).where(*conditions).options(
+        selectinload(Complaint.created_by), selectinload(Complaint.resolved_by)).order_by(
         Complaint.resolved_at.is_not(None), Complaint.created_at.desc(), Complaint.id.desc()).limit(limit).offset(offset))
     return list(rows), total
 

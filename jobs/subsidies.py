@@ -62,8 +62,14 @@ def set_hire_subsidy(session: Session, area_code: str, data: dict, actor: User) 
 def policy_of(session: Session, area_code: str | None) -> AreaPolicy | None:
     """The policy that pays for the people of this area: the nearest one up that sets a hiring or
     an on-the-job subsidy (what the pages tell employers and officers)."""
+    return policies_of(session, [area_code])[area_code]
+
+
+def policies_of(session: Session, area_codes) -> dict:
+    """`policy_of` for several areas, the policies read once."""
     policies = _Policies(session)
-    return policies.nearest(area_code, "hire_subsidy_amount") or policies.nearest(area_code, "on_the_job_monthly")
+    return {code: policies.nearest(code, "hire_subsidy_amount") or policies.nearest(code, "on_the_job_monthly")
+            for code in area_codes}
 
 
 class _Policies:

@@ -97,22 +97,23 @@ def _counties(actor):
 
 def _officers_page(actor, form=None):
     counties, area = _counties(actor)
+    shown = [c for c in counties if area in (None, c.code)][:COUNTIES_SHOWN]
+    chosen = area or (counties[0].code if counties else None)
+    policies = ledger.policies_of(db.session, [chosen, *(c.code for c in shown)])
     page = page_number()
     lines, total, amount = ledger.area_ledger(db.session, actor, area, PAGE_SIZE, (page - 1) * PAGE_SIZE)
     if form is None:
         form = HireSubsidyForm(formdata=None)
-        chosen = area or (counties[0].code if counties else None)
-        policy = ledger.policy_of(db.session, chosen)
+        policy = policies[chosen]
         form.area_code.data = chosen
         if policy is not None and policy.area_code == chosen:
             form.amount.data, form.months.data = policy.hire_subsidy_amount, policy.hire_subsidy_months
             form.on_the_job_monthly.data = policy.on_the_job_monthly
     form.area_code.choices = [SelectChoice(c.code, c.full_name) for c in counties]
-    shown = [c for c in counties if area in (None, c.code)][:COUNTIES_SHOWN]
     return render_template("jobs/subsidy_officers.html", lines=lines, total=total, amount=amount, page=page,
                            pages=page_count(total), counties=counties, area=area, args={"area": area} if area else {},
                            totals=ledger.employer_totals(db.session, actor, area), form=form,
-                           policies=[(c, ledger.policy_of(db.session, c.code)) for c in shown])
+                           policies=[(c, policies[c.code]) for c in shown])
 
 
 @bp.get("/subsidies/employers")

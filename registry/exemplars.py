@@ -14,7 +14,7 @@ from core.models import User, china_today, utcnow
 from core.scoping import scope_clause, user_sees_area, within_clause
 from core.validators import MAX_ID
 from registry.models import Area, AreaLevel, Exemplar, ExemplarKind
-from registry.services import get_worker
+from registry.services import areas_in_scope, get_worker
 
 PLACES = (AreaLevel.village, AreaLevel.township)  # where a person recorded here lives
 
@@ -147,8 +147,7 @@ def list_exemplars(session: Session, actor: User, area_code: str | None = None, 
 
 def place_choices(session: Session, actor: User) -> list[Area]:
     """The townships and villages the user may record a person in, in code order."""
-    return list(session.scalars(select(Area).where(Area.level.in_(PLACES), scope_clause(actor, Area.code))
-                                .order_by(Area.code)))
+    return areas_in_scope(session, actor, *PLACES)
 
 
 def place_names(session: Session, codes) -> dict[str, str]:

@@ -15,7 +15,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from core import audit
 from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -248,7 +248,8 @@ def list_courses(session: Session, skill: str | None = None, mode: CourseMode | 
                                                         CourseSkill.skill_id.in_(meant or []))))
     total = session.scalar(select(func.count(Course.id)).where(*conditions))
     rows = session.scalars(select(Course).where(*conditions).order_by(Course.starts_on, Course.id)
-                           .limit(limit).offset(offset)).all()
+                           .options(selectinload(Course.employer), selectinload(Course.job),
+                                    selectinload(Course.teacher)).limit(limit).offset(offset)).all()
     return list(rows), total
 
 
