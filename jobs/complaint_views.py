@@ -31,12 +31,6 @@ class ResolutionForm(FlaskForm):
     resolution = TextAreaField(_l("What was done"), render_kw={"required": True, "rows": 2, "maxlength": 500})
 
 
-@bp.app_template_global()
-def employer_standing(employers) -> dict:
-    """For a list of employers (the employers page): each one's standing, two queries for the page."""
-    return reliability.standing(db.session, (e.id for e in employers))
-
-
 @bp.get("/employers/<int:employer_id>")
 @page_roles(*roles.STAFF)
 def employer_page(employer_id):

@@ -27,11 +27,6 @@ def is_suspended(session: Session, employer_id: int) -> bool:
     return session.scalar(blocked_employers_clause().where(Complaint.employer_id == employer_id).limit(1)) is not None
 
 
-def open_complaints(session: Session, employer_ids) -> dict[int, int]:
-    """Open complaints per employer (all kinds)."""
-    return {i: sum(kinds.values()) for i, kinds in _open_by_kind(session, employer_ids).items()}
-
-
 def _open_by_kind(session: Session, employer_ids) -> dict[int, dict[ComplaintKind, int]]:
     ids = list(set(employer_ids))
     if not ids:

@@ -33,7 +33,7 @@ from jobs.models import (
     Job,
     JobSkill,
 )
-from jobs.order_referrals import OrderReferral, refer_graduate  # noqa: F401
+from jobs.order_referrals import refer_graduate  # noqa: F401
 from jobs.posting_search import asks_for_skill
 from jobs.referral_lifecycle import (  # noqa: F401
     WELFARE_TERM_MONTHS,

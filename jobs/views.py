@@ -127,6 +127,7 @@ def employers():
     verified = {"0": False, "1": True}.get(args.get("verified"))
     items, total = services.list_employers(db.session, verified=verified, limit=PAGE_SIZE,
                                            offset=(page - 1) * PAGE_SIZE)
+    services.attach_standing(db.session, items)  # open complaints and retention, for the whole page at once
     return render_template("jobs/employers.html", items=items, total=total, page=page, pages=page_count(total),
                            args=args, form=ConfirmForm(),
                            with_account=accounts.employers_with_account(db.session, (e.id for e in items)))
