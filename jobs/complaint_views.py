@@ -13,7 +13,7 @@ from core import roles
 from core.auth import acting_user, page_roles
 from core.extensions import db
 from core.forms import LocalisedChoices
-from core.pages import submit
+from core.pages import form_status, submit
 from jobs import complaints, reliability, services
 from jobs.models import ComplaintKind
 from jobs.schemas import ComplaintIn, ResolutionPageIn
@@ -49,7 +49,7 @@ def _page(actor, employer, form=None, failed_id: int | None = None, failed_form=
                            postings=postings, postings_total=postings_total, form=form if may_file else None,
                            failed_id=failed_id, failed_form=failed_form,
                            min_hires=reliability.RETENTION_MIN_HIRES), \
-        422 if form is not None and form.errors or failed_form is not None else 200
+        form_status()
 
 
 @bp.post("/employers/<int:employer_id>/complaints")

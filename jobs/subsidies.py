@@ -233,10 +233,6 @@ class LedgerLine:
     area_code: str | None
     area_name: str | None
 
-    @property
-    def kind_label(self) -> str:
-        return self.kind.label
-
 
 @dataclass(frozen=True)
 class EmployerTotal:

@@ -13,6 +13,7 @@ from core.schemas import LabelledEnumField, Paging
 from core.spreadsheets import XLSX
 from jobs import subsidies as ledger
 from jobs.models import SubsidyKind
+from registry.schemas import label_of
 
 subsidies = Blueprint("subsidies_api", __name__, url_prefix="/api/v1", description="Employers' subsidies")
 blueprints = (subsidies,)
@@ -39,7 +40,7 @@ class HireSubsidyOut(Schema):
 class EmployerSubsidyLineOut(Schema):
     id = fields.Integer()
     kind = LabelledEnumField(SubsidyKind)
-    kind_label = fields.String()
+    kind_label = label_of("kind")
     period = fields.Integer(metadata={"description": "the month of training (1, 2 …); 0 for a hiring subsidy"})
     amount = fields.Integer(metadata={"description": "yuan"})
     earned_on = fields.Date(metadata={"description": "the day the hire had lasted the months (or the month was done)"})

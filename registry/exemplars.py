@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from core import audit
 from core.errors import DomainError, Forbidden, NotFound, ValidationFailed
-from core.models import User, china_today, utcnow
+from core.models import User, utcnow
 from core.scoping import scope_clause, user_sees_area, within_clause
 from core.validators import MAX_ID
 from registry.models import Area, AreaLevel, Exemplar, ExemplarKind
@@ -44,14 +44,6 @@ def _check_worker(session: Session, actor: User, worker_id: int | None) -> None:
                                {"worker_id": _("no worker of your areas has this number")}) from None
 
 
-def _check_consent(consent_on) -> None:
-    if consent_on is None:
-        raise ValidationFailed(_("Record the day the person consented in writing."), {"consent_on": _("Required.")})
-    if consent_on > china_today():
-        raise ValidationFailed(_("The day of written consent must not be in the future."),
-                               {"consent_on": _("must not be in the future")})
-
-
 def _clean(data: dict) -> dict:
     """A trade left blank is no trade."""
     return {name: (None if name == "trade" and not value else value) for name, value in data.items()}
@@ -59,12 +51,11 @@ def _clean(data: dict) -> dict:
 
 def create_exemplar(session: Session, data: dict, actor: User) -> Exemplar:
     """A new record, not published yet: its place inside the user's areas, the person (if named) a
-    worker of those areas, and the day of written consent, not in the future."""
+    worker of those areas (the day of written consent is the schema's to check)."""
     _require_staff(actor)
     data = _clean(data)
     _check_place(session, actor, data["area_code"])
     _check_worker(session, actor, data.get("worker_id"))
-    _check_consent(data.get("consent_on"))
     exemplar = Exemplar(kind=data["kind"], name=data["name"], worker_id=data.get("worker_id"),
                         area_code=data["area_code"], title=data["title"], story=data["story"],
                         trade=data.get("trade"), consent_on=data["consent_on"], created_by_id=actor.id)
@@ -93,11 +84,6 @@ def update_exemplar(session: Session, exemplar: Exemplar, data: dict, actor: Use
         _check_place(session, actor, data["area_code"])
     if data.get("worker_id") is not None and data["worker_id"] != exemplar.worker_id:
         _check_worker(session, actor, data["worker_id"])
-    if "consent_on" in data:
-        _check_consent(data["consent_on"])
-    for required in ("kind", "name", "area_code", "title", "story"):
-        if required in data and data[required] is None:
-            raise ValidationFailed(_("Some fields are invalid."), {required: _("Required.")})
     changed = sorted(name for name, value in data.items() if getattr(exemplar, name) != value)
     for name in changed:
         setattr(exemplar, name, data[name])
@@ -110,8 +96,7 @@ def update_exemplar(session: Session, exemplar: Exemplar, data: dict, actor: Use
 def publish(session: Session, exemplar: Exemplar, actor: User) -> Exemplar:
     """Shown on the public board from now on; only with the day of written consent on file."""
     _require_staff(actor)
-    _check_consent(exemplar.consent_on)
-    if exemplar.published_at is None:
+    if exemplar.published_at is None:  # the day of written consent is on every record (registry.exemplar_schemas)
         exemplar.published_at = utcnow()
         session.flush()
         audit.record(actor, "update", "exemplar", exemplar.id, detail="published", area_code=exemplar.area_code)
