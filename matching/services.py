@@ -203,7 +203,8 @@ def why_not(session: Session, worker: Worker, job: Job, actor: User) -> dict:
     if not can_read_worker(actor, worker):
         raise NotFound(_("No worker %(id)s.", id=worker.id))
     postings, block = _score_one(session, worker, jobs=[job.id])
-    suspended = is_suspended(session, job.employer_id)
+    # not listed though open: its employer is suspended (matching.data read it with the posting)
+    suspended = job.is_open and not bool(postings.table.listed[0])
     broken = list(blockers(worker, job, float(block.km[0, 0]), suspended=suspended).values())
     if not worker.may_work:  # outside the matcher's pool, whatever the posting
         broken.insert(0, _("not of working age, at school or unable to work"))
@@ -369,7 +370,7 @@ def rank_candidates(session: Session, job: Job, actor: User, limit: int = 20) ->
     table = everyone.inside(actor.area_codes) if actor.is_area_staff else everyone.table
     postings = data.open_postings(session, space, job_ids=[job.id])
     already = list(session.scalars(select(Referral.worker_id).where(Referral.job_id == job.id)))
-    if not len(table) or not len(postings):
+    if not len(table) or not len(postings) or not postings.table.listed[0]:  # closed, expired or suspended
         return []
     prepared = engine.prepare(table, postings.table, space.group)
     block = engine.score_block(table, postings.table, prepared, np.arange(len(table)), np.array([0]))
